@@ -6,3 +6,4 @@ export * from './job.js';
 export * from './node.js';
 export * from './plan.js';
 export * from './time.js';
+export * from './node-vars.js';
