@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what kiln needs on a fresh Debian 12 machine and builds it.
+# Idempotent: packages and node_modules already present are kept.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages used by drivers, tests and benchmarks.
+DEB_PACKAGES=(runc iproute2 iptables busybox-static xz-utils curl)
+
+missing=()
+for p in "${DEB_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "==> installing Debian packages: ${missing[*]}"
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "missing Debian packages: ${missing[*]}; run this script as root or install them with apt-get" >&2
+    exit 1
+  fi
+fi
+
+# npm ci when node_modules does not match the lockfile.
+stamp=node_modules/.kiln-lock-stamp
+if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
+  echo "==> installing npm dependencies (npm ci; better-sqlite3 builds from source, about a minute)"
+  npm ci --no-audit --no-fund
+  cp package-lock.json "$stamp"
+fi
+
+echo "==> building"
+npx tsc -p tsconfig.json
