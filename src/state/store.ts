@@ -40,6 +40,8 @@ export interface WatchEvent {
   /** New value for put; previous value for delete (when known). */
   value?: string;
   modRevision: number;
+  /** Revision that created the key (put events). */
+  createRevision?: number;
 }
 
 /** Called once per committed revision, in order. */

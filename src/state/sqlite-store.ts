@@ -1,0 +1,160 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { KilnError } from '../structs/errors.js';
+import { WatchHub } from './watch-hub.js';
+import type { KeyValue, Store, TxnRequest, TxnResult, WatchEvent, WatchListener } from './store.js';
+
+export interface SqliteStoreOptions {
+  /**
+   * Cap on the database size in pages (SQLite `max_page_count`). Writes past it
+   * fail with STORE_WRITE_FAILED and roll back; used to test full disks.
+   */
+  maxPageCount?: number;
+}
+
+interface Row {
+  key: string;
+  value: string;
+  create_rev: number;
+  mod_rev: number;
+}
+
+/**
+ * The embedded store: one SQLite file in WAL mode with `synchronous = FULL`,
+ * so a transaction is on disk when `txn()` resolves and survives SIGKILL.
+ * One process owns the file; watches are served from memory.
+ */
+export class SqliteStore implements Store {
+  private readonly hub = new WatchHub();
+  private rev: number;
+  private closed = false;
+
+  private constructor(
+    private readonly db: Database.Database,
+    readonly path: string,
+  ) {
+    this.rev = (db.prepare('SELECT value FROM meta WHERE name = ?').get('revision') as { value: number } | undefined)?.value ?? 0;
+  }
+
+  static async open(path: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
+    mkdirSync(dirname(path), { recursive: true });
+    let db: Database.Database;
+    try {
+      db = new Database(path);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('busy_timeout = 5000');
+      if (options.maxPageCount) db.pragma(`max_page_count = ${Math.floor(options.maxPageCount)}`);
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, create_rev INTEGER NOT NULL, mod_rev INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+      `);
+    } catch (err) {
+      throw new KilnError('STORE_WRITE_FAILED', `cannot open the state database ${path}: ${(err as Error).message}; check the data dir is writable and not used by another kiln agent`, { cause: err });
+    }
+    return new SqliteStore(db, path);
+  }
+
+  async revision(): Promise<number> {
+    return this.rev;
+  }
+
+  async get(key: string): Promise<KeyValue | undefined> {
+    const row = this.stmt('SELECT * FROM kv WHERE key = ?').get(key) as Row | undefined;
+    return row && toKeyValue(row);
+  }
+
+  async range(prefix: string): Promise<KeyValue[]> {
+    const rows = this.stmt('SELECT * FROM kv WHERE key >= ? AND key < ? ORDER BY key').all(prefix, prefixEnd(prefix)) as Row[];
+    return rows.map(toKeyValue);
+  }
+
+  async txn(req: TxnRequest): Promise<TxnResult> {
+    this.assertOpen();
+    let events: WatchEvent[] = [];
+    let result: TxnResult;
+    try {
+      result = this.db.transaction(() => {
+        const failedKeys = this.failedCompares(req);
+        if (failedKeys.length > 0) return { succeeded: false, revision: this.rev, failedKeys };
+        const next = this.rev + 1;
+        events = this.applyOps(req, next);
+        this.stmt('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value').run('revision', next);
+        return { succeeded: true, revision: next };
+      }).immediate();
+    } catch (err) {
+      throw new KilnError('STORE_WRITE_FAILED', `state store write failed (${(err as Error).message}); nothing was written — check disk space and permissions of ${this.path}`, { cause: err });
+    }
+    if (result.succeeded) {
+      this.rev = result.revision;
+      this.hub.publish(events, result.revision);
+    }
+    return result;
+  }
+
+  watch(fromRevision: number, listener: WatchListener): () => void {
+    return this.hub.subscribe(fromRevision, this.rev, listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.hub.close();
+    this.db.close();
+  }
+
+  private failedCompares(req: TxnRequest): string[] {
+    const failed: string[] = [];
+    for (const c of req.compares ?? []) {
+      const row = this.stmt('SELECT mod_rev FROM kv WHERE key = ?').get(c.key) as { mod_rev: number } | undefined;
+      if ((row?.mod_rev ?? 0) !== c.modRevision) failed.push(c.key);
+    }
+    return failed;
+  }
+
+  private applyOps(req: TxnRequest, rev: number): WatchEvent[] {
+    const events: WatchEvent[] = [];
+    const upsert = this.stmt(
+      'INSERT INTO kv (key, value, create_rev, mod_rev) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, mod_rev = excluded.mod_rev RETURNING create_rev',
+    );
+    const del = this.stmt('DELETE FROM kv WHERE key = ? RETURNING value');
+    for (const op of req.ops) {
+      if (op.type === 'put') {
+        const { create_rev } = upsert.get(op.key, op.value, rev, rev) as { create_rev: number };
+        events.push({ type: 'put', key: op.key, value: op.value, modRevision: rev, createRevision: create_rev });
+      } else if (op.type === 'delete') {
+        const row = del.get(op.key) as { value: string } | undefined;
+        if (row) events.push({ type: 'delete', key: op.key, value: row.value, modRevision: rev });
+      } else {
+        const rows = this.stmt('DELETE FROM kv WHERE key >= ? AND key < ? RETURNING key, value').all(op.prefix, prefixEnd(op.prefix)) as { key: string; value: string }[];
+        for (const r of rows) events.push({ type: 'delete', key: r.key, value: r.value, modRevision: rev });
+      }
+    }
+    return events;
+  }
+
+  private readonly statements = new Map<string, Database.Statement>();
+  private stmt(sql: string): Database.Statement {
+    this.assertOpen();
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new KilnError('STORE_WRITE_FAILED', `state store ${this.path} is closed (the agent is shutting down); retry against a running server`);
+  }
+}
+
+function toKeyValue(row: Row): KeyValue {
+  return { key: row.key, value: row.value, createRevision: row.create_rev, modRevision: row.mod_rev };
+}
+
+/** Smallest string greater than every string with this prefix. */
+export function prefixEnd(prefix: string): string {
+  return prefix + '\uffff';
+}
