@@ -1,0 +1,276 @@
+/**
+ * Typed HTTP client for the kiln server API (docs/api.md). Used by the CLI,
+ * the client agent (as its NodeServerApi) and the UI/ingress.
+ */
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import type { Allocation, Evaluation, Job, Node, NodeStatus, Nanos, SchedulingEligibility } from '../structs/index.js';
+import { KilnError } from '../structs/index.js';
+import type { AllocClientUpdate, JobRegisterResponse, NodeRegisterResponse, NodeServerApi, QueryOptions, QueryResult } from './types.js';
+import type {
+  AgentHealth,
+  AgentSelf,
+  AllocListStub,
+  AllocStopResponse,
+  JobDeregisterResponse,
+  JobListStub,
+  JobPlanResponse,
+  JobSummary,
+  JobValidateResponse,
+  JobVersionsResponse,
+  LogStreamOptions,
+  NodeListStub,
+} from './responses.js';
+import { HttpTransport, formatWait } from './transport.js';
+import type { QueryValue, RequestSpec } from './transport.js';
+import { decodeLogFrames, plainChunks } from './logs.js';
+import { isRecord } from './errors.js';
+
+export interface KilnClientOptions {
+  /** One server address (`http://127.0.0.1:4646` or `127.0.0.1:4646`). */
+  address?: string;
+  /** Several servers, tried in order when one cannot be reached. */
+  addresses?: string[];
+  token?: string;
+  fetch?: typeof fetch;
+  /** Per-request timeout, ms (blocking queries get their wait time on top). */
+  timeoutMs?: number;
+  /** Sent as `?namespace=` when set. */
+  namespace?: string;
+}
+
+export interface ParsedJob {
+  job: Job;
+  warnings: string[];
+}
+
+const enc = encodeURIComponent;
+
+export class KilnClient implements NodeServerApi {
+  private readonly transport: HttpTransport;
+  private readonly namespace?: string;
+
+  constructor(opts: KilnClientOptions) {
+    const addresses = opts.addresses ?? (opts.address !== undefined ? [opts.address] : []);
+    this.transport = new HttpTransport({ addresses, token: opts.token, fetch: opts.fetch, timeoutMs: opts.timeoutMs });
+    this.namespace = opts.namespace;
+  }
+
+  get addresses(): readonly string[] {
+    return this.transport.addresses;
+  }
+
+  // ---- jobs
+
+  listJobs(opts: QueryOptions & { prefix?: string } = {}): Promise<QueryResult<JobListStub[]>> {
+    return this.query('/v1/jobs', opts, { prefix: opts.prefix });
+  }
+
+  registerJob(job: Job): Promise<JobRegisterResponse> {
+    return this.write('POST', '/v1/jobs', { Job: job });
+  }
+
+  /** Server-side HCL parsing, so one parser serves every client. */
+  async parseJob(jobHcl: string, canonicalize = true): Promise<ParsedJob> {
+    const raw = await this.write<unknown>('POST', '/v1/jobs/parse', { JobHCL: jobHcl, Canonicalize: canonicalize });
+    return unwrapParsedJob(raw);
+  }
+
+  validateJob(job: Job): Promise<JobValidateResponse> {
+    return this.write('POST', '/v1/validate/job', { Job: job });
+  }
+
+  readJob(id: string, opts: QueryOptions = {}): Promise<QueryResult<Job>> {
+    return this.query(`/v1/job/${enc(id)}`, opts);
+  }
+
+  jobVersions(id: string, opts: QueryOptions = {}): Promise<QueryResult<JobVersionsResponse>> {
+    return this.query(`/v1/job/${enc(id)}/versions`, opts);
+  }
+
+  jobAllocations(id: string, opts: QueryOptions & { all?: boolean } = {}): Promise<QueryResult<AllocListStub[]>> {
+    return this.query(`/v1/job/${enc(id)}/allocations`, opts, { all: opts.all || undefined });
+  }
+
+  jobEvaluations(id: string, opts: QueryOptions = {}): Promise<QueryResult<Evaluation[]>> {
+    return this.query(`/v1/job/${enc(id)}/evaluations`, opts);
+  }
+
+  jobSummary(id: string, opts: QueryOptions = {}): Promise<QueryResult<JobSummary>> {
+    return this.query(`/v1/job/${enc(id)}/summary`, opts);
+  }
+
+  planJob(job: Job, diff = true): Promise<JobPlanResponse> {
+    return this.write('POST', `/v1/job/${enc(job.ID)}/plan`, { Job: job, Diff: diff });
+  }
+
+  stopJob(id: string, opts: { purge?: boolean } = {}): Promise<JobDeregisterResponse> {
+    return this.write('DELETE', `/v1/job/${enc(id)}`, undefined, { purge: opts.purge || undefined });
+  }
+
+  // ---- allocations
+
+  listAllocations(opts: QueryOptions & { prefix?: string } = {}): Promise<QueryResult<AllocListStub[]>> {
+    return this.query('/v1/allocations', opts, { prefix: opts.prefix });
+  }
+
+  readAllocation(id: string, opts: QueryOptions = {}): Promise<QueryResult<Allocation>> {
+    return this.query(`/v1/allocation/${enc(id)}`, opts);
+  }
+
+  stopAllocation(id: string): Promise<AllocStopResponse> {
+    return this.write('POST', `/v1/allocation/${enc(id)}/stop`, {});
+  }
+
+  // ---- evaluations
+
+  listEvaluations(opts: QueryOptions & { job?: string; status?: string; prefix?: string } = {}): Promise<QueryResult<Evaluation[]>> {
+    return this.query('/v1/evaluations', opts, { job: opts.job, status: opts.status, prefix: opts.prefix });
+  }
+
+  readEvaluation(id: string, opts: QueryOptions = {}): Promise<QueryResult<Evaluation>> {
+    return this.query(`/v1/evaluation/${enc(id)}`, opts);
+  }
+
+  evaluationAllocations(id: string, opts: QueryOptions = {}): Promise<QueryResult<AllocListStub[]>> {
+    return this.query(`/v1/evaluation/${enc(id)}/allocations`, opts);
+  }
+
+  // ---- nodes
+
+  listNodes(opts: QueryOptions & { prefix?: string } = {}): Promise<QueryResult<NodeListStub[]>> {
+    return this.query('/v1/nodes', opts, { prefix: opts.prefix });
+  }
+
+  readNode(id: string, opts: QueryOptions = {}): Promise<QueryResult<Node>> {
+    return this.query(`/v1/node/${enc(id)}`, opts);
+  }
+
+  nodeAllocations(nodeId: string, opts: QueryOptions = {}): Promise<QueryResult<Allocation[]>> {
+    return this.query(`/v1/node/${enc(nodeId)}/allocations`, opts);
+  }
+
+  registerNode(node: Node): Promise<NodeRegisterResponse> {
+    return this.write('POST', '/v1/node/register', { Node: node });
+  }
+
+  heartbeat(nodeId: string, status: NodeStatus): Promise<{ HeartbeatTTL: Nanos }> {
+    return this.write('POST', `/v1/node/${enc(nodeId)}/heartbeat`, { Status: status });
+  }
+
+  setNodeEligibility(nodeId: string, eligibility: SchedulingEligibility): Promise<{ Index: number }> {
+    return this.write('POST', `/v1/node/${enc(nodeId)}/eligibility`, { Eligibility: eligibility });
+  }
+
+  async updateAllocations(updates: AllocClientUpdate[]): Promise<void> {
+    await this.write('POST', '/v1/client/allocations/update', { Allocs: updates });
+  }
+
+  // ---- agent and status
+
+  async agentSelf(): Promise<AgentSelf> {
+    return (await this.query<AgentSelf>('/v1/agent/self', {})).data;
+  }
+
+  async agentHealth(): Promise<AgentHealth> {
+    return (await this.query<AgentHealth>('/v1/agent/health', {})).data;
+  }
+
+  async leader(): Promise<string> {
+    return (await this.query<string>('/v1/status/leader', {})).data;
+  }
+
+  async peers(): Promise<string[]> {
+    return (await this.query<string[]>('/v1/status/peers', {})).data;
+  }
+
+  // ---- logs
+
+  /** The task's log bytes; with `follow`, keeps yielding until `signal` aborts or the stream ends. */
+  async *streamLogs(allocId: string, opts: LogStreamOptions): AsyncGenerator<Buffer> {
+    const { response } = await this.transport.send({
+      method: 'GET',
+      path: `/v1/client/fs/logs/${enc(allocId)}`,
+      query: {
+        ...this.nsQuery(),
+        task: opts.task,
+        type: opts.type ?? 'stdout',
+        follow: opts.follow ? true : undefined,
+        origin: opts.origin,
+        offset: opts.offset,
+        plain: opts.plain ? true : undefined,
+      },
+      signal: opts.signal,
+      stream: true,
+    });
+    if (!response.body) return;
+    const body = Readable.fromWeb(response.body as unknown as NodeReadableStream<Uint8Array>);
+    try {
+      yield* opts.plain ? plainChunks(body) : decodeLogFrames(body);
+    } catch (err) {
+      if (opts.signal?.aborted) return;
+      throw err;
+    } finally {
+      body.destroy();
+    }
+  }
+
+  // ---- plumbing
+
+  private nsQuery(): Record<string, QueryValue> {
+    return this.namespace ? { namespace: this.namespace } : {};
+  }
+
+  private async query<T>(path: string, opts: QueryOptions, extra: Record<string, QueryValue> = {}): Promise<QueryResult<T>> {
+    const blocking = opts.index !== undefined && opts.index > 0;
+    const spec: RequestSpec = {
+      method: 'GET',
+      path,
+      query: { ...this.nsQuery(), ...extra, index: blocking ? opts.index : undefined, wait: blocking && opts.waitMs ? formatWait(opts.waitMs) : undefined },
+      signal: opts.signal,
+      // The server may hold the request for the whole wait (default 5 min) plus jitter.
+      extraTimeoutMs: blocking ? Math.ceil((opts.waitMs ?? 300_000) * (17 / 16)) : 0,
+    };
+    const raw = await this.transport.send(spec);
+    return { data: parseJson<T>(raw.text ?? '', path), index: indexOf(raw.response) };
+  }
+
+  private async write<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body: unknown, extra: Record<string, QueryValue> = {}): Promise<T> {
+    const raw = await this.transport.send({ method, path, body, query: { ...this.nsQuery(), ...extra } });
+    return parseJson<T>(raw.text ?? '', path);
+  }
+}
+
+function indexOf(response: Response): number {
+  const header = response.headers.get('x-kiln-index') ?? response.headers.get('x-nomad-index');
+  const n = header === null ? NaN : Number(header);
+  return Number.isFinite(n) ? n : 0;
+}
+
+function parseJson<T>(text: string, path: string): T {
+  if (text.trim().length === 0) return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new KilnError('INTERNAL', `server answered ${path} with invalid JSON: ${text.slice(0, 120)}`);
+  }
+}
+
+/** `/v1/jobs/parse` answers a bare Job; accept `{Job, Warnings}` as well so parse warnings can travel. */
+export function unwrapParsedJob(raw: unknown): ParsedJob {
+  if (isRecord(raw) && isRecord(raw.Job)) {
+    return { job: raw.Job as unknown as Job, warnings: toWarnings(raw.Warnings) };
+  }
+  if (isRecord(raw) && typeof raw.ID === 'string') {
+    const { Warnings, ...job } = raw;
+    return { job: job as unknown as Job, warnings: toWarnings(Warnings) };
+  }
+  throw new KilnError('INTERNAL', 'server answered /v1/jobs/parse without a job');
+}
+
+/** Warnings arrive as Nomad's newline-joined string or as a list. */
+export function toWarnings(w: unknown): string[] {
+  if (Array.isArray(w)) return w.map(String).filter((s) => s.trim().length > 0);
+  if (typeof w === 'string') return w.split('\n').map((s) => s.trim()).filter((s) => s.length > 0);
+  return [];
+}

@@ -1,0 +1,130 @@
+/**
+ * Response shapes of the routes in docs/api.md that src/api/types.ts does not
+ * already name. Kept in a separate file because types.ts is a shared contract.
+ */
+import type { AllocMetric, Allocation, Evaluation, Job, JobStatus, JobType, Nanos, NodeStatus, SchedulingEligibility } from '../structs/index.js';
+
+export interface TaskGroupSummary {
+  Queued: number;
+  Starting: number;
+  Running: number;
+  Failed: number;
+  Complete: number;
+  Lost: number;
+  Unknown?: number;
+}
+
+export interface JobSummary {
+  JobID: string;
+  Namespace: string;
+  Summary: Record<string, TaskGroupSummary>;
+}
+
+export interface JobListStub {
+  ID: string;
+  Name: string;
+  Namespace: string;
+  Type: JobType;
+  Priority: number;
+  Status: JobStatus;
+  StatusDescription: string;
+  Stop: boolean;
+  Version: number;
+  SubmitTime: Nanos;
+  Datacenters: string[];
+  JobSummary: { Summary: Record<string, TaskGroupSummary> };
+  CreateIndex: number;
+  ModifyIndex: number;
+  JobModifyIndex: number;
+}
+
+/** An allocation as listed: everything but the embedded Job. */
+export type AllocListStub = Omit<Allocation, 'Job'>;
+
+export interface NodeListStub {
+  ID: string;
+  Name: string;
+  Datacenter: string;
+  NodeClass: string;
+  NodePool: string;
+  Address: string;
+  Version: string;
+  Drain: boolean;
+  SchedulingEligibility: SchedulingEligibility;
+  Status: NodeStatus;
+  StatusDescription: string;
+  Drivers: Record<string, { Detected: boolean; Healthy: boolean; HealthDescription?: string }>;
+  CreateIndex: number;
+  ModifyIndex: number;
+}
+
+export interface JobDeregisterResponse {
+  EvalID: string;
+  EvalCreateIndex: number;
+  JobModifyIndex: number;
+}
+
+export interface JobVersionsResponse {
+  Versions: Job[];
+  Diffs: unknown;
+}
+
+export interface JobValidateResponse {
+  ValidationErrors: string[];
+  Warnings: string;
+  Error?: string;
+}
+
+export interface DesiredUpdates {
+  Place: number;
+  Stop: number;
+  InPlaceUpdate: number;
+  DestructiveUpdate: number;
+  Ignore: number;
+  Migrate?: number;
+  Canary?: number;
+}
+
+export interface JobPlanResponse {
+  Diff: { Type?: string; ID?: string } | null;
+  FailedTGAllocs: Record<string, AllocMetric> | null;
+  Annotations: { DesiredTGUpdates: Record<string, DesiredUpdates> } | null;
+  JobModifyIndex: number;
+  Warnings: string;
+  CreatedEvals?: Evaluation[];
+}
+
+export interface AllocStopResponse {
+  EvalID: string;
+  Index: number;
+}
+
+export interface AgentSelf {
+  config: { Datacenter: string; Region: string; Version: string; Roles?: string[]; DataDir?: string };
+  member: { Name: string; Addr: string; Port: number; Status: string };
+  stats: Record<string, unknown>;
+}
+
+export interface AgentHealth {
+  server?: { ok: boolean; message?: string };
+  client?: { ok: boolean; message?: string };
+}
+
+/** One NDJSON frame of the log stream; `{}` is a heartbeat. */
+export interface LogFrame {
+  File?: string;
+  Offset?: number;
+  /** base64 */
+  Data?: string;
+  FileEvent?: string;
+}
+
+export interface LogStreamOptions {
+  task: string;
+  type?: 'stdout' | 'stderr';
+  follow?: boolean;
+  origin?: 'start' | 'end';
+  offset?: number;
+  plain?: boolean;
+  signal?: AbortSignal;
+}
