@@ -34,7 +34,9 @@ export class SqliteStore implements Store {
     private readonly db: Database.Database,
     readonly path: string,
   ) {
-    this.rev = (db.prepare('SELECT value FROM meta WHERE name = ?').get('revision') as { value: number } | undefined)?.value ?? 0;
+    // An empty store is at revision 1, as in etcd, so the first write is 2 and
+    // index 1 can mean "never changed" in blocking queries.
+    this.rev = (db.prepare('SELECT value FROM meta WHERE name = ?').get('revision') as { value: number } | undefined)?.value ?? 1;
   }
 
   static async open(path: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {

@@ -48,7 +48,7 @@ export interface WatchEvent {
 export type WatchListener = (events: WatchEvent[], revision: number) => void;
 
 export interface Store {
-  /** Current store revision (0 for an empty store). */
+  /** Current store revision (1 for an empty store, as in etcd). */
   revision(): Promise<number>;
   get(key: string): Promise<KeyValue | undefined>;
   /** Every key with the prefix, in key order. */

@@ -14,11 +14,11 @@ const openFresh = (opts = {}) => SqliteStore.open(join(tmp.dir, `s${n++}.db`), o
 
 test('txn bumps the revision once and records create/mod revisions', async () => {
   const s = await openFresh();
-  assert.equal(await s.revision(), 0);
+  assert.equal(await s.revision(), 1, 'an empty store starts at revision 1, as etcd does');
   const r1 = await s.txn({ ops: [{ type: 'put', key: '/a', value: '1' }, { type: 'put', key: '/b', value: '2' }] });
-  assert.deepEqual(r1, { succeeded: true, revision: 1 });
+  assert.deepEqual(r1, { succeeded: true, revision: 2 });
   await s.txn({ ops: [{ type: 'put', key: '/a', value: '3' }] });
-  assert.deepEqual(await s.get('/a'), { key: '/a', value: '3', createRevision: 1, modRevision: 2 });
+  assert.deepEqual(await s.get('/a'), { key: '/a', value: '3', createRevision: 2, modRevision: 3 });
   assert.deepEqual((await s.range('/')).map((kv) => kv.key), ['/a', '/b']);
   await s.close();
 });
@@ -54,11 +54,11 @@ test('watch from an earlier revision replays retained history in order', async (
   await s.txn({ ops: [{ type: 'put', key: '/x', value: '1' }] });
   await s.txn({ ops: [{ type: 'put', key: '/x', value: '2' }] });
   const revs: number[] = [];
-  const stop = s.watch(1, (_e, rev) => revs.push(rev));
+  const stop = s.watch(2, (_e, rev) => revs.push(rev));
   await s.txn({ ops: [{ type: 'put', key: '/x', value: '3' }] });
   stop();
   await s.txn({ ops: [{ type: 'put', key: '/x', value: '4' }] });
-  assert.deepEqual(revs, [2, 3]);
+  assert.deepEqual(revs, [3, 4]);
   await s.close();
 });
 
@@ -93,7 +93,7 @@ test('every acknowledged write survives SIGKILL of the writing process', async (
   await new Promise((r) => child.once('exit', r));
   const s = await SqliteStore.open(path);
   const rev = await s.revision();
-  assert.ok(rev >= acked, `revision ${rev} must include every acknowledged write (${acked})`);
+  assert.ok(rev - 1 >= acked, `revision ${rev} must include every acknowledged write (${acked})`);
   for (let i = 1; i <= acked; i++) assert.ok(await s.get(`/k/${String(i).padStart(6, '0')}`), `acknowledged write ${i} is present`);
   await s.close();
 });

@@ -28,14 +28,14 @@ test('the view loads existing state and follows later writes with indexes from r
   const { store, close } = await fresh();
   await store.txn({ ops: [put(alloc('aaaa-1'))] });
   const view = await StateView.create(store);
-  assert.equal(view.alloc('aaaa-1')?.CreateIndex, 1);
+  assert.equal(view.alloc('aaaa-1')?.CreateIndex, 2);
   await store.txn({ ops: [put(alloc('aaaa-1', { ClientStatus: 'running' })), put(alloc('bbbb-2', { NodeID: 'n2' }))] });
   assert.equal(view.alloc('aaaa-1')?.ClientStatus, 'running');
-  assert.equal(view.alloc('aaaa-1')?.CreateIndex, 1);
-  assert.equal(view.alloc('aaaa-1')?.ModifyIndex, 2);
+  assert.equal(view.alloc('aaaa-1')?.CreateIndex, 2);
+  assert.equal(view.alloc('aaaa-1')?.ModifyIndex, 3);
   assert.deepEqual(view.allocsByJob('default', 'web').map((a) => a.ID).sort(), ['aaaa-1', 'bbbb-2']);
   assert.deepEqual(view.allocsByNode('n2').map((a) => a.ID), ['bbbb-2']);
-  assert.equal(view.tableIndex('allocs'), 2);
+  assert.equal(view.tableIndex('allocs'), 3);
   assert.equal(view.tableIndex('jobs'), 1, 'an untouched table reports index 1');
   await close(view);
 });
