@@ -7,8 +7,8 @@ import type { ProblemList } from './problems.js';
 import { BodyReader, type Body } from './reader.js';
 
 const JOB_KEYS = ['name', 'datacenters', 'type', 'priority', 'region', 'namespace', 'meta', 'constraint', 'group'];
-/** Nomad job IDs: no spaces or control characters, at most 128 characters. */
-const JOB_ID = /^[^\s\x00-\x1f]{1,128}$/;
+/** Nomad job IDs: no spaces, at most 128 characters. */
+const JOB_ID = /^\S{1,128}$/;
 
 /**
  * Turns hcl2json's output for a job file into a Job with Nomad's defaults.

@@ -1,4 +1,4 @@
-import { KilnError } from '../structs/errors.js';
+import type { KilnError } from '../structs/errors.js';
 import { problemsError, type JobspecProblem } from './problems.js';
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
