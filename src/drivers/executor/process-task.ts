@@ -16,6 +16,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export class ExecutorTask {
   private exitPromise: Promise<ExitResult> | undefined;
   private result: ExitResult | undefined;
+  private released = false;
 
   constructor(
     readonly executorPid: number,
@@ -74,8 +75,17 @@ export class ExecutorTask {
     if (existsSync(this.stateDir)) rmSync(this.stateDir, { recursive: true, force: true });
   }
 
+  /**
+   * Stop watching without touching the task (agent shutdown). Pending waits
+   * never settle; no timer is left to keep the process alive.
+   */
+  release(): void {
+    this.released = true;
+  }
+
   private async poll(): Promise<ExitResult> {
     for (;;) {
+      if (this.released) return new Promise<never>(() => undefined);
       const done = this.exited();
       if (done) return done;
       if (!isExecutorProcess(this.executorPid)) {

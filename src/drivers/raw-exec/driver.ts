@@ -100,6 +100,16 @@ export class RawExecDriver implements TaskDriver {
     return execBeside({ env: spec.env, cwd: spec.cwd }, opts);
   }
 
+  /**
+   * Stop watching every task without stopping them, so an agent can shut
+   * down and a later one re-attach. Not part of TaskDriver (yet): the client
+   * calls it when present.
+   */
+  async close(): Promise<void> {
+    for (const task of this.tasks.values()) task.release();
+    this.tasks.clear();
+  }
+
   private task(id: string): ExecutorTask {
     const task = this.tasks.get(id);
     if (!task) throw new KilnError('TASK_NOT_FOUND', `raw_exec has no task "${id}": it was never started here or was destroyed; recover it first`);

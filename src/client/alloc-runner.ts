@@ -1,0 +1,174 @@
+import type { AllocClientUpdate } from '../api/types.js';
+import type { TaskDriver } from '../drivers/driver.js';
+import type { DriverRegistry } from '../drivers/index.js';
+import type { Allocation, ClientStatus, Job, Node, TaskGroup, TaskState } from '../structs/index.js';
+import { KilnError } from '../structs/index.js';
+import { AllocDir } from './alloc-dir.js';
+import type { TaskPrestartHook } from './hooks/index.js';
+import type { PersistedAlloc, PersistedTask } from './state-db.js';
+import { TaskRunner } from './task-runner.js';
+import type { Logger } from './util.js';
+
+export interface AllocRunnerOptions {
+  /** The allocation with its Job embedded. */
+  alloc: Allocation;
+  node: Node;
+  dataDir: string;
+  drivers: DriverRegistry;
+  /** Every change of the allocation's client state (report it to the servers). */
+  onUpdate(update: AllocClientUpdate): void;
+  /** Persist the allocation's state (the agent writes it to its state db). */
+  persist(entry: PersistedAlloc): void;
+  restored?: PersistedAlloc;
+  hooks?: () => TaskPrestartHook[];
+  logger?: Logger;
+  random?: () => number;
+}
+
+/** Nomad's rule: failed wins, then running, then pending; all dead and none failed is complete. */
+export function allocClientStatus(states: TaskState[]): { status: ClientStatus; description: string } {
+  if (states.some((s) => s.State === 'dead' && s.Failed)) return { status: 'failed', description: 'Failed tasks' };
+  if (states.some((s) => s.State === 'running')) return { status: 'running', description: 'Tasks are running' };
+  if (states.some((s) => s.State === 'pending')) return { status: 'pending', description: 'No tasks have started' };
+  return { status: 'complete', description: 'All tasks have completed' };
+}
+
+/**
+ * Runs the tasks of one allocation, keeps its persisted state current and
+ * reports its client status. A task that fails for good takes its siblings
+ * down with it, as in Nomad.
+ */
+export class AllocRunner {
+  private alloc: Allocation;
+  readonly allocDir: AllocDir;
+  private readonly runners = new Map<string, TaskRunner>();
+  private readonly snapshots = new Map<string, PersistedTask>();
+  private lastReported: string | undefined;
+  private done: Promise<void> | undefined;
+
+  constructor(private readonly opts: AllocRunnerOptions) {
+    this.alloc = opts.restored?.alloc ?? opts.alloc;
+    this.allocDir = new AllocDir(opts.dataDir, this.alloc.ID);
+    const { job, group } = this.jobAndGroup();
+    for (const task of group.Tasks) {
+      const restored = opts.restored?.tasks[task.Name];
+      const driver = opts.drivers.get(task.Driver);
+      const runner = new TaskRunner({
+        alloc: this.alloc,
+        job,
+        group,
+        task,
+        node: opts.node,
+        allocDir: this.allocDir,
+        driver: driver ?? missingDriver(task.Driver, opts.drivers),
+        onChange: (name, snap) => this.taskChanged(name, snap),
+        ...(restored ? { restored } : {}),
+        ...(opts.hooks ? { hooks: opts.hooks() } : {}),
+        ...(opts.logger ? { logger: opts.logger } : {}),
+        ...(opts.random ? { random: opts.random } : {}),
+      });
+      this.runners.set(task.Name, runner);
+      this.snapshots.set(task.Name, runner.snapshot());
+    }
+  }
+
+  get id(): string {
+    return this.alloc.ID;
+  }
+
+  get allocation(): Allocation {
+    return this.alloc;
+  }
+
+  taskStates(): Record<string, TaskState> {
+    return Object.fromEntries([...this.snapshots].map(([name, s]) => [name, s.state]));
+  }
+
+  clientStatus(): ClientStatus {
+    return allocClientStatus([...this.snapshots.values()].map((s) => s.state)).status;
+  }
+
+  /** Start (or re-attach to) every task; resolves when all are dead or detached. */
+  run(): Promise<void> {
+    this.done ??= (async () => {
+      this.persistNow();
+      this.report();
+      await Promise.all([...this.runners.values()].map((r) => r.run()));
+    })();
+    return this.done;
+  }
+
+  /** A newer version of the allocation from the servers. */
+  update(alloc: Allocation): void {
+    this.alloc = { ...alloc, Job: alloc.Job ?? this.alloc.Job };
+    this.persistNow();
+    if (alloc.DesiredStatus !== 'run') void this.stop(`Allocation ${alloc.DesiredStatus === 'evict' ? 'evicted' : 'stopped'} by the servers`);
+  }
+
+  /** Kill every task (kill signal, then SIGKILL after the kill timeout). */
+  async stop(reason?: string): Promise<void> {
+    await Promise.all([...this.runners.values()].map((r) => r.kill(reason)));
+  }
+
+  /** Leave the tasks running and stop watching them (agent shutdown). */
+  async detach(): Promise<void> {
+    await Promise.all([...this.runners.values()].map((r) => r.detach()));
+  }
+
+  /** Stop the tasks and remove the allocation's directory (garbage collection). */
+  async destroy(): Promise<void> {
+    await this.stop('Allocation garbage collected');
+    this.allocDir.destroy();
+  }
+
+  private taskChanged(name: string, snap: PersistedTask): void {
+    const before = this.snapshots.get(name)?.state;
+    this.snapshots.set(name, snap);
+    this.persistNow();
+    this.report();
+    if (snap.state.State === 'dead' && snap.state.Failed && !(before?.State === 'dead' && before.Failed)) {
+      void this.killSiblings(name);
+    }
+  }
+
+  private async killSiblings(failed: string): Promise<void> {
+    await Promise.all([...this.runners.values()].filter((r) => r.name !== failed).map((r) => r.kill(`Sibling task ${failed} failed`)));
+  }
+
+  private report(): void {
+    const { status, description } = allocClientStatus([...this.snapshots.values()].map((s) => s.state));
+    const update: AllocClientUpdate = { ID: this.alloc.ID, ClientStatus: status, ClientDescription: description, TaskStates: this.taskStates() };
+    const key = JSON.stringify(update);
+    if (key === this.lastReported) return;
+    this.lastReported = key;
+    this.opts.onUpdate(update);
+  }
+
+  private persistNow(): void {
+    this.opts.persist({ alloc: this.alloc, tasks: Object.fromEntries(this.snapshots) });
+  }
+
+  private jobAndGroup(): { job: Job; group: TaskGroup } {
+    const job = this.alloc.Job;
+    if (!job) throw new KilnError('BAD_REQUEST', `allocation ${this.alloc.ID} arrived without its Job; the servers must embed it`);
+    const group = job.TaskGroups.find((g) => g.Name === this.alloc.TaskGroup);
+    if (!group) throw new KilnError('BAD_REQUEST', `allocation ${this.alloc.ID} names task group "${this.alloc.TaskGroup}" which job ${job.ID} does not have`);
+    return { job, group };
+  }
+}
+
+/** A stand-in whose every start fails with the real cause, so the task reports it instead of the runner crashing. */
+function missingDriver(name: string, drivers: DriverRegistry): TaskDriver {
+  const fail = (): never => drivers.require(name) as never;
+  return {
+    name,
+    fingerprint: async () => ({ Detected: false, Healthy: false, HealthDescription: 'not available', Attributes: {}, UpdateTime: 0 }),
+    validateConfig: fail,
+    startTask: async () => fail(),
+    recoverTask: async () => fail(),
+    waitTask: async () => fail(),
+    stopTask: async () => undefined,
+    destroyTask: async () => undefined,
+    signalTask: async () => fail(),
+  };
+}
