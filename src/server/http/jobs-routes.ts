@@ -1,0 +1,82 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { BadRequestError } from '../../structs/index.js';
+import { blockingRead } from './blocking.js';
+import type { IdParams, RouteDeps } from './route-deps.js';
+import { byCreateIndexDesc, namespaceOf, queryString } from './route-deps.js';
+
+const JobBody = z.object({ Job: z.record(z.string(), z.unknown()) });
+const ParseBody = z.object({ JobHCL: z.string().min(1, 'JobHCL must hold the job file text'), Canonicalize: z.boolean().optional() });
+const PlanBody = z.object({ Job: z.record(z.string(), z.unknown()), Diff: z.boolean().optional() });
+
+export function registerJobRoutes(app: FastifyInstance, d: RouteDeps): void {
+  app.get('/v1/jobs', (req, reply) => {
+    const ns = namespaceOf(req);
+    return blockingRead(d.blocking, ['jobs', 'allocs', 'evals'], req, reply, () => d.jobReader.list(ns === '*' ? undefined : ns, queryString(req, 'prefix') ?? ''));
+  });
+
+  app.post('/v1/jobs', async (req) => register(d, JobBody.parse(req.body).Job, namespaceOf(req)));
+
+  app.post('/v1/jobs/parse', async (req) => {
+    const body = ParseBody.parse(req.body);
+    const { job } = await d.jobInput.fromHcl(body.JobHCL);
+    return job;
+  });
+
+  app.post('/v1/validate/job', async (req) => d.jobInput.validate(JobBody.parse(req.body).Job));
+
+  app.get<{ Params: IdParams }>('/v1/job/:id', (req, reply) =>
+    blockingRead(d.blocking, ['jobs', 'allocs'], req, reply, () => d.jobReader.withStatus(d.jobReader.resolve(namespaceOf(req), req.params.id))),
+  );
+
+  app.post<{ Params: IdParams }>('/v1/job/:id', async (req) => {
+    const raw = JobBody.parse(req.body).Job;
+    if (raw['ID'] !== undefined && raw['ID'] !== req.params.id) {
+      throw new BadRequestError(`job ID in the body ("${String(raw['ID'])}") does not match the URL ("${req.params.id}"); post to /v1/job/${String(raw['ID'])} or fix the ID`);
+    }
+    return register(d, { ID: req.params.id, ...raw }, namespaceOf(req));
+  });
+
+  app.delete<{ Params: IdParams }>('/v1/job/:id', async (req) => {
+    const ns = namespaceOf(req);
+    const job = d.jobReader.resolve(ns, req.params.id);
+    return queryString(req, 'purge') === 'true' ? d.jobs.purge(ns, job.ID) : d.jobs.stop(ns, job.ID);
+  });
+
+  app.get<{ Params: IdParams }>('/v1/job/:id/versions', (req, reply) =>
+    blockingRead(d.blocking, ['job_versions'], req, reply, () => {
+      const job = d.jobReader.resolve(namespaceOf(req), req.params.id);
+      return { Versions: d.view.jobVersions(job.Namespace, job.ID), Diffs: null };
+    }),
+  );
+
+  app.get<{ Params: IdParams }>('/v1/job/:id/allocations', (req, reply) =>
+    blockingRead(d.blocking, ['allocs'], req, reply, () => {
+      const job = d.jobReader.resolve(namespaceOf(req), req.params.id);
+      return d.view.allocsByJob(job.Namespace, job.ID).sort(byCreateIndexDesc);
+    }),
+  );
+
+  app.get<{ Params: IdParams }>('/v1/job/:id/evaluations', (req, reply) =>
+    blockingRead(d.blocking, ['evals'], req, reply, () => {
+      const job = d.jobReader.resolve(namespaceOf(req), req.params.id);
+      return d.view.evalsByJob(job.Namespace, job.ID).sort(byCreateIndexDesc);
+    }),
+  );
+
+  app.get<{ Params: IdParams }>('/v1/job/:id/summary', (req, reply) =>
+    blockingRead(d.blocking, ['jobs', 'allocs', 'evals'], req, reply, () => d.jobReader.summary(d.jobReader.resolve(namespaceOf(req), req.params.id))),
+  );
+
+  app.post<{ Params: IdParams }>('/v1/job/:id/plan', async (req) => {
+    const body = PlanBody.parse(req.body);
+    const { job, warnings } = await d.jobInput.fromJson({ ID: req.params.id, ...body.Job }, namespaceOf(req));
+    return { ...d.planner.plan(job, body.Diff ?? true), Warnings: warnings };
+  });
+}
+
+async function register(d: RouteDeps, raw: Record<string, unknown>, namespace: string): Promise<unknown> {
+  const { job, warnings } = await d.jobInput.fromJson(raw, namespace);
+  const res = await d.jobs.register(job);
+  return { ...res, Warnings: warnings };
+}

@@ -1,0 +1,94 @@
+import type { StateReader } from '../../state/reader.js';
+import type { ServerLogger } from '../logger.js';
+import type { HeartbeatGrantor } from '../services/node-service.js';
+
+export interface HeartbeatOptions {
+  /** Nomad's min_heartbeat_ttl (10s). */
+  minTtlMs?: number;
+  /** Nomad's heartbeat_grace (10s): extra time the server waits past the TTL. */
+  graceMs?: number;
+  /** Nomad's max_heartbeats_per_second (50): TTLs grow with the node count to cap the rate. */
+  maxHeartbeatsPerSecond?: number;
+  /** TTL given to every known node when leadership starts (Nomad's failover_heartbeat_ttl, 5m). */
+  failoverTtlMs?: number;
+  random?: () => number;
+}
+
+export interface HeartbeatDeps extends HeartbeatOptions {
+  view: StateReader;
+  logger: ServerLogger;
+  /** Called once a node's server-side TTL passes without a heartbeat. */
+  onExpire: (nodeId: string) => Promise<void>;
+}
+
+/**
+ * Node liveness on the leader: each heartbeat re-arms a timer; a node whose
+ * timer fires (TTL + grace without a heartbeat) is handed to onExpire, which
+ * marks it down. TTL = max(minTtl, nodes / maxPerSecond) plus a random
+ * stagger of up to one TTL so heartbeats spread out.
+ */
+export class HeartbeatMonitor implements HeartbeatGrantor {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly minTtlMs: number;
+  private readonly graceMs: number;
+  private readonly maxPerSecond: number;
+  private readonly failoverTtlMs: number;
+  private readonly random: () => number;
+  private running = false;
+
+  constructor(private readonly deps: HeartbeatDeps) {
+    this.minTtlMs = deps.minTtlMs ?? 10_000;
+    this.graceMs = deps.graceMs ?? 10_000;
+    this.maxPerSecond = deps.maxHeartbeatsPerSecond ?? 50;
+    this.failoverTtlMs = deps.failoverTtlMs ?? 5 * 60_000;
+    this.random = deps.random ?? Math.random;
+  }
+
+  /** Arm a timer for every node that is not down; they get the failover TTL to check in. */
+  start(): void {
+    this.running = true;
+    for (const n of this.deps.view.nodes()) if (n.Status !== 'down') this.arm(n.ID, this.failoverTtlMs);
+  }
+
+  stop(): void {
+    this.running = false;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  grant(nodeId: string): number {
+    const nodeCount = Math.max(1, [...this.deps.view.nodes()].length);
+    const base = Math.max(this.minTtlMs, (nodeCount / this.maxPerSecond) * 1000);
+    const ttl = Math.round(base + this.random() * base);
+    this.arm(nodeId, ttl + this.graceMs);
+    return ttl;
+  }
+
+  clear(nodeId: string): void {
+    const t = this.timers.get(nodeId);
+    if (t) clearTimeout(t);
+    this.timers.delete(nodeId);
+  }
+
+  /** Nodes with an armed timer. */
+  tracked(): number {
+    return this.timers.size;
+  }
+
+  private arm(nodeId: string, afterMs: number): void {
+    if (!this.running) return;
+    this.clear(nodeId);
+    const timer = setTimeout(() => this.expire(nodeId), afterMs);
+    timer.unref();
+    this.timers.set(nodeId, timer);
+  }
+
+  private expire(nodeId: string): void {
+    this.timers.delete(nodeId);
+    this.deps.logger.warn('node missed its heartbeat TTL; marking it down', { nodeId });
+    this.deps.onExpire(nodeId).catch((err: unknown) => {
+      this.deps.logger.error('could not mark node down; retrying at the next expiry', { nodeId, err });
+      this.arm(nodeId, this.minTtlMs);
+    });
+  }
+}

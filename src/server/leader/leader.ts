@@ -1,0 +1,70 @@
+import type { StateReader } from '../../state/reader.js';
+import type { Store } from '../../state/store.js';
+import type { Clock } from '../../structs/index.js';
+import type { ServerLogger } from '../logger.js';
+import type { StateWriter } from '../state-writer.js';
+import { BlockedEvals } from './blocked-evals.js';
+import { EvalBroker } from './eval-broker.js';
+import type { HeartbeatMonitor } from './heartbeats.js';
+import { PlanApplier } from './plan-applier.js';
+import type { PlanFunction } from './worker.js';
+import { SchedulerWorker } from './worker.js';
+
+/**
+ * The seam leader election plugs into: a server runs these duties only while
+ * it holds leadership (a single server always does; the etcd backend will
+ * start and stop them on election changes).
+ */
+export interface LeaderDuties {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface LeaderDeps {
+  store: Store;
+  view: StateReader;
+  writer: StateWriter;
+  clock: Clock;
+  logger: ServerLogger;
+  heartbeats: HeartbeatMonitor;
+  computePlan: PlanFunction;
+  /** Scheduler workers (Nomad: one per core); default 2. */
+  workers?: number;
+  random?: () => number;
+}
+
+/** Eval broker, scheduler workers, plan applier, blocked evaluations and heartbeats, started and stopped together. */
+export class Leader implements LeaderDuties {
+  readonly broker: EvalBroker;
+  readonly blocked: BlockedEvals;
+  readonly applier: PlanApplier;
+  private workers: SchedulerWorker[] = [];
+  private running = false;
+
+  constructor(private readonly deps: LeaderDeps) {
+    this.broker = new EvalBroker(deps.view, deps.clock);
+    this.blocked = new BlockedEvals(deps);
+    this.applier = new PlanApplier(deps);
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.deps.heartbeats.start();
+    this.blocked.start();
+    this.broker.start();
+    const count = Math.max(1, this.deps.workers ?? 2);
+    this.workers = Array.from({ length: count }, () => new SchedulerWorker({ ...this.deps, broker: this.broker, applier: this.applier }));
+    for (const w of this.workers) w.start();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.deps.heartbeats.stop();
+    this.broker.stop();
+    await Promise.all(this.workers.map((w) => w.stop()));
+    this.workers = [];
+    await this.blocked.stop();
+  }
+}

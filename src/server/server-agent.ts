@@ -1,0 +1,147 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { computePlan as schedulerComputePlan } from '../scheduler/index.js';
+import type { StateReader } from '../state/reader.js';
+import type { Store } from '../state/store.js';
+import type { Clock } from '../structs/index.js';
+import { DEFAULT_REGION, systemClock } from '../structs/index.js';
+import { createApp } from './http/app.js';
+import { registerAllocRoutes } from './http/allocs-routes.js';
+import { registerEvalRoutes } from './http/evals-routes.js';
+import { registerJobRoutes } from './http/jobs-routes.js';
+import { registerNodeRoutes } from './http/nodes-routes.js';
+import type { AgentInfo, RouteDeps } from './http/route-deps.js';
+import { registerStatusRoutes } from './http/status-routes.js';
+import { HeartbeatMonitor } from './leader/heartbeats.js';
+import { Leader } from './leader/leader.js';
+import type { PlanFunction } from './leader/worker.js';
+import type { ServerLogger } from './logger.js';
+import { stderrLogger } from './logger.js';
+import { AllocService } from './services/alloc-service.js';
+import { JobInput } from './services/job-input.js';
+import { JobPlanner } from './services/job-planner.js';
+import { JobService } from './services/job-service.js';
+import { JobReader } from './services/job-status.js';
+import { NodeService } from './services/node-service.js';
+import { StateWriter } from './state-writer.js';
+
+export const DEFAULT_SERVER_PORT = 4646;
+
+export interface ServerAgentOptions {
+  store: Store;
+  view: StateReader;
+  /** Default 127.0.0.1. */
+  bindAddr?: string;
+  /** Default 4646; 0 picks an ephemeral port (tests). */
+  port?: number;
+  region?: string;
+  datacenter?: string;
+  /** Name shown on /v1/agent/self (default "kiln-server"). */
+  name?: string;
+  version?: string;
+  roles?: string[];
+  dataDir?: string;
+  /** Nomad's heartbeat_grace (10s). */
+  heartbeatGraceMs?: number;
+  /** Nomad's min_heartbeat_ttl (10s). */
+  minHeartbeatTtlMs?: number;
+  /** TTL for known nodes when leadership starts (5m). */
+  failoverHeartbeatTtlMs?: number;
+  /** Request body limit (4 MiB). */
+  bodyLimitBytes?: number;
+  schedulerWorkers?: number;
+  logger?: ServerLogger;
+  clock?: Clock;
+  /** The scheduler; defaults to src/scheduler's computePlan. */
+  computePlan?: PlanFunction;
+}
+
+/**
+ * The server role: the HTTP API on one fastify instance (other roles may add
+ * their routes to `app` between create() and start()) and the leader duties
+ * over the store and its in-memory view. It does not own the store or the
+ * view: whoever opened them closes them after stop().
+ */
+export class ServerAgent {
+  readonly app: FastifyInstance;
+  readonly leader: Leader;
+  readonly nodes: NodeService;
+  private readonly shutdown = new AbortController();
+  private listening: AddressInfo | undefined;
+
+  private constructor(private readonly opts: ServerAgentOptions) {
+    const logger = opts.logger ?? stderrLogger;
+    const clock = opts.clock ?? systemClock;
+    const { store, view } = opts;
+    const writer = new StateWriter(store, view, logger);
+    const computePlan = opts.computePlan ?? schedulerComputePlan;
+    const heartbeats: HeartbeatMonitor = new HeartbeatMonitor({
+      view,
+      logger,
+      minTtlMs: opts.minHeartbeatTtlMs,
+      graceMs: opts.heartbeatGraceMs,
+      failoverTtlMs: opts.failoverHeartbeatTtlMs,
+      onExpire: (nodeId) => this.nodes.markDown(nodeId),
+    });
+    this.nodes = new NodeService({ store, view, writer, clock, heartbeats });
+    this.leader = new Leader({ store, view, writer, clock, logger, heartbeats, computePlan, workers: opts.schedulerWorkers });
+    this.app = createApp({ bodyLimitBytes: opts.bodyLimitBytes, logger });
+    const deps: RouteDeps = {
+      view,
+      blocking: { view, shutdown: this.shutdown.signal },
+      jobs: new JobService({ store, view, writer, clock }),
+      jobReader: new JobReader(view),
+      jobInput: new JobInput(view),
+      planner: new JobPlanner(view, computePlan, clock),
+      allocs: new AllocService({ store, view, writer, clock }),
+      nodes: this.nodes,
+      agent: this.agentInfo(),
+    };
+    registerJobRoutes(this.app, deps);
+    registerAllocRoutes(this.app, deps);
+    registerEvalRoutes(this.app, deps);
+    registerNodeRoutes(this.app, deps);
+    registerStatusRoutes(this.app, deps);
+  }
+
+  static async create(opts: ServerAgentOptions): Promise<ServerAgent> {
+    return new ServerAgent(opts);
+  }
+
+  /** Start the leader duties, then listen. */
+  async start(): Promise<void> {
+    await this.leader.start();
+    try {
+      await this.app.listen({ host: this.opts.bindAddr ?? '127.0.0.1', port: this.opts.port ?? DEFAULT_SERVER_PORT });
+    } catch (err) {
+      await this.leader.stop();
+      throw err;
+    }
+    this.listening = this.app.server.address() as AddressInfo;
+  }
+
+  /** End blocking queries, stop the leader duties (in-flight writes finish), close the listener. */
+  async stop(): Promise<void> {
+    this.shutdown.abort();
+    await this.leader.stop();
+    await this.app.close();
+  }
+
+  /** `host:port` actually listened on (after start). */
+  get address(): string {
+    if (!this.listening) return `${this.opts.bindAddr ?? '127.0.0.1'}:${this.opts.port ?? DEFAULT_SERVER_PORT}`;
+    return `${this.listening.address}:${this.listening.port}`;
+  }
+
+  private agentInfo(): AgentInfo {
+    return {
+      region: this.opts.region ?? DEFAULT_REGION,
+      datacenter: this.opts.datacenter ?? 'dc1',
+      version: this.opts.version ?? '0.1.0',
+      name: this.opts.name ?? 'kiln-server',
+      roles: this.opts.roles ?? ['server'],
+      dataDir: this.opts.dataDir,
+      address: () => this.address,
+    };
+  }
+}

@@ -1,0 +1,134 @@
+import type { StateReader } from '../../state/reader.js';
+import type { Store, TxnOp } from '../../state/store.js';
+import { keys } from '../../state/store.js';
+import type { Allocation, Clock, Nanos, Node, NodeStatus, SchedulingEligibility } from '../../structs/index.js';
+import { NotFoundError, isTerminalClientStatus, msToNs } from '../../structs/index.js';
+import type { StateWriter } from '../state-writer.js';
+import { encode } from '../state-writer.js';
+import { newEvaluation } from './evaluations.js';
+import { readObject } from './store-read.js';
+
+/** Grants heartbeat TTLs and arms the server-side expiry timer (the leader's heartbeat monitor). */
+export interface HeartbeatGrantor {
+  /** Arm (or re-arm) the node's expiry timer; returns the TTL the client must heartbeat within, ms. */
+  grant(nodeId: string): number;
+  /** Forget a node's timer (node marked down). */
+  clear(nodeId: string): void;
+}
+
+export interface NodeServiceDeps {
+  store: Store;
+  view: StateReader;
+  writer: StateWriter;
+  clock: Clock;
+  heartbeats: HeartbeatGrantor;
+}
+
+/** Node writes: registration, heartbeats, eligibility, and marking a silent node down. */
+export class NodeService {
+  constructor(private readonly deps: NodeServiceDeps) {}
+
+  /** Upsert a node as ready. A node that was not ready gets node-update evaluations for the jobs on it. */
+  async register(input: Node): Promise<{ HeartbeatTTL: Nanos; Index: number }> {
+    const ttlMs = this.deps.heartbeats.grant(input.ID);
+    const outcome = await this.deps.writer.commit(async ({ nextIndex }) => {
+      const stored = await readObject<Node>(this.deps.store, keys.node(input.ID));
+      const prev = stored?.value;
+      const node: Node = {
+        ...input,
+        Status: 'ready',
+        StatusDescription: '',
+        StatusUpdatedAt: prev?.Status === 'ready' ? prev.StatusUpdatedAt : msToNs(this.deps.clock.now()),
+        SchedulingEligibility: prev?.SchedulingEligibility ?? input.SchedulingEligibility ?? 'eligible',
+        Drain: prev?.Drain ?? input.Drain ?? false,
+        HeartbeatTTL: msToNs(ttlMs),
+        CreateIndex: prev?.CreateIndex ?? nextIndex,
+        ModifyIndex: nextIndex,
+      };
+      const ops: TxnOp[] = [{ type: 'put', key: keys.node(node.ID), value: encode(node) }];
+      if (prev && prev.Status !== 'ready') ops.push(...this.nodeUpdateEvals(node.ID, nextIndex));
+      return { txn: { compares: [{ key: keys.node(node.ID), modRevision: stored?.modRevision ?? 0 }], ops }, result: undefined };
+    });
+    return { HeartbeatTTL: msToNs(ttlMs), Index: outcome?.index ?? this.deps.view.index() };
+  }
+
+  /** Renew a node's TTL. Only a status change is written: heartbeats alone never touch the store. */
+  async heartbeat(idOrPrefix: string, status: NodeStatus = 'ready'): Promise<{ HeartbeatTTL: Nanos }> {
+    const node = this.deps.view.node(idOrPrefix);
+    if (!node) throw new NotFoundError('node', idOrPrefix);
+    const ttlMs = this.deps.heartbeats.grant(node.ID);
+    if (node.Status !== status && status !== 'down') await this.setStatus(node.ID, status, '');
+    return { HeartbeatTTL: msToNs(ttlMs) };
+  }
+
+  async setEligibility(idOrPrefix: string, eligibility: SchedulingEligibility): Promise<{ Index: number }> {
+    const id = this.deps.view.resolveNodeId(idOrPrefix);
+    const outcome = await this.deps.writer.commit(async ({ nextIndex }) => {
+      const stored = await readObject<Node>(this.deps.store, keys.node(id));
+      if (!stored) throw new NotFoundError('node', id);
+      if (stored.value.SchedulingEligibility === eligibility) return undefined;
+      const node: Node = { ...stored.value, SchedulingEligibility: eligibility, ModifyIndex: nextIndex };
+      return { txn: { compares: [{ key: keys.node(id), modRevision: stored.modRevision }], ops: [{ type: 'put', key: keys.node(id), value: encode(node) }] }, result: undefined };
+    });
+    return { Index: outcome?.index ?? this.deps.view.index() };
+  }
+
+  /**
+   * The node missed its heartbeat TTL: mark it down, mark its live allocations
+   * lost (desired stop, so a client that comes back kills them), and create a
+   * node-update evaluation per job so replacements are placed at once.
+   */
+  async markDown(id: string, reason = 'node missed its heartbeat TTL'): Promise<void> {
+    this.deps.heartbeats.clear(id);
+    await this.setStatus(id, 'down', reason);
+  }
+
+  private async setStatus(id: string, status: NodeStatus, description: string): Promise<void> {
+    const { store, clock } = this.deps;
+    await this.deps.writer.commit(async ({ nextIndex }) => {
+      const stored = await readObject<Node>(store, keys.node(id));
+      if (!stored || stored.value.Status === status) return undefined;
+      const node: Node = { ...stored.value, Status: status, StatusDescription: description, StatusUpdatedAt: msToNs(clock.now()), ModifyIndex: nextIndex };
+      const ops: TxnOp[] = [{ type: 'put', key: keys.node(id), value: encode(node) }];
+      if (status === 'down') ops.push(...this.loseAllocs(id, nextIndex));
+      ops.push(...this.nodeUpdateEvals(id, nextIndex));
+      return { txn: { compares: [{ key: keys.node(id), modRevision: stored.modRevision }], ops }, result: undefined };
+    });
+  }
+
+  private loseAllocs(nodeId: string, index: number): TxnOp[] {
+    const now = msToNs(this.deps.clock.now());
+    return this.deps.view
+      .allocsByNode(nodeId)
+      .filter((a) => !isTerminalClientStatus(a.ClientStatus))
+      .map((a): TxnOp => {
+        const lost: Allocation = {
+          ...a,
+          DesiredStatus: 'stop',
+          DesiredDescription: 'alloc is lost since its node is down',
+          ClientStatus: 'lost',
+          ClientDescription: 'node is down',
+          ModifyIndex: index,
+          AllocModifyIndex: index,
+          ModifyTime: now,
+        };
+        return { type: 'put', key: keys.alloc(a.ID), value: encode(lost) };
+      });
+  }
+
+  /** One node-update evaluation per job that has allocations on the node. */
+  private nodeUpdateEvals(nodeId: string, index: number): TxnOp[] {
+    const seen = new Set<string>();
+    const ops: TxnOp[] = [];
+    for (const a of this.deps.view.allocsByNode(nodeId)) {
+      const jobKey = `${a.Namespace}\u0000${a.JobID}`;
+      if (seen.has(jobKey)) continue;
+      seen.add(jobKey);
+      const job = this.deps.view.job(a.Namespace, a.JobID);
+      if (!job) continue;
+      const ev = newEvaluation(job, 'node-update', index, this.deps.clock.now(), { NodeID: nodeId });
+      ops.push({ type: 'put', key: keys.evaluation(ev.ID), value: encode(ev) });
+    }
+    return ops;
+  }
+}
