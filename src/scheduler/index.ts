@@ -25,3 +25,8 @@ export interface ScheduleOptions {
 export { computePlan } from './compute-plan.js';
 export type { ScheduleOptions as ComputePlanOptions };
 export type { Evaluation, Plan };
+export { describePlacementFailure } from './metrics.js';
+export { desiredUpdates, type DesiredUpdate } from './desired-updates.js';
+export { versionSatisfies } from './feasibility/index.js';
+/** The scheduler as a value, for callers that take it as a dependency. */
+export type ComputePlanFn = (state: SchedulerState, evaluation: Evaluation, opts: ScheduleOptions) => Plan;

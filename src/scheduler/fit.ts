@@ -1,0 +1,78 @@
+import type { Node, TaskGroup } from '../structs/index.js';
+import type { PlanContext } from './plan-context.js';
+import { dynamicPortsAvailable } from './ports.js';
+
+/** What one allocation of a group needs from a node. */
+export interface GroupAsk {
+  cpu: number;
+  memoryMB: number;
+  tasks: { name: string; cpu: number; memoryMB: number }[];
+  /** Host ports fixed by the job (`static = N`). */
+  staticPorts: number[];
+  dynamicPortCount: number;
+}
+
+export function groupAsk(tg: TaskGroup): GroupAsk {
+  const tasks = tg.Tasks.map((t) => ({ name: t.Name, cpu: t.Resources.CPU, memoryMB: t.Resources.MemoryMB }));
+  const staticPorts: number[] = [];
+  let dynamicPortCount = 0;
+  for (const net of tg.Networks ?? []) {
+    for (const p of net.ReservedPorts) {
+      if (p.Value > 0) staticPorts.push(p.Value);
+      else dynamicPortCount++;
+    }
+    dynamicPortCount += net.DynamicPorts.length;
+  }
+  return {
+    cpu: tasks.reduce((s, t) => s + t.cpu, 0),
+    memoryMB: tasks.reduce((s, t) => s + t.memoryMB, 0),
+    tasks,
+    staticPorts,
+    dynamicPortCount,
+  };
+}
+
+export const DIM_CPU = 'cpu';
+export const DIM_MEMORY = 'memory';
+export const DIM_DYNAMIC_PORTS = 'network: dynamic port selection failed';
+export const reservedPortCollision = (port: number): string => `network: reserved port collision ${port}`;
+
+/** Capacity left for scheduling: total minus the node's reserved share. */
+export const nodeCapacity = (node: Node): { cpu: number; memoryMB: number } => ({
+  cpu: node.NodeResources.Cpu.CpuShares - (node.ReservedResources?.Cpu.CpuShares ?? 0),
+  memoryMB: node.NodeResources.Memory.MemoryMB - (node.ReservedResources?.Memory.MemoryMB ?? 0),
+});
+
+export interface FitResult {
+  /** Set when the node cannot take the allocation: the exhausted dimension. */
+  exhausted?: string;
+  /** CPU and memory in use after placing, for the binpack score. */
+  usedCpu: number;
+  usedMemoryMB: number;
+  capacityCpu: number;
+  capacityMemoryMB: number;
+}
+
+/** Whether one more allocation of the group fits on the node, given the state and this plan so far. */
+export function checkFit(ctx: PlanContext, node: Node, ask: GroupAsk): FitResult {
+  const usage = ctx.usage(node.ID);
+  const delta = ctx.peekDelta(node.ID);
+  const cap = nodeCapacity(node);
+  const usedCpu = usage.cpu + (delta?.cpu ?? 0) + ask.cpu;
+  const usedMemoryMB = usage.memoryMB + (delta?.memoryMB ?? 0) + ask.memoryMB;
+  const result: FitResult = { usedCpu, usedMemoryMB, capacityCpu: cap.cpu, capacityMemoryMB: cap.memoryMB };
+  if (usedCpu > cap.cpu) result.exhausted = DIM_CPU;
+  else if (usedMemoryMB > cap.memoryMB) result.exhausted = DIM_MEMORY;
+  else {
+    for (const port of ask.staticPorts) {
+      if (ctx.isPortUsed(node.ID, port) || ask.staticPorts.indexOf(port) !== ask.staticPorts.lastIndexOf(port)) {
+        result.exhausted = reservedPortCollision(port);
+        break;
+      }
+    }
+    if (!result.exhausted && ask.dynamicPortCount > 0 && !dynamicPortsAvailable(ctx, node, ask.dynamicPortCount, ask.staticPorts)) {
+      result.exhausted = DIM_DYNAMIC_PORTS;
+    }
+  }
+  return result;
+}

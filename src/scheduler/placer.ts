@@ -1,0 +1,109 @@
+import type { AllocMetric, Allocation, Evaluation, Job, Node, TaskGroup } from '../structs/index.js';
+import { newAllocation } from './alloc-builder.js';
+import { candidateNodes, DistinctChecker, GroupFeasibility, RegexCache } from './feasibility/index.js';
+import { groupAsk, type GroupAsk, DIM_DYNAMIC_PORTS } from './fit.js';
+import type { ScheduleOptions } from './index.js';
+import { newMetric, recordExhausted } from './metrics.js';
+import type { PlanContext } from './plan-context.js';
+import { assignPorts } from './ports.js';
+import { NodeCursor, rankLimit, selectNode, shuffleInPlace } from './rank.js';
+import type { Placement } from './reconcile.js';
+
+interface GroupStack {
+  feasibility: GroupFeasibility;
+  distinct: DistinctChecker;
+  ask: GroupAsk;
+}
+
+export type PlaceResult = { ok: true; alloc: Allocation } | { ok: false; metric: AllocMetric };
+
+/**
+ * Places allocations of one job for one plan. The candidate nodes are
+ * listed and shuffled once; every placement then continues the same cyclic
+ * walk, and feasibility is memoised per group and node, so a placement costs
+ * about `limit` node visits rather than one per node in the cluster.
+ */
+export class Placer {
+  private readonly nodes: Node[];
+  private readonly nodesAvailable: Record<string, number>;
+  private readonly cursor: NodeCursor;
+  private readonly limit: number;
+  private readonly regexes = new RegexCache();
+  private readonly stacks = new Map<string, GroupStack>();
+
+  constructor(
+    private readonly job: Job,
+    private readonly evaluation: Evaluation,
+    private readonly ctx: PlanContext,
+    private readonly opts: ScheduleOptions,
+    private readonly nowNs: number,
+  ) {
+    const candidates = candidateNodes(ctx.state.nodes(), job);
+    this.nodes = shuffleInPlace(candidates.nodes, opts.random);
+    this.nodesAvailable = candidates.nodesAvailable;
+    this.cursor = new NodeCursor(this.nodes.length);
+    this.limit = rankLimit(job.Type, this.nodes.length);
+  }
+
+  place(placement: Placement): PlaceResult {
+    const tg = placement.group;
+    const stack = this.stack(tg);
+    const metric = newMetric(this.nodesAvailable);
+    const chosen = selectNode({
+      ctx: this.ctx,
+      nodes: this.nodes,
+      cursor: this.cursor,
+      feasibility: stack.feasibility,
+      distinct: stack.distinct,
+      ask: stack.ask,
+      group: tg.Name,
+      desiredCount: tg.Count,
+      limit: this.limit,
+      penaltyNodes: penaltyNodes(placement),
+      metric,
+    });
+    if (!chosen) return { ok: false, metric };
+    const ports = assignPorts(this.ctx, chosen.node, tg, this.opts.random);
+    if (!ports) {
+      recordExhausted(metric, DIM_DYNAMIC_PORTS);
+      return { ok: false, metric };
+    }
+    const alloc = newAllocation({
+      id: this.opts.newId(),
+      evaluation: this.evaluation,
+      job: this.job,
+      placement,
+      node: chosen.node,
+      ask: stack.ask,
+      ports,
+      metric,
+      nowNs: this.nowNs,
+    });
+    this.ctx.recordPlacement(chosen.node, tg.Name, stack.ask.cpu, stack.ask.memoryMB, ports.map((p) => p.Value));
+    return { ok: true, alloc };
+  }
+
+  private stack(tg: TaskGroup): GroupStack {
+    let s = this.stacks.get(tg.Name);
+    if (!s) {
+      s = {
+        feasibility: new GroupFeasibility(this.job, tg, this.nodes, this.regexes),
+        distinct: new DistinctChecker(this.ctx, tg.Name, this.job.Constraints ?? [], [
+          ...(tg.Constraints ?? []),
+          ...tg.Tasks.flatMap((t) => t.Constraints ?? []),
+        ]),
+        ask: groupAsk(tg),
+      };
+      this.stacks.set(tg.Name, s);
+    }
+    return s;
+  }
+}
+
+/** A rescheduled allocation avoids the nodes it (and its predecessors) failed on. */
+function penaltyNodes(p: Placement): ReadonlySet<string> | undefined {
+  if (p.reason !== 'reschedule' || !p.replaces) return undefined;
+  const nodes = new Set<string>([p.replaces.NodeID]);
+  for (const e of p.replaces.RescheduleTracker?.Events ?? []) nodes.add(e.PrevNodeID);
+  return nodes;
+}
