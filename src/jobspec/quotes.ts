@@ -3,9 +3,10 @@
  * quotes. HCL rejects them, so they are replaced before parsing: a curly quote
  * that opens or closes a string becomes `"`, and a single curly quote inside a
  * double-quoted string becomes `'` (the seed article's
- * `[“-g”,”’daemon off;’”]` means `["-g","'daemon off;'"]`). Every replacement is
- * one character for one character, so positions in the result still match the
- * original text. Comments are left alone.
+ * `[“-g”,”’daemon off;’”]` means `["-g","'daemon off;'"]`). A string opened
+ * with a straight `"` was typed by hand, so curly quotes inside it are content
+ * and stay. Every replacement is one character for one character, so
+ * positions in the result still match the original text. Comments are left alone.
  */
 const DOUBLE_CURLY = new Set(['\u201C', '\u201D']);
 const SINGLE_CURLY = new Set(['\u2018', '\u2019']);
@@ -16,7 +17,7 @@ export interface QuoteReplacement {
   count: number;
 }
 
-type State = 'code' | 'double' | 'single-curly' | 'comment' | 'block-comment';
+type State = 'code' | 'double' | 'double-curly' | 'single-curly' | 'comment' | 'block-comment';
 
 export function normalizeQuotes(text: string): { text: string; replacements: QuoteReplacement[] } {
   const out: string[] = [];
@@ -45,20 +46,25 @@ export function normalizeQuotes(text: string): { text: string; replacements: Quo
         if (ch === '#' || (ch === '/' && next === '/')) state = 'comment';
         else if (ch === '/' && next === '*') state = 'block-comment';
         if (ch === '"') state = 'double';
-        if (DOUBLE_CURLY.has(ch)) state = 'double';
+        if (DOUBLE_CURLY.has(ch)) state = 'double-curly';
         if (SINGLE_CURLY.has(ch)) state = 'single-curly';
         if (DOUBLE_CURLY.has(ch) || SINGLE_CURLY.has(ch)) replace('"');
         else out.push(ch);
         break;
       case 'double':
+      case 'double-curly':
         if (ch === '\\') {
           out.push(ch, next);
           i++;
           column++;
-        } else if (ch === '"' || DOUBLE_CURLY.has(ch)) {
+        } else if (ch === '"') {
           state = 'code';
-          if (ch === '"') out.push(ch);
-          else replace('"');
+          out.push(ch);
+        } else if (state === 'double') {
+          out.push(ch);
+        } else if (DOUBLE_CURLY.has(ch)) {
+          state = 'code';
+          replace('"');
         } else if (SINGLE_CURLY.has(ch)) replace("'");
         else out.push(ch);
         break;

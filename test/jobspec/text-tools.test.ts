@@ -50,9 +50,9 @@ test('the locator finds keys through labeled, repeated and map values, skipping 
 });
 
 test('typographic quotes: delimiters become ", single quotes inside strings become \', comments are untouched', () => {
-  const input = 'a = “x” # “kept”\nb = [“-g”,”’daemon off;’”]\nc = ‘y’\n';
+  const input = 'a = “x” # “kept”\nb = [“-g”,”’daemon off;’”]\nc = ‘y’\nd = "it’s “typed”"\n';
   const { text, replacements } = normalizeQuotes(input);
-  assert.equal(text, 'a = "x" # “kept”\nb = ["-g","\'daemon off;\'"]\nc = "y"\n');
+  assert.equal(text, 'a = "x" # “kept”\nb = ["-g","\'daemon off;\'"]\nc = "y"\nd = "it’s “typed”"\n');
   assert.deepEqual(replacements, [
     { line: 1, column: 5, count: 2 },
     { line: 2, column: 6, count: 6 },
