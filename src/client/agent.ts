@@ -1,0 +1,206 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { NodeServerApi } from '../api/types.js';
+import type { DriverRegistry } from '../drivers/index.js';
+import type { Allocation, Node } from '../structs/index.js';
+import { AmbiguousPrefixError, NotFoundError } from '../structs/index.js';
+import { AllocDir } from './alloc-dir.js';
+import { AllocRunner } from './alloc-runner.js';
+import type { AllocDiffTarget } from './alloc-watcher.js';
+import { AllocWatcher } from './alloc-watcher.js';
+import { fingerprintNode, loadOrCreateNodeId } from './fingerprint.js';
+import { Heartbeater } from './heartbeat.js';
+import type { ClientLogSource } from './logs.js';
+import type { PersistedAlloc } from './state-db.js';
+import { ClientStateDb } from './state-db.js';
+import { AllocStatusReporter } from './status-reporter.js';
+import type { Logger } from './util.js';
+import { errorMessage, silentLogger } from './util.js';
+
+export interface ClientAgentOptions {
+  dataDir: string;
+  api: NodeServerApi;
+  drivers: DriverRegistry;
+  datacenter: string;
+  nodeName?: string;
+  nodeClass?: string;
+  meta?: Record<string, string>;
+  /** Advertised IP that tasks' ports are reachable on (default 127.0.0.1). */
+  address?: string;
+  /** host:port of this agent's HTTP listener (logs, exec). */
+  httpAddr?: string;
+  logger?: Logger;
+  /** Longest blocking query on the node's allocations (default 5 min). */
+  watchWaitMs?: number;
+}
+
+/** Drivers may offer `close()` to stop watching tasks without stopping them (agent shutdown). */
+type ClosableDriver = { close?: () => Promise<void> };
+
+/**
+ * The node agent: fingerprints the node, registers and heartbeats, watches
+ * its allocations and runs them, persists everything needed to re-attach
+ * to its tasks after a restart.
+ */
+export class ClientAgent implements AllocDiffTarget, ClientLogSource {
+  private readonly runners = new Map<string, AllocRunner>();
+  private readonly stateDb: ClientStateDb;
+  private readonly reporter: AllocStatusReporter;
+  private readonly heartbeater: Heartbeater;
+  private readonly watcher: AllocWatcher;
+  private readonly logger: Logger;
+  private started = false;
+  private stopping = false;
+
+  private constructor(
+    private readonly opts: ClientAgentOptions,
+    readonly node: Node,
+  ) {
+    this.logger = opts.logger ?? silentLogger;
+    this.stateDb = new ClientStateDb(opts.dataDir);
+    this.reporter = new AllocStatusReporter(opts.api, { logger: this.logger });
+    this.heartbeater = new Heartbeater(opts.api, () => this.node, this.logger);
+    this.watcher = new AllocWatcher(opts.api, node.ID, this, { logger: this.logger, ...(opts.watchWaitMs ? { waitMs: opts.watchWaitMs } : {}) });
+  }
+
+  static async create(opts: ClientAgentOptions): Promise<ClientAgent> {
+    const address = opts.address ?? '127.0.0.1';
+    const node = await fingerprintNode({
+      nodeId: loadOrCreateNodeId(opts.dataDir),
+      datacenter: opts.datacenter,
+      address,
+      httpAddr: opts.httpAddr ?? `${address}:0`,
+      drivers: opts.drivers,
+      ...(opts.nodeName ? { nodeName: opts.nodeName } : {}),
+      ...(opts.nodeClass ? { nodeClass: opts.nodeClass } : {}),
+      ...(opts.meta ? { meta: opts.meta } : {}),
+    });
+    return new ClientAgent(opts, node);
+  }
+
+  get nodeId(): string {
+    return this.node.ID;
+  }
+
+  get dataDir(): string {
+    return this.opts.dataDir;
+  }
+
+  /** Re-attach to the tasks of the previous run, then register and start watching allocations. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.restore();
+    this.heartbeater.start();
+    this.heartbeater.registered.then(
+      () => !this.stopping && this.watcher.start(),
+      () => undefined,
+    );
+  }
+
+  /**
+   * Stop the agent. With `stopTasks` (dev mode, Ctrl-C) every task is killed
+   * and its final state reported; without it tasks keep running for the
+   * next agent to re-attach.
+   */
+  async stop(opts: { stopTasks?: boolean } = {}): Promise<void> {
+    this.stopping = true;
+    await this.watcher.stop();
+    const runners = [...this.runners.values()];
+    if (opts.stopTasks) await Promise.all(runners.map((r) => r.stop('Client agent shutting down')));
+    else await Promise.all(runners.map((r) => r.detach()));
+    for (const d of this.opts.drivers.all()) await (d as ClosableDriver).close?.();
+    await this.reporter.flush().catch((err: unknown) => this.logger.warn(`final status report failed: ${errorMessage(err)}`));
+    this.reporter.stop();
+    await this.heartbeater.stop();
+  }
+
+  allocRunner(id: string): AllocRunner | undefined {
+    return this.runners.get(id);
+  }
+
+  allocations(): Allocation[] {
+    return [...this.runners.values()].map((r) => r.allocation);
+  }
+
+  // --- AllocDiffTarget (driven by the watcher) ---
+
+  runningIds(): string[] {
+    return [...this.runners.keys()];
+  }
+
+  knownModifyIndex(id: string): number | undefined {
+    return this.runners.get(id)?.allocation.AllocModifyIndex;
+  }
+
+  add(alloc: Allocation): void {
+    if (this.stopping) return;
+    this.logger.info(`alloc ${alloc.ID}: starting ${alloc.Name}`);
+    this.launch(alloc);
+  }
+
+  update(alloc: Allocation): void {
+    this.runners.get(alloc.ID)?.update(alloc);
+  }
+
+  remove(id: string): void {
+    const runner = this.runners.get(id);
+    if (!runner) return;
+    this.runners.delete(id);
+    this.logger.info(`alloc ${id}: garbage collected by the servers; cleaning up`);
+    void runner
+      .destroy()
+      .then(() => this.stateDb.delete(id))
+      .catch((err: unknown) => this.logger.error(`alloc ${id}: cleanup failed: ${errorMessage(err)}`));
+  }
+
+  // --- ClientLogSource (HTTP log endpoint) ---
+
+  resolveAllocLogs(idOrPrefix: string): { allocId: string; logDir: string } {
+    const ids = new Set([...this.runners.keys(), ...this.allocDirsOnDisk()]);
+    const matches = [...ids].filter((id) => id.startsWith(idOrPrefix));
+    if (matches.length === 0) throw new NotFoundError('allocation', idOrPrefix);
+    const exact = matches.find((id) => id === idOrPrefix);
+    if (!exact && matches.length > 1) throw new AmbiguousPrefixError('allocation', idOrPrefix, matches);
+    const allocId = exact ?? matches[0]!;
+    return { allocId, logDir: new AllocDir(this.opts.dataDir, allocId).logDir };
+  }
+
+  private allocDirsOnDisk(): string[] {
+    try {
+      return readdirSync(join(this.opts.dataDir, 'alloc'));
+    } catch {
+      return [];
+    }
+  }
+
+  private restore(): void {
+    const entries = this.stateDb.loadAll((file, err) => this.logger.error(`client state ${file} unreadable, skipped: ${errorMessage(err)}`));
+    for (const entry of entries) {
+      this.logger.info(`alloc ${entry.alloc.ID}: restoring from local state`);
+      this.launch(entry.alloc, entry);
+    }
+  }
+
+  private launch(alloc: Allocation, restored?: PersistedAlloc): void {
+    let runner: AllocRunner;
+    try {
+      runner = new AllocRunner({
+        alloc,
+        node: this.node,
+        dataDir: this.opts.dataDir,
+        drivers: this.opts.drivers,
+        onUpdate: (u) => this.reporter.report(u),
+        persist: (e) => this.stateDb.put(e),
+        logger: this.logger,
+        ...(restored ? { restored } : {}),
+      });
+    } catch (err) {
+      this.logger.error(`alloc ${alloc.ID}: cannot run: ${errorMessage(err)}`);
+      this.reporter.report({ ID: alloc.ID, ClientStatus: 'failed', ClientDescription: errorMessage(err), TaskStates: {} });
+      return;
+    }
+    this.runners.set(alloc.ID, runner);
+    void runner.run().catch((err: unknown) => this.logger.error(`alloc ${alloc.ID}: runner failed: ${errorMessage(err)}`));
+  }
+}
