@@ -6,7 +6,6 @@ import { isAllocLive, msToNs } from '../../structs/index.js';
 import type { ServerLogger } from '../logger.js';
 import type { StateWriter } from '../state-writer.js';
 import { encode } from '../state-writer.js';
-import { newEvaluation } from '../services/evaluations.js';
 
 export interface BlockedEvalsDeps {
   view: StateReader;
@@ -22,14 +21,15 @@ const capacitySignature = (n: Node): string | undefined =>
 /**
  * Watches for capacity changes — a node becoming ready/eligible or growing,
  * an allocation releasing its resources — and then replaces every blocked
- * evaluation (the newest per job) by a new pending one, which the broker
- * picks up. Changes are coalesced so a burst makes one unblock pass.
+ * evaluation (the newest per job) back to pending, which the broker picks
+ * up. Changes are coalesced so a burst makes one unblock pass.
  */
 export class BlockedEvals {
   private readonly nodeSignatures = new Map<string, string | undefined>();
   private readonly liveAllocs = new Set<string>();
   private unsubscribe: (() => void) | undefined;
   private scheduled = false;
+  private lastCapacityChange = 0;
   private running = false;
   private pass: Promise<void> = Promise.resolve();
 
@@ -63,13 +63,9 @@ export class BlockedEvals {
       if (ev.table === 'nodes') freed = this.noteNode(ev) || freed;
       else if (ev.table === 'allocs') freed = this.noteAlloc(ev) || freed;
     }
-    if (freed && !this.scheduled && this.running) {
-      this.scheduled = true;
-      setImmediate(() => {
-        this.scheduled = false;
-        this.pass = this.pass.then(() => this.unblockAll()).catch((err: unknown) => this.deps.logger.error('unblocking evaluations failed', { err }));
-      });
-    }
+    if (!freed) return;
+    this.lastCapacityChange = Math.max(this.lastCapacityChange, ...events.map((e) => e.revision));
+    this.scheduleUnblock();
   }
 
   private noteNode(ev: ChangeEvent): boolean {
@@ -92,27 +88,49 @@ export class BlockedEvals {
     return wasLive && !live;
   }
 
+  /**
+   * Capacity changed since the view was at `index`? A worker that blocked an
+   * evaluation on a snapshot older than the latest change asks for an unblock
+   * pass at once, so a node registering mid-plan is not missed.
+   */
+  capacityChangedSince(index: number): boolean {
+    return this.lastCapacityChange > index;
+  }
+
+  /** Run an unblock pass soon (coalesced with other requests). */
+  scheduleUnblock(): void {
+    if (this.scheduled || !this.running) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pass = this.pass.then(() => this.unblockAll()).catch((err: unknown) => this.deps.logger.error('unblocking evaluations failed', { err }));
+    });
+  }
+
+  /**
+   * Put the newest blocked evaluation of each job back to pending (the broker
+   * delivers it; the scheduler re-blocks it if it still does not fit) and
+   * cancel older blocked ones of the same job, which it supersedes.
+   */
   private async unblockAll(): Promise<void> {
     if (!this.running || this.count() === 0) return;
     const { clock, writer } = this.deps;
     const outcome = await writer.commit(async ({ nextIndex }) => {
-      const newestByJob = new Map<string, Evaluation>();
       const blocked = [...this.deps.view.evals()].filter((e) => e.Status === 'blocked');
+      const newestByJob = new Map<string, Evaluation>();
       for (const e of blocked) {
         const k = `${e.Namespace}\u0000${e.JobID}`;
         const cur = newestByJob.get(k);
         if (!cur || cur.CreateIndex < e.CreateIndex) newestByJob.set(k, e);
       }
-      const ops: TxnOp[] = [];
       const now = msToNs(clock.now());
-      for (const e of blocked) {
-        const job = this.deps.view.job(e.Namespace, e.JobID);
-        const successor = newestByJob.get(`${e.Namespace}\u0000${e.JobID}`) === e && job ? newEvaluation(job, 'queued-allocs', nextIndex, clock.now(), { PreviousEval: e.ID }) : undefined;
-        const description = successor ? `capacity changed; continued by evaluation ${successor.ID}` : 'superseded by a newer blocked evaluation for the job';
-        const canceled: Evaluation = { ...e, Status: 'canceled', StatusDescription: description, NextEval: successor?.ID, ModifyIndex: nextIndex, ModifyTime: now };
-        ops.push({ type: 'put', key: keys.evaluation(e.ID), value: encode(canceled) });
-        if (successor) ops.push({ type: 'put', key: keys.evaluation(successor.ID), value: encode(successor) });
-      }
+      const ops: TxnOp[] = blocked.map((e) => {
+        const newest = newestByJob.get(`${e.Namespace}\u0000${e.JobID}`) === e;
+        const next: Evaluation = newest
+          ? { ...e, Status: 'pending', StatusDescription: 'unblocked: cluster capacity changed', ModifyIndex: nextIndex, ModifyTime: now }
+          : { ...e, Status: 'canceled', StatusDescription: 'superseded by a newer blocked evaluation for the job', ModifyIndex: nextIndex, ModifyTime: now };
+        return { type: 'put', key: keys.evaluation(e.ID), value: encode(next) };
+      });
       return ops.length ? { txn: { ops }, result: blocked.length } : undefined;
     });
     if (outcome) this.deps.logger.info('unblocked evaluations after a capacity change', { count: outcome.result, index: outcome.index });

@@ -54,7 +54,7 @@ export class Leader implements LeaderDuties {
     this.blocked.start();
     this.broker.start();
     const count = Math.max(1, this.deps.workers ?? 2);
-    this.workers = Array.from({ length: count }, () => new SchedulerWorker({ ...this.deps, broker: this.broker, applier: this.applier }));
+    this.workers = Array.from({ length: count }, () => new SchedulerWorker({ ...this.deps, broker: this.broker, applier: this.applier, blocked: this.blocked }));
     for (const w of this.workers) w.start();
   }
 

@@ -6,6 +6,7 @@ import { msToNs, newId } from '../../structs/index.js';
 import type { ServerLogger } from '../logger.js';
 import type { StateWriter } from '../state-writer.js';
 import { encode } from '../state-writer.js';
+import type { BlockedEvals } from './blocked-evals.js';
 import type { EvalBroker } from './eval-broker.js';
 import type { PlanApplier } from './plan-applier.js';
 
@@ -18,6 +19,7 @@ export interface WorkerDeps {
   view: StateReader;
   broker: EvalBroker;
   applier: PlanApplier;
+  blocked: BlockedEvals;
   writer: StateWriter;
   computePlan: PlanFunction;
   clock: Clock;
@@ -67,12 +69,16 @@ export class SchedulerWorker {
     for (let attempt = 1; attempt <= MAX_PLAN_ATTEMPTS; attempt++) {
       const current = view.evaluation(evalId);
       if (!current || current.Status !== 'pending') return;
+      const snapshot = view.index();
       const plan = this.deps.computePlan(view, current, { now: clock.now(), random: this.deps.random ?? Math.random, newId });
       const last = attempt === MAX_PLAN_ATTEMPTS;
+      let written: Evaluation[] = [];
       const result = await applier.apply(plan, (rejected, placed) => {
-        if (rejected.length === 0) return [this.finished(plan, placed), ...plan.CreatedEvals];
-        return last ? this.exhausted(current) : [];
+        if (rejected.length === 0) written = [this.finished(plan, placed), ...plan.CreatedEvals];
+        else written = last ? this.exhausted(current) : [];
+        return written;
       });
+      if (written.some((e) => e.Status === 'blocked') && this.deps.blocked.capacityChangedSince(snapshot)) this.deps.blocked.scheduleUnblock();
       if (result.RejectedNodes.length === 0 || last) return;
       this.deps.logger.info('plan partly rejected; replanning with fresh state', { evalId, attempt, rejected: result.RejectedNodes });
     }

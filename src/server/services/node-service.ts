@@ -1,8 +1,8 @@
 import type { StateReader } from '../../state/reader.js';
 import type { Store, TxnOp } from '../../state/store.js';
 import { keys } from '../../state/store.js';
-import type { Allocation, Clock, Nanos, Node, NodeStatus, SchedulingEligibility } from '../../structs/index.js';
-import { NotFoundError, isTerminalClientStatus, msToNs } from '../../structs/index.js';
+import type { Clock, Nanos, Node, NodeStatus, SchedulingEligibility } from '../../structs/index.js';
+import { NotFoundError, msToNs } from '../../structs/index.js';
 import type { StateWriter } from '../state-writer.js';
 import { encode } from '../state-writer.js';
 import { newEvaluation } from './evaluations.js';
@@ -74,9 +74,10 @@ export class NodeService {
   }
 
   /**
-   * The node missed its heartbeat TTL: mark it down, mark its live allocations
-   * lost (desired stop, so a client that comes back kills them), and create a
-   * node-update evaluation per job so replacements are placed at once.
+   * The node missed its heartbeat TTL: mark it down and create a node-update
+   * evaluation per job with allocations there. The scheduler then marks those
+   * allocations lost (desired stop, so a client that comes back kills them)
+   * and places replacements at once, without the reschedule delay.
    */
   async markDown(id: string, reason = 'node missed its heartbeat TTL'): Promise<void> {
     this.deps.heartbeats.clear(id);
@@ -90,42 +91,22 @@ export class NodeService {
       if (!stored || stored.value.Status === status) return undefined;
       const node: Node = { ...stored.value, Status: status, StatusDescription: description, StatusUpdatedAt: msToNs(clock.now()), ModifyIndex: nextIndex };
       const ops: TxnOp[] = [{ type: 'put', key: keys.node(id), value: encode(node) }];
-      if (status === 'down') ops.push(...this.loseAllocs(id, nextIndex));
       ops.push(...this.nodeUpdateEvals(id, nextIndex));
       return { txn: { compares: [{ key: keys.node(id), modRevision: stored.modRevision }], ops }, result: undefined };
     });
   }
 
-  private loseAllocs(nodeId: string, index: number): TxnOp[] {
-    const now = msToNs(this.deps.clock.now());
-    return this.deps.view
-      .allocsByNode(nodeId)
-      .filter((a) => !isTerminalClientStatus(a.ClientStatus))
-      .map((a): TxnOp => {
-        const lost: Allocation = {
-          ...a,
-          DesiredStatus: 'stop',
-          DesiredDescription: 'alloc is lost since its node is down',
-          ClientStatus: 'lost',
-          ClientDescription: 'node is down',
-          ModifyIndex: index,
-          AllocModifyIndex: index,
-          ModifyTime: now,
-        };
-        return { type: 'put', key: keys.alloc(a.ID), value: encode(lost) };
-      });
-  }
-
-  /** One node-update evaluation per job that has allocations on the node. */
+  /** One node-update evaluation per job that has allocations meant to run on the node. */
   private nodeUpdateEvals(nodeId: string, index: number): TxnOp[] {
     const seen = new Set<string>();
     const ops: TxnOp[] = [];
     for (const a of this.deps.view.allocsByNode(nodeId)) {
+      if (a.DesiredStatus !== 'run') continue;
       const jobKey = `${a.Namespace}\u0000${a.JobID}`;
       if (seen.has(jobKey)) continue;
       seen.add(jobKey);
-      const job = this.deps.view.job(a.Namespace, a.JobID);
-      if (!job) continue;
+      // A purged job still gets an evaluation: the scheduler stops what it left behind.
+      const job = this.deps.view.job(a.Namespace, a.JobID) ?? { Namespace: a.Namespace, ID: a.JobID, Priority: 50, Type: 'service' as const, JobModifyIndex: 0 };
       const ev = newEvaluation(job, 'node-update', index, this.deps.clock.now(), { NodeID: nodeId });
       ops.push({ type: 'put', key: keys.evaluation(ev.ID), value: encode(ev) });
     }
