@@ -13,8 +13,12 @@ export interface TaskEnvironmentInput {
   task: Task;
   alloc: Allocation;
   node: Node;
-  /** Host paths of the allocation's shared directory and the task's own directory. */
-  dirs?: { allocDir: string; taskDir: string };
+  /**
+   * Paths as the task sees them: the allocation's shared directory, the task's
+   * own directory (Nomad points NOMAD_TASK_DIR at the task's `local/`), and
+   * optionally its secrets directory.
+   */
+  dirs?: { allocDir: string; taskDir: string; secretsDir?: string };
 }
 
 /**
@@ -37,6 +41,7 @@ export function taskEnvironment(input: TaskEnvironmentInput): Record<string, str
 function runtimeVariables({ job, group, task, alloc, node, dirs }: TaskEnvironmentInput): Record<string, string> {
   const vars: Record<string, string> = {
     ALLOC_ID: alloc.ID,
+    SHORT_ALLOC_ID: alloc.ID.slice(0, 8),
     ALLOC_INDEX: String(allocIndex(alloc.Name)),
     ALLOC_NAME: alloc.Name,
     JOB_ID: job.ID,
@@ -52,6 +57,7 @@ function runtimeVariables({ job, group, task, alloc, node, dirs }: TaskEnvironme
   if (dirs) {
     vars['ALLOC_DIR'] = dirs.allocDir;
     vars['TASK_DIR'] = dirs.taskDir;
+    if (dirs.secretsDir !== undefined) vars['SECRETS_DIR'] = dirs.secretsDir;
   }
   // Later levels win, as in Nomad: job meta, then group, then task.
   for (const [key, value] of Object.entries({ ...job.Meta, ...group.Meta, ...task.Meta })) {
@@ -77,7 +83,9 @@ function portVariables({ group, task, alloc, node }: TaskEnvironmentInput): Reco
     vars[`PORT_${label}`] = String(isolated ? inside : port.Value);
     vars[`HOST_PORT_${label}`] = String(port.Value);
     vars[`IP_${label}`] = ip;
+    vars[`HOST_IP_${label}`] = ip;
     vars[`ADDR_${label}`] = `${ip}:${port.Value}`;
+    vars[`HOST_ADDR_${label}`] = `${ip}:${port.Value}`;
     vars[`ALLOC_PORT_${label}`] = String(isolated ? inside : port.Value);
   }
   return vars;

@@ -34,8 +34,12 @@ test('raw_exec: NOMAD_PORT is the host port, runtime variables and env are fille
     { Label: 'admin', Value: 9090, To: 0, HostIP: '10.0.0.5' },
     { Label: 'http', Value: 23456, To: 8080, HostIP: '10.0.0.5' },
   ]);
-  const env = taskEnvironment({ job, group, task, alloc, node, dirs: { allocDir: '/a', taskDir: '/a/server' } });
+  const env = taskEnvironment({ job, group, task, alloc, node, dirs: { allocDir: '/a', taskDir: '/a/server/local', secretsDir: '/s' } });
   assert.equal(env['NOMAD_ALLOC_ID'], alloc.ID);
+  assert.equal(env['NOMAD_SHORT_ALLOC_ID'], '11111111');
+  assert.equal(env['NOMAD_SECRETS_DIR'], '/s');
+  assert.equal(env['NOMAD_HOST_ADDR_http'], '10.0.0.5:23456');
+  assert.equal(env['NOMAD_HOST_IP_http'], '10.0.0.5');
   assert.equal(env['NOMAD_ALLOC_INDEX'], '2');
   assert.equal(env['NOMAD_ALLOC_NAME'], 'echo-server.api[2]');
   assert.equal(env['NOMAD_JOB_ID'], 'echo-server');
@@ -48,7 +52,7 @@ test('raw_exec: NOMAD_PORT is the host port, runtime variables and env are fille
   assert.equal(env['NOMAD_CPU_LIMIT'], '250');
   assert.equal(env['NOMAD_MEMORY_LIMIT'], '128');
   assert.equal(env['NOMAD_ALLOC_DIR'], '/a');
-  assert.equal(env['NOMAD_TASK_DIR'], '/a/server');
+  assert.equal(env['NOMAD_TASK_DIR'], '/a/server/local');
   assert.equal(env['NOMAD_META_owner'], 'platform');
   assert.equal(env['NOMAD_META_OWNER'], 'platform');
   assert.equal(env['NOMAD_PORT_http'], '23456');
