@@ -1,0 +1,20 @@
+import type { CommandDef } from '../command.js';
+import { formatAllocStatus } from '../format/alloc-status.js';
+
+export const allocStatus: CommandDef = {
+  path: ['alloc', 'status'],
+  args: ['<alloc>'],
+  summary: 'Show an allocation: addresses, tasks, resources and recent task events',
+  details: 'The allocation ID may be a unique prefix (the 8-character short form printed by other commands).',
+  flags: ['json', 'verbose'],
+  examples: ['kiln alloc status 636d3241'],
+  async run(ctx, [allocId]) {
+    const { data } = await ctx.client().readAllocation(allocId as string);
+    if (ctx.flags.bool('json')) {
+      ctx.json(data);
+      return 0;
+    }
+    ctx.out(formatAllocStatus(data, { verbose: ctx.flags.bool('verbose'), time: (ns) => ctx.time(ns), ago: (ns) => ctx.ago(ns) }));
+    return 0;
+  },
+};

@@ -1,0 +1,48 @@
+/** Every command of the CLI, in the order help and docs list them. */
+import type { CommandDef } from '../command.js';
+import { jobRun } from './job-run.js';
+import { jobPlan } from './job-plan.js';
+import { jobValidate } from './job-validate.js';
+import { jobStatus } from './job-status.js';
+import { jobAllocs } from './job-allocs.js';
+import { jobInspect } from './job-inspect.js';
+import { jobHistory } from './job-history.js';
+import { jobStop } from './job-stop.js';
+import { allocStatus } from './alloc-status.js';
+import { allocLogs } from './alloc-logs.js';
+import { allocStop } from './alloc-stop.js';
+import { nodeStatus } from './node-status.js';
+import { evalStatus } from './eval-status.js';
+import { evalList } from './eval-list.js';
+import { status } from './status.js';
+import { version } from './version.js';
+import { docsCli } from './docs-cli.js';
+
+export const COMMANDS: readonly CommandDef[] = [
+  jobRun,
+  jobPlan,
+  jobValidate,
+  jobStatus,
+  jobAllocs,
+  jobInspect,
+  jobHistory,
+  jobStop,
+  allocStatus,
+  allocLogs,
+  allocStop,
+  nodeStatus,
+  evalStatus,
+  evalList,
+  status,
+  version,
+  docsCli,
+];
+
+/** What each noun groups, for help and docs. */
+export const NOUNS: Readonly<Record<string, string>> = {
+  job: 'Submit, inspect and stop jobs',
+  alloc: 'Inspect allocations (running instances of a task group) and their logs',
+  node: 'Inspect client nodes',
+  eval: 'Inspect evaluations (scheduling decisions)',
+  docs: 'Generate documentation',
+};

@@ -1,0 +1,84 @@
+import type { CommandContext, CommandDef } from '../command.js';
+import type { JobSummary } from '../../api/index.js';
+import type { Evaluation, Job } from '../../structs/index.js';
+import { formatKV, formatTable } from '../format/table.js';
+import { formatAllocTable } from '../format/allocs.js';
+import { describeEvalFailures } from '../format/placement.js';
+
+export const jobStatus: CommandDef = {
+  path: ['job', 'status'],
+  args: ['[job]'],
+  summary: 'List jobs, or show one job with its summary, placement failures and allocations',
+  flags: ['json', 'verbose', 'all'],
+  examples: ['kiln job status', 'kiln job status nginx-minipot'],
+  async run(ctx, [jobId]) {
+    return jobId === undefined ? listJobs(ctx) : showJob(ctx, jobId);
+  },
+};
+
+export async function listJobs(ctx: CommandContext): Promise<number> {
+  const { data } = await ctx.client().listJobs();
+  if (ctx.flags.bool('json')) {
+    ctx.json(data);
+    return 0;
+  }
+  if (data.length === 0) {
+    ctx.out('No running jobs');
+    return 0;
+  }
+  const rows = [...data]
+    .sort((a, b) => a.ID.localeCompare(b.ID))
+    .map((j) => [j.ID, j.Type, String(j.Priority), j.Stop ? 'dead (stopped)' : j.Status, ctx.time(j.SubmitTime)]);
+  ctx.out(formatTable([['ID', 'Type', 'Priority', 'Status', 'Submit Date'], ...rows]));
+  return 0;
+}
+
+async function showJob(ctx: CommandContext, jobId: string): Promise<number> {
+  const client = ctx.client();
+  const job = (await client.readJob(jobId)).data;
+  if (ctx.flags.bool('json')) {
+    ctx.json(job);
+    return 0;
+  }
+  const [summary, allocs, evals] = await Promise.all([
+    client.jobSummary(job.ID),
+    client.jobAllocations(job.ID, { all: ctx.flags.bool('all') }),
+    client.jobEvaluations(job.ID),
+  ]);
+  const sections = [jobHeader(ctx, job), summarySection(summary.data)];
+  const failures = latestFailures(evals.data, job);
+  if (failures.length > 0) sections.push(['Placement Failure', ...failures].join('\n'));
+  const table = allocs.data.length > 0 ? formatAllocTable(allocs.data, { verbose: ctx.flags.bool('verbose'), ago: (ns) => ctx.ago(ns) }) : 'No allocations placed';
+  sections.push(`Allocations\n${table}`);
+  ctx.out(sections.join('\n\n'));
+  return 0;
+}
+
+function jobHeader(ctx: CommandContext, job: Job): string {
+  return formatKV([
+    ['ID', job.ID],
+    ['Name', job.Name],
+    ['Submit Date', ctx.time(job.SubmitTime)],
+    ['Type', job.Type],
+    ['Priority', String(job.Priority)],
+    ['Datacenters', job.Datacenters.join(',')],
+    ['Namespace', job.Namespace],
+    ['Status', job.Stop ? 'dead (stopped)' : job.Status],
+    ['Version', String(job.Version)],
+  ]);
+}
+
+function summarySection(summary: JobSummary): string {
+  const header = ['Task Group', 'Queued', 'Starting', 'Running', 'Failed', 'Complete', 'Lost', 'Unknown'];
+  const rows = Object.entries(summary.Summary ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([tg, s]) => [tg, s.Queued, s.Starting, s.Running, s.Failed, s.Complete, s.Lost, s.Unknown ?? 0].map(String));
+  return `Summary\n${formatTable([header, ...rows])}`;
+}
+
+/** Failures of the newest evaluation, as long as the job still wants to run. */
+function latestFailures(evals: readonly Evaluation[], job: Job): string[] {
+  if (job.Stop || evals.length === 0) return [];
+  const latest = [...evals].sort((a, b) => b.CreateIndex - a.CreateIndex)[0] as Evaluation;
+  return describeEvalFailures(latest);
+}

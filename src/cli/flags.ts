@@ -1,0 +1,101 @@
+/**
+ * The one table of CLI flags. Commands name the flags they take; commander
+ * options, help text and the flag tables in docs/cli.md are all generated
+ * from here. Nomad spells long flags with one dash (`-address`); argv.ts
+ * rewrites them for commander, so both spellings work.
+ */
+import { Option } from 'commander';
+import type { Command } from 'commander';
+
+export interface FlagSpec {
+  /** Long name without dashes; a single letter is a short-only flag (`-f`). */
+  name: string;
+  /** Placeholder of the value; absent for boolean flags. */
+  value?: string;
+  description: string;
+  /** Default shown in help and docs (the code applies it). */
+  defaultText?: string;
+  /** Environment variables consulted when the flag is absent, in order. */
+  env?: string[];
+}
+
+const flag = <const N extends string>(name: N, rest: Omit<FlagSpec, 'name'>): FlagSpec & { name: N } => ({ name, ...rest });
+
+export const FLAGS = {
+  address: flag('address', {
+    value: 'addr',
+    description: 'HTTP address of a kiln server; a comma-separated list fails over in order',
+    defaultText: 'http://127.0.0.1:4646',
+    env: ['KILN_ADDR', 'NOMAD_ADDR'],
+  }),
+  token: flag('token', { value: 'token', description: 'ACL token sent with every request', env: ['KILN_TOKEN', 'NOMAD_TOKEN'] }),
+  namespace: flag('namespace', { value: 'ns', description: 'Namespace of jobs and allocations', defaultText: 'default', env: ['KILN_NAMESPACE', 'NOMAD_NAMESPACE'] }),
+  json: flag('json', { description: 'Print the raw API JSON instead of formatted output' }),
+  verbose: flag('verbose', { description: 'Show full IDs and extra detail' }),
+  detach: flag('detach', { description: 'Return right after submitting, printing the evaluation ID, instead of monitoring it' }),
+  timeout: flag('timeout', { value: 'duration', description: 'How long to wait for placed allocations to be running (0 = do not wait)', defaultText: '5m' }),
+  purge: flag('purge', { description: 'Remove the job from the system instead of only stopping it' }),
+  all: flag('all', { description: 'Include allocations of earlier job versions' }),
+  f: flag('f', { description: 'Follow the log: keep streaming until Ctrl-C' }),
+  stderr: flag('stderr', { description: 'Show the stderr log' }),
+  stdout: flag('stdout', { description: 'Show the stdout log (the default unless -f, which follows both)' }),
+  tail: flag('tail', { description: 'Start from the end of the log (the last 10 lines unless -n or -c)' }),
+  n: flag('n', { value: 'lines', description: 'With -tail, how many lines to show', defaultText: '10' }),
+  c: flag('c', { value: 'bytes', description: 'With -tail, how many bytes to show' }),
+  job: flag('job', { value: 'job', description: 'Only evaluations of this job' }),
+  status: flag('status', { value: 'status', description: 'Only evaluations with this status' }),
+  // `kiln agent` flags (the command lives in agent-command.ts); listed here so argv rewriting and docs know them.
+  dev: flag('dev', { description: 'Start every role in one process, datacenter "minipot", state kept in -data-dir' }),
+  'data-dir': flag('data-dir', { value: 'path', description: 'Directory for the agent state', defaultText: '~/.kiln/dev with -dev' }),
+  config: flag('config', { value: 'file', description: 'Agent configuration file or directory (HCL or JSON)' }),
+  bind: flag('bind', { value: 'addr', description: 'Address to listen on', defaultText: '127.0.0.1 with -dev' }),
+  'http-port': flag('http-port', { value: 'port', description: 'HTTP API port', defaultText: '4646' }),
+  'log-level': flag('log-level', { value: 'level', description: 'debug, info, warn or error' }),
+} as const;
+
+export type FlagName = keyof typeof FLAGS;
+
+/** Flags every command understands; defined once on the program. */
+export const GLOBAL_FLAGS: readonly FlagName[] = ['address', 'token', 'namespace'];
+
+export const allFlagSpecs = (): FlagSpec[] => Object.values(FLAGS);
+
+/** The commander flags string: `--address <addr>` or `-n <lines>`. */
+export function commanderFlags(spec: FlagSpec): string {
+  const dashes = spec.name.length === 1 ? '-' : '--';
+  return `${dashes}${spec.name}${spec.value ? ` <${spec.value}>` : ''}`;
+}
+
+/** Nomad's spelling for help and docs: `-address <addr>`. */
+export function nomadFlags(spec: FlagSpec): string {
+  return `-${spec.name}${spec.value ? ` <${spec.value}>` : ''}`;
+}
+
+/** Description with default and environment, as help and docs print it. */
+export function flagHelp(spec: FlagSpec): string {
+  const extra: string[] = [];
+  if (spec.defaultText !== undefined) extra.push(`default ${spec.defaultText}`);
+  if (spec.env?.length) extra.push(`env ${spec.env.join(', ')}`);
+  return extra.length ? `${spec.description} (${extra.join('; ')})` : spec.description;
+}
+
+export function addFlags(cmd: Command, names: readonly FlagName[]): Command {
+  for (const name of names) {
+    const spec: FlagSpec = FLAGS[name];
+    const option = new Option(commanderFlags(spec), flagHelp(spec));
+    cmd.addOption(option);
+  }
+  return cmd;
+}
+
+/** commander's attribute key for a flag (`data-dir` → `dataDir`). */
+export const flagKey = (name: string): string => name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+
+/** Markdown table of flags for docs/cli.md. */
+export function renderFlagTable(names: readonly FlagName[]): string {
+  const rows = names.map((n) => {
+    const spec: FlagSpec = FLAGS[n];
+    return `| \`${nomadFlags(spec)}\` | ${spec.description} | ${spec.defaultText ?? ''} | ${(spec.env ?? []).join(', ')} |`;
+  });
+  return ['| flag | meaning | default | env |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}

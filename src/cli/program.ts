@@ -1,0 +1,130 @@
+/**
+ * Builds the commander program from the command definitions and runs it,
+ * returning the exit code instead of exiting (so it can be tested in-process).
+ */
+import { Command, CommanderError } from 'commander';
+import { KilnClient } from '../api/index.js';
+import { KilnError } from '../structs/index.js';
+import type { CliIo, CommandContext, CommandDef } from './command.js';
+import { FlagValues } from './command.js';
+import { COMMANDS, NOUNS } from './commands/index.js';
+import { GLOBAL_FLAGS, addFlags, allFlagSpecs } from './flags.js';
+import { normalizeArgv } from './argv.js';
+import { resolveAddresses, resolveNamespace, resolveToken } from './address.js';
+import { formatRelative, formatTimeNs } from './format/time.js';
+import { kilnVersion } from './version.js';
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  commands?: readonly CommandDef[];
+}
+
+export async function runCli(argv: readonly string[], io: CliIo, opts: RunOptions = {}): Promise<number> {
+  const signal = opts.signal ?? new AbortController().signal;
+  let exitCode = 0;
+  const args = normalizeArgv(argv, allFlagSpecs());
+  const program = buildProgram(io, opts.commands ?? COMMANDS, (def, cmd, params) => runDef(def, io, cmd, params, signal).then((code) => void (exitCode = code)));
+  try {
+    await registerAgent(program, firstCommandWord(args) === 'agent');
+    await program.parseAsync(args, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    return reportError(io, err, 1, signal);
+  }
+}
+
+type Runner = (def: CommandDef, cmd: Command, args: string[]) => Promise<void>;
+
+export function buildProgram(io: CliIo, commands: readonly CommandDef[], runner: Runner): Command {
+  const program = new Command('kiln');
+  program
+    .description('kiln: container orchestration (jobs, allocations, nodes) with Nomad-style commands')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) })
+    .configureHelp({ showGlobalOptions: true, optionTerm: (o) => o.flags.replace(/--/g, '-') })
+    .version(`kiln v${kilnVersion()}`, '--version', 'Print the kiln version');
+  addFlags(program, GLOBAL_FLAGS);
+  const nouns = new Map<string, Command>();
+  for (const def of commands) {
+    const [first, second] = def.path as [string, string?];
+    let parent = program;
+    if (second !== undefined) {
+      parent = nouns.get(first) ?? program.command(first, { hidden: def.hidden }).description(NOUNS[first] ?? '');
+      nouns.set(first, parent);
+    }
+    const cmd = parent.command(second ?? first, { hidden: def.hidden && second === undefined }).description(def.summary);
+    for (const a of def.args) cmd.argument(a);
+    addFlags(cmd, def.flags);
+    cmd.action(async (...params: unknown[]) => {
+      const self = params[params.length - 1] as Command;
+      await runner(def, self, self.processedArgs.filter((a): a is string => typeof a === 'string'));
+    });
+  }
+  return program;
+}
+
+/**
+ * The agent pulls in the whole server and client; load it only when asked
+ * for, so `kiln job status` starts fast and keeps working when an agent
+ * module is broken. Otherwise a stub keeps `agent` in the help listing.
+ */
+async function registerAgent(program: Command, wanted: boolean): Promise<void> {
+  if (wanted) {
+    const { registerAgentCommand } = await import('./agent-command.js');
+    registerAgentCommand(program);
+    return;
+  }
+  program.command('agent').description('Run a kiln agent (server, client and other roles); see `kiln agent -help`').allowUnknownOption(true);
+}
+
+/** The command word (first argument that is not a global flag or its value). */
+export function firstCommandWord(args: readonly string[]): string | undefined {
+  const withValue = new Set(GLOBAL_FLAGS.map((f) => `--${f}`));
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '--') return args[i + 1];
+    if (withValue.has(a)) i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
+
+async function runDef(def: CommandDef, io: CliIo, cmd: Command, args: string[], signal: AbortSignal): Promise<number> {
+  const ctx = makeContext(io, cmd, signal);
+  try {
+    return await def.run(ctx, args);
+  } catch (err) {
+    return reportError(io, err, def.errorExitCode ?? 1, signal);
+  }
+}
+
+/** Expected errors print one `Error: …` line; only unexpected ones show a stack. */
+function reportError(io: CliIo, err: unknown, code: number, signal: AbortSignal): number {
+  if (signal.aborted) return 130;
+  if (err instanceof KilnError) io.stderr.write(`Error: ${err.message}\n`);
+  else io.stderr.write(`Error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  return code;
+}
+
+export function makeContext(io: CliIo, cmd: Command, signal: AbortSignal): CommandContext {
+  const flags = new FlagValues(cmd.optsWithGlobals());
+  let client: KilnClient | undefined;
+  return {
+    io,
+    flags,
+    signal,
+    client: () =>
+      (client ??= new KilnClient({
+        addresses: resolveAddresses(flags.str('address'), io.env),
+        token: resolveToken(flags.str('token'), io.env),
+        namespace: resolveNamespace(flags.str('namespace'), io.env),
+      })),
+    out: (text = '') => void io.stdout.write(`${text}\n`),
+    err: (text) => void io.stderr.write(`${text}\n`),
+    json: (value) => void io.stdout.write(`${JSON.stringify(value, null, 4)}\n`),
+    time: (ns) => formatTimeNs(ns, io.tzOffsetMinutes),
+    ago: (ns) => formatRelative(io.now(), ns),
+  };
+}

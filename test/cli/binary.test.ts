@@ -1,0 +1,40 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runKiln } from './helpers.js';
+import { deadAddress } from '../api/fake-server.js';
+
+test('unknown command suggests the closest one and exits 1', async () => {
+  const r = await runKiln(['jb', 'status']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /unknown command 'jb'/);
+  assert.match(r.stderr, /Did you mean job\?/);
+});
+
+test('an unreachable server is one Error: line without a stack, exit 1', async () => {
+  const address = await deadAddress();
+  const r = await runKiln(['job', 'status', '-json'], { address });
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, `Error: cannot reach kiln server at ${address}: connection refused; is \`kiln agent -dev\` running? set -address or KILN_ADDR\n`);
+  assert.equal(r.stdout, '');
+});
+
+test('the -address flag wins over KILN_ADDR', async () => {
+  const dead = await deadAddress();
+  const r = await runKiln([`-address=${dead}`, 'node', 'status'], { address: 'http://127.0.0.1:1' });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, new RegExp(`at ${dead.replace(/[.:/]/g, '\\$&')}:`));
+});
+
+test('version prints the package version', async () => {
+  const r = await runKiln(['version']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^kiln v\d+\.\d+\.\d+\n$/);
+  const dashed = await runKiln(['-version']);
+  assert.equal(dashed.stdout, r.stdout);
+});
+
+test('a missing job file is reported with its path, exit 1', async () => {
+  const r = await runKiln(['job', 'run', '/nonexistent/kiln-test.job'], { address: 'http://127.0.0.1:1' });
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, 'Error: cannot read job file "/nonexistent/kiln-test.job": no such file\n');
+});
