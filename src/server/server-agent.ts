@@ -7,6 +7,7 @@ import type { Clock } from '../structs/index.js';
 import { DEFAULT_REGION, systemClock } from '../structs/index.js';
 import { createApp } from './http/app.js';
 import { registerAllocRoutes } from './http/allocs-routes.js';
+import { registerClientProxyRoutes } from './http/client-proxy-routes.js';
 import { registerEvalRoutes } from './http/evals-routes.js';
 import { registerJobRoutes } from './http/jobs-routes.js';
 import { registerNodeRoutes } from './http/nodes-routes.js';
@@ -52,13 +53,20 @@ export interface ServerAgentOptions {
   schedulerWorkers?: number;
   logger?: ServerLogger;
   clock?: Clock;
+  /**
+   * Serve client-agent routes (/v1/client/fs/logs/:alloc) by proxying to the
+   * allocation's node. Leave off (default) when a client role shares this
+   * listener: it registers the real handler on the same path.
+   */
+  proxyClientRoutes?: boolean;
   /** The scheduler; defaults to src/scheduler's computePlan. */
   computePlan?: PlanFunction;
 }
 
 /**
- * The server role: the HTTP API on one fastify instance (other roles may add
- * their routes to `app` between create() and start()) and the leader duties
+ * The server role: the HTTP API on one fastify instance and the leader
+ * duties. Other roles add their routes to `app` between create() and start():
+ * fastify refuses new routes once it listens. The leader duties run
  * over the store and its in-memory view. It does not own the store or the
  * view: whoever opened them closes them after stop().
  */
@@ -102,6 +110,7 @@ export class ServerAgent {
     registerEvalRoutes(this.app, deps);
     registerNodeRoutes(this.app, deps);
     registerStatusRoutes(this.app, deps);
+    if (opts.proxyClientRoutes) registerClientProxyRoutes(this.app, deps);
   }
 
   static async create(opts: ServerAgentOptions): Promise<ServerAgent> {
