@@ -17,6 +17,5 @@ export { readLogs, MAX_FRAME_BYTES } from './logs.js';
 export type { ClientLogSource, LogFrame, ReadLogsOptions, LogType } from './logs.js';
 export { registerClientRoutes } from './routes.js';
 export { RotatingFileWriter, listLogIndexes, logFileBytes } from './logs/rotating-writer.js';
-export { buildTaskEnv, interpolateConfig } from './env.js';
 export { formatGoDuration } from './duration.js';
 export type { Logger } from './util.js';

@@ -29,7 +29,7 @@ function runner(alloc: Allocation, log: UpdateLog, store: { last?: PersistedAllo
 }
 
 test('a batch task that exits 0 completes; env, events and logs are in place', async () => {
-  const task = makeTask('hello', '/bin/sh', ['-c', 'echo "$NOMAD_ALLOC_NAME $NOMAD_PORT_http ${GREETING}"'], { Env: { GREETING: 'hi from ${node.datacenter}' } });
+  const task = makeTask('hello', '/bin/sh', ['-c', 'echo "$NOMAD_ALLOC_NAME $NOMAD_PORT_http $NOMAD_TASK_DIR ${GREETING}"'], { Env: { GREETING: 'hi from ${node.datacenter}' } });
   const alloc = makeAlloc(makeJob('batch', [task]));
   const log = new UpdateLog();
   const r = runner(alloc, log);
@@ -42,7 +42,7 @@ test('a batch task that exits 0 completes; env, events and logs are in place', a
   assert.ok(state.StartedAt && state.FinishedAt);
   assert.deepEqual([...new Set(log.updates.map((u) => u.ClientStatus))], ['pending', 'running', 'complete']);
   const out = readFileSync(join(data.dir, 'alloc', alloc.ID, 'alloc', 'logs', 'hello.stdout.0'), 'utf8');
-  assert.equal(out, 'job1.g[0] 80 hi from dc1\n');
+  assert.equal(out, `job1.g[0] 23456 ${join(data.dir, 'alloc', alloc.ID, 'hello', 'local')} hi from dc1\n`);
 });
 
 test('a failing task is restarted per policy, then not restarted with Nomad\'s message', async () => {

@@ -1,4 +1,4 @@
-import { buildTaskEnv, interpolateConfig } from '../env.js';
+import { interpolateValue, taskEnvironment } from '../../jobspec/interpolate.js';
 import type { TaskHookContext, TaskPrestartHook } from './types.js';
 import { UnrecoverableTaskError } from './types.js';
 
@@ -9,15 +9,16 @@ export class EnvHook implements TaskPrestartHook {
 
   async prestart(ctx: TaskHookContext): Promise<void> {
     const { allocDir, task } = ctx;
-    ctx.env = buildTaskEnv({
+    ctx.env = taskEnvironment({
       job: ctx.job,
       group: ctx.group,
       task,
       alloc: ctx.alloc,
       node: ctx.node,
-      dirs: { allocDir: allocDir.sharedDir, taskDir: allocDir.taskDir(task.Name), secretsDir: allocDir.secretsDir(task.Name) },
+      // Nomad points NOMAD_TASK_DIR at the task's local/ directory.
+      dirs: { allocDir: allocDir.sharedDir, taskDir: allocDir.localDir(task.Name), secretsDir: allocDir.secretsDir(task.Name) },
     });
-    ctx.config = interpolateConfig(task.Config ?? {}, ctx.env, ctx.node);
+    ctx.config = interpolateValue(task.Config ?? {}, ctx.env, ctx.node) as Record<string, unknown>;
     try {
       ctx.driver.validateConfig(ctx.config);
     } catch (err) {
