@@ -1,0 +1,83 @@
+import type { Command } from 'commander';
+import { Agent, devConfig, loadConfigPath, type AgentConfig } from '../agent/index.js';
+import { KilnError } from '../structs/index.js';
+
+interface AgentFlags {
+  dev?: boolean;
+  dataDir?: string;
+  config?: string;
+  bind?: string;
+  httpPort?: string;
+  logLevel?: string;
+}
+
+/** `kiln agent -dev | -config FILE`: run the roles in this process until SIGINT/SIGTERM. */
+export function registerAgentCommand(program: Command): void {
+  program
+    .command('agent')
+    .description('Run a kiln agent: -dev holds every role (server, client) with the embedded store; -config starts the roles a file names')
+    .option('--dev', 'start every role in one process, datacenter "minipot", state kept in -data-dir')
+    .option('--data-dir <path>', 'directory for the agent state (dev default ~/.kiln/dev)')
+    .option('--config <file>', 'agent configuration file or directory (HCL or JSON)')
+    .option('--bind <addr>', 'address to listen on (dev default 127.0.0.1)')
+    .option('--http-port <port>', 'HTTP API port (default 4646)')
+    .option('--log-level <level>', 'debug, info, warn or error')
+    .action(async (flags: AgentFlags) => {
+      const config = await agentConfigFromFlags(flags);
+      await runAgent(config);
+    });
+}
+
+export async function agentConfigFromFlags(flags: AgentFlags): Promise<AgentConfig> {
+  if (!flags.dev && !flags.config) {
+    throw new KilnError('CONFIG_INVALID', 'kiln agent needs -dev (single-node stack) or -config <file>; see `kiln agent --help`');
+  }
+  const httpPort = flags.httpPort !== undefined ? Number(flags.httpPort) : undefined;
+  if (httpPort !== undefined && (!Number.isInteger(httpPort) || httpPort < 0 || httpPort > 65535)) {
+    throw new KilnError('CONFIG_INVALID', `-http-port "${flags.httpPort}" is not a port number (0-65535)`);
+  }
+  const config = flags.config ? await loadConfigPath(flags.config) : devConfig({ dataDir: flags.dataDir, bindAddr: flags.bind, httpPort });
+  if (flags.dev && flags.config) config.dev = true;
+  if (flags.dataDir) config.dataDir = flags.dataDir;
+  if (flags.bind) config.bindAddr = flags.bind;
+  if (httpPort !== undefined) config.ports.http = httpPort;
+  if (flags.logLevel) config.logLevel = flags.logLevel.toLowerCase() as AgentConfig['logLevel'];
+  return config;
+}
+
+async function runAgent(config: AgentConfig): Promise<void> {
+  const out = process.stdout;
+  out.write('==> kiln agent configuration:\n\n');
+  const rows: [string, string][] = [
+    ['Bind Addr', config.bindAddr],
+    ['HTTP Port', String(config.ports.http)],
+    ['Datacenter', config.datacenter],
+    ['Region', config.region],
+    ['Data Dir', config.dataDir],
+    ['Server', String(config.server.enabled)],
+    ['Client', String(config.client.enabled)],
+    ['Dev Mode', String(config.dev)],
+  ];
+  for (const [k, v] of rows) out.write(`${k.padStart(16)}: ${v}\n`);
+  const agent = await Agent.create(config);
+  await agent.start();
+  out.write(`\n==> kiln agent started on http://${agent.address}! Log data will stream in below:\n\n`);
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) {
+        out.write(`==> second ${signal}: exiting now\n`);
+        process.exit(1);
+      }
+      stopping = true;
+      out.write(`==> caught ${signal}, stopping the agent${config.dev ? ' and its dev tasks' : ''}…\n`);
+      agent.stop().then(resolve, (err: unknown) => {
+        process.stderr.write(`error while stopping: ${(err as Error).message}\n`);
+        resolve();
+      });
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+  });
+  out.write('==> kiln agent stopped\n');
+}

@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** Path of the `kiln` entry script (bin/kiln.js) from the compiled test tree. */
+export const KILN_BIN = fileURLToPath(new URL('../../../bin/kiln.js', import.meta.url));
+
+export interface AgentProcess {
+  child: ChildProcess;
+  /** `http://127.0.0.1:PORT` */
+  address: string;
+  output: () => string;
+  /** SIGINT and wait for exit; returns the exit code. */
+  interrupt(): Promise<number | null>;
+  /** SIGKILL and wait. */
+  kill9(): Promise<void>;
+}
+
+/** Start `kiln agent -dev` on an ephemeral port with its own data dir, resolving once it serves HTTP. */
+export async function startDevAgent(dataDir: string, extraArgs: string[] = []): Promise<AgentProcess> {
+  const child = spawn(process.execPath, [KILN_BIN, 'agent', '-dev', '-data-dir', dataDir, '-http-port', '0', ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const address = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`agent did not start within 30s:\n${out}`)), 30_000);
+    const check = () => {
+      const m = /kiln agent started on (http:\/\/[\d.]+:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`agent exited with ${code} before starting:\n${out}`));
+    });
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return {
+    child,
+    address,
+    output: () => out,
+    interrupt: async () => {
+      child.kill('SIGINT');
+      return exited;
+    },
+    kill9: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+export interface KilnResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the `kiln` CLI against `address`. */
+export function kiln(address: string, args: string[], timeoutMs = 60_000): Promise<KilnResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [KILN_BIN, ...args], { env: { ...process.env, KILN_ADDR: address }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`kiln ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+/** Poll `check` until it returns a value or `timeoutMs` passes (for waiting on real processes, not for timing assertions). */
+export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== false) return v as T;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
