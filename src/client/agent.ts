@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NodeServerApi } from '../api/types.js';
+import type { ExecOptions } from '../drivers/driver.js';
 import type { DriverRegistry } from '../drivers/index.js';
 import type { Allocation, Node } from '../structs/index.js';
 import { AmbiguousPrefixError, NotFoundError } from '../structs/index.js';
@@ -117,6 +118,13 @@ export class ClientAgent implements AllocDiffTarget, ClientLogSource {
 
   allocRunner(id: string): AllocRunner | undefined {
     return this.runners.get(id);
+  }
+
+  /** Run a command beside a running task (alloc exec, script checks); `allocId` may be a unique prefix. */
+  execTask(allocId: string, task: string, opts: ExecOptions): Promise<{ exitCode: number }> {
+    const runner = this.runners.get(this.resolveAllocLogs(allocId).allocId);
+    if (!runner) return Promise.reject(new NotFoundError('allocation', allocId));
+    return runner.execTask(task, opts);
   }
 
   allocations(): Allocation[] {

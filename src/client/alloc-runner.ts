@@ -1,8 +1,8 @@
 import type { AllocClientUpdate } from '../api/types.js';
-import type { TaskDriver } from '../drivers/driver.js';
+import type { ExecOptions, TaskDriver } from '../drivers/driver.js';
 import type { DriverRegistry } from '../drivers/index.js';
 import type { Allocation, ClientStatus, Job, Node, TaskGroup, TaskState } from '../structs/index.js';
-import { KilnError } from '../structs/index.js';
+import { KilnError, NotFoundError } from '../structs/index.js';
 import { AllocDir } from './alloc-dir.js';
 import type { TaskPrestartHook } from './hooks/index.js';
 import type { PersistedAlloc, PersistedTask } from './state-db.js';
@@ -105,6 +105,13 @@ export class AllocRunner {
     if (alloc.DesiredStatus !== 'run') void this.stop(`Allocation ${alloc.DesiredStatus === 'evict' ? 'evicted' : 'stopped'} by the servers`);
   }
 
+  /** Run a command beside one of the allocation's running tasks. */
+  execTask(task: string, opts: ExecOptions): Promise<{ exitCode: number }> {
+    const runner = this.runners.get(task);
+    if (!runner) return Promise.reject(new NotFoundError('task', `${task} (allocation ${this.alloc.ID} has ${[...this.runners.keys()].join(', ')})`));
+    return runner.exec(opts);
+  }
+
   /** Kill every task (kill signal, then SIGKILL after the kill timeout). */
   async stop(reason?: string): Promise<void> {
     await Promise.all([...this.runners.values()].map((r) => r.kill(reason)));
@@ -145,7 +152,12 @@ export class AllocRunner {
   }
 
   private persistNow(): void {
-    this.opts.persist({ alloc: this.alloc, tasks: Object.fromEntries(this.snapshots) });
+    try {
+      this.opts.persist({ alloc: this.alloc, tasks: Object.fromEntries(this.snapshots) });
+    } catch (err) {
+      // Tasks keep running; only re-attach after a restart is at risk. Say so loudly.
+      this.opts.logger?.error(`alloc ${this.alloc.ID}: cannot persist client state: ${(err as Error).message}`);
+    }
   }
 
   private jobAndGroup(): { job: Job; group: TaskGroup } {

@@ -1,6 +1,6 @@
-import type { ExitResult, TaskDriver, TaskHandle } from '../drivers/driver.js';
+import type { ExecOptions, ExitResult, TaskDriver, TaskHandle } from '../drivers/driver.js';
 import type { Allocation, Job, Node, Task, TaskEvent, TaskGroup, TaskState } from '../structs/index.js';
-import { nsToMs } from '../structs/index.js';
+import { KilnError, nsToMs } from '../structs/index.js';
 import type { AllocDir } from './alloc-dir.js';
 import * as ev from './events.js';
 import type { TaskHookContext, TaskPrestartHook } from './hooks/index.js';
@@ -60,6 +60,16 @@ export class TaskRunner {
 
   get taskState(): TaskState {
     return this.state;
+  }
+
+  /** Run a command beside the running task (alloc exec, script checks). */
+  async exec(opts: ExecOptions): Promise<{ exitCode: number }> {
+    const { driver } = this.opts;
+    if (!this.handle || this.state.State !== 'running') {
+      throw new KilnError('CONFLICT', `task "${this.name}" is ${this.state.State}, not running; commands can only run beside a running task`);
+    }
+    if (!driver.execTask) throw new KilnError('BAD_REQUEST', `driver "${driver.name}" does not support running commands in its tasks`);
+    return driver.execTask(this.handle.id, opts);
   }
 
   snapshot(): PersistedTask {

@@ -2,6 +2,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { AllocRunner } from '../../src/client/alloc-runner.js';
 import type { PersistedAlloc } from '../../src/client/state-db.js';
 import { createDefaultDrivers } from '../../src/drivers/index.js';
@@ -147,4 +148,22 @@ test('a task that exited while the agent was away is handled as exited', async (
   assert.equal(state.State, 'dead');
   assert.equal(state.Events.find((e) => e.Type === 'Terminated')?.ExitCode, 3);
   assert.equal(log2.latest?.ClientStatus, 'failed');
+});
+
+test('exec runs a command beside a running task; refused once the task is dead', async () => {
+  const alloc = makeAlloc(makeJob('service', [makeTask('box', '/bin/sleep', ['30'], { Env: { WHO: 'box' } })]));
+  const log = new UpdateLog();
+  const r = runner(alloc, log);
+  const done = r.run();
+  await eventually('running', () => log.latest?.ClientStatus === 'running');
+  const out = new PassThrough();
+  let text = '';
+  out.on('data', (c: Buffer) => (text += c.toString()));
+  const res = await r.execTask('box', { command: ['/bin/sh', '-c', 'echo $WHO $NOMAD_TASK_NAME'], tty: false, stdout: out, stderr: new PassThrough() });
+  assert.equal(res.exitCode, 0);
+  assert.equal(text, 'box box\n');
+  await assert.rejects(r.execTask('nope', { command: ['/bin/true'], tty: false, stdout: out, stderr: out }), /task "nope/);
+  await r.stop();
+  await done;
+  await assert.rejects(r.execTask('box', { command: ['/bin/true'], tty: false, stdout: out, stderr: out }), /is dead, not running/);
 });
