@@ -100,8 +100,11 @@ export class HttpTransport {
       if (spec.signal?.aborted) throw err;
       if (timeout.signal.aborted) return retryOrThrow(spec, 'TIMEOUT', address);
       const code = connectionErrorCode(err);
-      if (code === undefined) throw err;
-      return retryOrThrow(spec, code, address);
+      if (code !== undefined) return retryOrThrow(spec, code, address);
+      // undici refuses some URLs before connecting (e.g. "bad port"): nothing was sent.
+      const refusal = fetchRefusal(err);
+      if (refusal !== undefined) return { kind: 'unreachable', reason: refusal };
+      throw err;
     } finally {
       clearTimeout(timer);
     }
@@ -126,6 +129,13 @@ function retryOrThrow(spec: RequestSpec, code: string, address: string): { kind:
   const reason = describeConnectionCode(code);
   if (NEVER_SENT.has(code) || spec.method === 'GET') return { kind: 'unreachable', reason };
   throw new KilnError('UNAVAILABLE', `${spec.method} ${spec.path} to ${address} failed: ${reason}; the request may or may not have been applied, check before retrying`);
+}
+
+/** The cause of a `TypeError: fetch failed` that carries no socket error code. */
+function fetchRefusal(err: unknown): string | undefined {
+  if (!(err instanceof TypeError) || err.message !== 'fetch failed') return undefined;
+  const cause = (err as { cause?: unknown }).cause;
+  return cause instanceof Error ? cause.message : 'request refused';
 }
 
 function unreachableError(failures: string[]): KilnError {

@@ -159,3 +159,19 @@ test('parseJob accepts a bare Job and a {Job, Warnings} envelope', async () => {
     await server.close();
   }
 });
+
+test('an address fetch refuses outright (bad port) fails over like a refused connection', async () => {
+  const server = await startTestServer((app) => {
+    app.get('/v1/nodes', async () => [{ ID: 'n1' }]);
+  });
+  try {
+    const res = await new KilnClient({ addresses: ['http://127.0.0.1:1', server.address] }).listNodes();
+    assert.equal(res.data[0]?.ID, 'n1');
+    const err = await new KilnClient({ address: 'http://127.0.0.1:1' }).listNodes().catch((e: unknown) => e);
+    assert.ok(err instanceof KilnError);
+    assert.equal(err.code, 'UNAVAILABLE');
+    assert.match(err.message, /^cannot reach kiln server at http:\/\/127\.0\.0\.1:1: bad port;/);
+  } finally {
+    await server.close();
+  }
+});

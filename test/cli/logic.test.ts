@@ -4,7 +4,9 @@ import { AllocProgress } from '../../src/cli/alloc-watch.js';
 import { jobspecError } from '../../src/cli/jobfile.js';
 import { pickTask } from '../../src/cli/commands/alloc-logs.js';
 import { KilnError } from '../../src/structs/index.js';
-import { nginxAlloc, nginxJob, runningState } from './fixtures.js';
+import type { Evaluation } from '../../src/structs/index.js';
+import { latestFailures } from '../../src/cli/commands/job-status.js';
+import { metric, nginxAlloc, nginxJob, runningState } from './fixtures.js';
 
 test('AllocProgress prints new task events and status changes once, and settles', () => {
   const base = nginxAlloc();
@@ -62,4 +64,17 @@ test('pickTask: the only task by default, a named one checked, several need a na
   assert.ok(second);
   group.Tasks.push({ ...second, Name: 'sidecar' });
   assert.throws(() => pickTask(nginxAlloc({ Job: job }), undefined), /has 2 tasks \(sidecar, www1\); name one/);
+});
+
+test('job status shows the newest placement failure only while an evaluation is blocked', () => {
+  const ev = (over: Partial<Evaluation>): Evaluation => ({
+    ID: 'e', Namespace: 'default', Priority: 50, Type: 'service', TriggeredBy: 'job-register', JobID: 'big', JobModifyIndex: 1,
+    Status: 'complete', StatusDescription: '', CreateIndex: 1, ModifyIndex: 1, CreateTime: 0, ModifyTime: 0, ...over,
+  });
+  const old = ev({ CreateIndex: 1, FailedTGAllocs: { web: metric({ NodesExhausted: 3 }) } });
+  const newer = ev({ CreateIndex: 2, FailedTGAllocs: { web: metric({ NodesExhausted: 1 }) } });
+  const blocked = ev({ CreateIndex: 3, Status: 'blocked' });
+  assert.deepEqual(latestFailures([old, blocked, newer], { Stop: false }), ['Task Group "web" (failed to place 1 allocation):', '  * Resources exhausted on 1 nodes']);
+  assert.deepEqual(latestFailures([old, newer], { Stop: false }), []);
+  assert.deepEqual(latestFailures([old, newer, blocked], { Stop: true }), []);
 });

@@ -3,7 +3,7 @@ import type { JobSummary } from '../../api/index.js';
 import type { Evaluation, Job } from '../../structs/index.js';
 import { formatKV, formatTable } from '../format/table.js';
 import { formatAllocTable } from '../format/allocs.js';
-import { describeEvalFailures } from '../format/placement.js';
+import { describeEvalFailures, hasPlacementFailures } from '../format/placement.js';
 
 export const jobStatus: CommandDef = {
   path: ['job', 'status'],
@@ -76,9 +76,12 @@ function summarySection(summary: JobSummary): string {
   return `Summary\n${formatTable([header, ...rows])}`;
 }
 
-/** Failures of the newest evaluation, as long as the job still wants to run. */
-function latestFailures(evals: readonly Evaluation[], job: Job): string[] {
-  if (job.Stop || evals.length === 0) return [];
-  const latest = [...evals].sort((a, b) => b.CreateIndex - a.CreateIndex)[0] as Evaluation;
-  return describeEvalFailures(latest);
+/**
+ * As Nomad: the failures of the newest evaluation that had any, shown only
+ * while a blocked evaluation is still waiting to place the remainder.
+ */
+export function latestFailures(evals: readonly Evaluation[], job: Pick<Job, 'Stop'>): string[] {
+  if (job.Stop || !evals.some((e) => e.Status === 'blocked')) return [];
+  const failed = evals.filter(hasPlacementFailures).sort((a, b) => b.CreateIndex - a.CreateIndex)[0];
+  return failed ? describeEvalFailures(failed) : [];
 }
