@@ -72,3 +72,14 @@ test('kill -9 of the agent process that started a task: a new process re-attache
   assert.equal((await d.waitTask(cfg.id)).signal, 15);
   await d.destroyTask(cfg.id);
 });
+
+test('an executor killed under a running task: wait reports why and the orphaned task is ended', async () => {
+  const d = new RawExecDriver();
+  const cfg = box.config('orphaned', '/bin/sh', counter);
+  const handle = box.track(await d.startTask(cfg));
+  process.kill((handle.state as { executorPid: number }).executorPid, 'SIGKILL');
+  const res = await d.waitTask(cfg.id);
+  assert.equal(res.exitCode, -1);
+  assert.match(res.error ?? '', /executor process died/);
+  await eventually('task group killed', () => !isAlive(taskPid(handle)));
+});

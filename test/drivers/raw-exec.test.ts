@@ -109,3 +109,9 @@ test('execTask runs beside the task with its env and cwd, and enforces a timeout
   assert.equal(slow.exitCode, 137);
   await d.destroyTask(cfg.id);
 });
+
+test('an executor failure before the start (log dir missing) is reported with its cause', async () => {
+  const d = new RawExecDriver();
+  const cfg = box.config('nologs', '/bin/true', [], { logDir: join(box.root, 'does-not-exist') });
+  await assert.rejects(d.startTask(cfg), (e: unknown) => e instanceof KilnError && /executor failed before starting the task: ENOENT/.test(e.message));
+});

@@ -24,6 +24,13 @@ const log = (msg: string): void => appendFileSync(files.log, `${new Date().toISO
 // The executor lives in its own session; a hangup of whatever launched it must not end it.
 process.on('SIGHUP', () => log('ignoring SIGHUP'));
 
+// Anything unexpected before the task started must reach the driver as the cause, not as "exit code 1".
+process.on('uncaughtException', (err) => {
+  log(`executor failed: ${err.stack ?? err.message}`);
+  if (!existsSync(files.pid)) writeJsonAtomic(files.startError, { code: 'EXECUTOR', message: `executor failed before starting the task: ${err.message}` });
+  process.exit(1);
+});
+
 const spec = JSON.parse(readFileSync(specPath, 'utf8')) as ExecutorSpec;
 run(spec);
 
