@@ -113,6 +113,13 @@ test('an invalid job is a 400 JOBSPEC_INVALID with problems', async () => {
   assert.ok(validate.body.ValidationErrors.length > 0);
 });
 
+test('a job ID with a slash is rejected: it could not be addressed or stored', async () => {
+  const res = await api(t.base, 'POST', '/v1/jobs', { Job: jobJson('a/b') });
+  assert.equal(res.status, 400);
+  assert.equal(res.body.error.code, 'BAD_REQUEST');
+  assert.match(res.body.error.message, /"\/"/);
+});
+
 test('an oversized body is a 413 PAYLOAD_TOO_LARGE', async () => {
   const big = jobJson('big');
   big['Meta'] = { blob: 'x'.repeat(100 * 1024) };

@@ -2,7 +2,7 @@ import type { StateReader } from '../../state/reader.js';
 import type { Store, TxnOp } from '../../state/store.js';
 import { keys } from '../../state/store.js';
 import type { Clock, EvalTrigger, Evaluation, Job } from '../../structs/index.js';
-import { DEFAULT_NAMESPACE, NotFoundError, msToNs } from '../../structs/index.js';
+import { BadRequestError, DEFAULT_NAMESPACE, NotFoundError, msToNs } from '../../structs/index.js';
 import type { StateWriter } from '../state-writer.js';
 import { encode } from '../state-writer.js';
 import { newEvaluation } from './evaluations.js';
@@ -36,6 +36,11 @@ export function jobDefinitionKey(job: Job): string {
   );
 }
 
+/** IDs become store key segments (`/jobs/<ns>/<id>`) and URL path segments: no "/" in them. */
+function assertKeySafe(what: string, value: string): void {
+  if (value.includes('/')) throw new BadRequestError(`${what} "${value}" must not contain "/"; use letters, digits, "-", "_" or "."`, { field: what });
+}
+
 /** Job writes: register (with versioning), stop and purge, each one transaction with its evaluation. */
 export class JobService {
   constructor(private readonly deps: JobServiceDeps) {}
@@ -43,6 +48,8 @@ export class JobService {
   /** Register or update a job (already parsed and defaulted) and create its job-register evaluation. */
   register(job: Job): Promise<JobWriteResponse> {
     const ns = job.Namespace || DEFAULT_NAMESPACE;
+    assertKeySafe('job ID', job.ID);
+    assertKeySafe('namespace', ns);
     return this.write({ ...job, Namespace: ns }, 'job-register');
   }
 
