@@ -42,6 +42,8 @@ export const FLAGS = {
   tail: flag('tail', { description: 'Start from the end of the log (the last 10 lines unless -n or -c)' }),
   n: flag('n', { value: 'lines', description: 'With -tail, how many lines to show', defaultText: '10' }),
   c: flag('c', { value: 'bytes', description: 'With -tail, how many bytes to show' }),
+  enable: flag('enable', { description: 'Mark the node eligible for new placements' }),
+  disable: flag('disable', { description: 'Mark the node ineligible: running allocations stay, nothing new is placed' }),
   job: flag('job', { value: 'job', description: 'Only evaluations of this job' }),
   status: flag('status', { value: 'status', description: 'Only evaluations with this status' }),
   // `kiln agent` flags (the command lives in agent-command.ts); listed here so argv rewriting and docs know them.

@@ -12,6 +12,7 @@ import { allocStatus } from './alloc-status.js';
 import { allocLogs } from './alloc-logs.js';
 import { allocStop } from './alloc-stop.js';
 import { nodeStatus } from './node-status.js';
+import { nodeEligibility } from './node-eligibility.js';
 import { evalStatus } from './eval-status.js';
 import { evalList } from './eval-list.js';
 import { status } from './status.js';
@@ -31,6 +32,7 @@ export const COMMANDS: readonly CommandDef[] = [
   allocLogs,
   allocStop,
   nodeStatus,
+  nodeEligibility,
   evalStatus,
   evalList,
   status,
