@@ -1,16 +1,58 @@
 /**
- * Sample output shown in docs/cli.md, in the exact layout the commands print
- * (IDs and times from the article's walkthrough of `nginx.job`).
+ * Sample output shown in docs/cli.md. `alloc status`, `job allocs` and
+ * `job plan` are checked by tests against the formatters (IDs and times from
+ * the article's walkthrough of `nginx.job`); the placement failure, `job
+ * status` and `status` samples were copied from a `kiln agent -dev` run.
  */
 export const EXAMPLE_OUTPUT: Readonly<Record<string, string>> = {
-  'job run': `==> 2026-11-26T01:02:03Z: Monitoring evaluation "52dee78a"
+  'job run': `$ kiln job run nginx.job
+==> 2026-11-26T01:02:03Z: Monitoring evaluation "52dee78a"
     2026-11-26T01:02:03Z: Evaluation triggered by job "nginx-minipot"
     2026-11-26T01:02:03Z: Allocation "636d3241" created: node "c375b833", group "group1"
     2026-11-26T01:02:03Z: Evaluation status changed: "pending" -> "complete"
 ==> 2026-11-26T01:02:03Z: Evaluation "52dee78a" finished with status "complete"
     2026-11-26T01:02:04Z: Allocation "636d3241" task "www1": Received: Task received by client
     2026-11-26T01:02:09Z: Allocation "636d3241" task "www1": Started: Task started by client
-    2026-11-26T01:02:09Z: Allocation "636d3241" status "running"`,
+    2026-11-26T01:02:09Z: Allocation "636d3241" status "running"
+
+$ kiln job run big.job        # memory = 9999999: cannot fit, exit code 2
+==> 2026-11-26T00:49:13Z: Monitoring evaluation "8bd7eb91"
+    2026-11-26T00:49:13Z: Evaluation triggered by job "big"
+    2026-11-26T00:49:13Z: Evaluation status changed: "pending" -> "complete"
+==> 2026-11-26T00:49:13Z: Evaluation "8bd7eb91" finished with status "complete" but failed to place all allocations:
+    2026-11-26T00:49:13Z:   Task Group "web" (failed to place 1 allocation):
+    2026-11-26T00:49:13Z:     * Resources exhausted on 1 nodes
+    2026-11-26T00:49:13Z:     * Dimension "memory" exhausted on 1 nodes
+    2026-11-26T00:49:13Z: Evaluation "9448a837" waiting for additional capacity to place remainder`,
+  'job status': `ID          = big
+Name        = big
+Submit Date = 2026-11-26T00:49:13Z
+Type        = service
+Priority    = 50
+Datacenters = minipot
+Namespace   = default
+Status      = pending
+Version     = 0
+
+Summary
+Task Group  Queued  Starting  Running  Failed  Complete  Lost  Unknown
+web         1       0         0        0       0         0     0
+
+Placement Failure
+Task Group "web" (failed to place 1 allocation):
+  * Resources exhausted on 1 nodes
+  * Dimension "memory" exhausted on 1 nodes
+
+Allocations
+No allocations placed`,
+  status: `Leader  = 127.0.0.1:4646
+Servers = 1
+Nodes   = 1 ready
+Jobs    = 1 pending, 1 running
+
+ID   Type     Priority  Status   Submit Date
+big  service  50        pending  2026-11-26T00:49:13Z
+web  service  50        running  2026-11-26T00:47:20Z`,
   'job allocs': `ID        Node ID   Task Group  Version  Desired  Status   Created     Modified
 636d3241  c375b833  group1      3        run      running  28m43s ago  28m27s ago`,
   'alloc status': `ID                  = 636d3241
