@@ -12,6 +12,9 @@ export function taskEvent(type: TaskEventType, message: string, extra: Partial<T
 
 export const receivedEvent = (): TaskEvent => taskEvent('Received', 'Task received by client');
 export const setupEvent = (): TaskEvent => taskEvent('Task Setup', 'Building Task Directory');
+/** Driver progress shown to users ("Downloading image …"); emitted by hooks through ctx.emit. */
+export const driverEvent = (message: string): TaskEvent => taskEvent('Driver', message);
+
 export const startedEvent = (): TaskEvent => taskEvent('Started', 'Task started by client');
 
 export function terminatedEvent(res: ExitResult): TaskEvent {
