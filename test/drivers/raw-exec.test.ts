@@ -115,3 +115,16 @@ test('an executor failure before the start (log dir missing) is reported with it
   const cfg = box.config('nologs', '/bin/true', [], { logDir: join(box.root, 'does-not-exist') });
   await assert.rejects(d.startTask(cfg), (e: unknown) => e instanceof KilnError && /executor failed before starting the task: ENOENT/.test(e.message));
 });
+
+test('execTask with tty gives the command a terminal and keeps its exit code', async () => {
+  const d = new RawExecDriver();
+  const cfg = box.config('ttyexec', '/bin/sleep', ['30']);
+  box.track(await d.startTask(cfg));
+  const out = new PassThrough();
+  let text = '';
+  out.on('data', (c: Buffer) => (text += c.toString()));
+  const res = await d.execTask(cfg.id, { command: ['/bin/sh', '-c', "test -t 1 && echo \"it's a tty\"; exit 6"], tty: true, stdout: out, stderr: out });
+  assert.equal(res.exitCode, 6);
+  assert.match(text, /it's a tty/);
+  await d.destroyTask(cfg.id);
+});

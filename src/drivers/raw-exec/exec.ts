@@ -7,13 +7,15 @@ import { describeSpawnError } from '../executor/spec.js';
  * Run a command beside a task (same env and working directory), streaming
  * its output, honouring a timeout (script checks) and an abort signal. The
  * command gets its own process group so a timeout kills its children too.
- * A TTY is not offered for plain processes; `tty` is ignored.
+ * With `tty` the command runs under util-linux `script`, which gives it a
+ * pseudo-terminal without a native module (no window resizing).
  */
 export function execBeside(ctx: { env: Record<string, string>; cwd: string }, opts: ExecOptions): Promise<{ exitCode: number }> {
-  const [command, ...args] = opts.command;
-  if (!command) return Promise.reject(new KilnError('BAD_REQUEST', 'exec needs a command, e.g. ["/bin/sh", "-c", "echo ok"]'));
+  if (opts.command.length === 0) return Promise.reject(new KilnError('BAD_REQUEST', 'exec needs a command, e.g. ["/bin/sh", "-c", "echo ok"]'));
+  const [command, ...args] = opts.tty ? ['script', '-qfec', opts.command.map(shellQuote).join(' '), '/dev/null'] : (opts.command as [string, ...string[]]);
+  const env = opts.tty ? { TERM: 'xterm', ...ctx.env } : ctx.env;
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ctx.cwd, env: ctx.env, detached: true, stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: ctx.cwd, env, detached: true, stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     const killGroup = (): void => {
       if (child.pid === undefined) return;
       try {
@@ -29,7 +31,7 @@ export function execBeside(ctx: { env: Record<string, string>; cwd: string }, op
     if (opts.stdin && child.stdin) opts.stdin.pipe(child.stdin);
     child.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(new KilnError('DRIVER_ERROR', describeSpawnError(command, ctx.cwd, e.code, e.message)));
+      reject(new KilnError('DRIVER_ERROR', describeSpawnError(opts.command[0]!, ctx.cwd, e.code, e.message)));
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -39,3 +41,5 @@ export function execBeside(ctx: { env: Record<string, string>; cwd: string }, op
     });
   });
 }
+
+const shellQuote = (arg: string): string => `'${arg.replace(/'/g, `'\\''`)}'`;
