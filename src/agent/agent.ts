@@ -118,7 +118,7 @@ export class Agent {
       this.httpAddress = typeof a === 'object' && a ? `${config.advertiseAddr}:${a.port}` : String(a);
     }
     this.client = await ClientAgent.create({
-      dataDir: join(config.dataDir, 'client'),
+      dataDir: config.dataDir,
       api,
       drivers: createDefaultDrivers(),
       datacenter: config.datacenter,

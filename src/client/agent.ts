@@ -35,8 +35,6 @@ export interface ClientAgentOptions {
   watchWaitMs?: number;
 }
 
-/** Drivers may offer `close()` to stop watching tasks without stopping them (agent shutdown). */
-type ClosableDriver = { close?: () => Promise<void> };
 
 /**
  * The node agent: fingerprints the node, registers and heartbeats, watches
@@ -110,7 +108,7 @@ export class ClientAgent implements AllocDiffTarget, ClientLogSource {
     const runners = [...this.runners.values()];
     if (opts.stopTasks) await Promise.all(runners.map((r) => r.stop('Client agent shutting down')));
     else await Promise.all(runners.map((r) => r.detach()));
-    for (const d of this.opts.drivers.all()) await (d as ClosableDriver).close?.();
+    for (const d of this.opts.drivers.all()) await d.close?.();
     await this.reporter.flush().catch((err: unknown) => this.logger.warn(`final status report failed: ${errorMessage(err)}`));
     this.reporter.stop();
     await this.heartbeater.stop();

@@ -25,6 +25,8 @@ export interface TaskConfig {
   logDir: string;
   logConfig: LogConfig;
   ports: AllocatedPort[];
+  /** Report progress (e.g. "Downloading image 12.3 MB / 45.6 MB") as a Driver task event. */
+  emit?: (message: string) => void;
 }
 
 export interface TaskHandle {
@@ -73,4 +75,6 @@ export interface TaskDriver {
   destroyTask(id: string): Promise<void>;
   signalTask(id: string, signal: string): Promise<void>;
   execTask?(id: string, opts: ExecOptions): Promise<{ exitCode: number }>;
+  /** Stop watching tasks without stopping them (agent shutdown; tasks are re-attached later). */
+  close?(): Promise<void>;
 }
