@@ -1,4 +1,5 @@
 import type { TaskConfig } from '../../drivers/driver.js';
+import { driverEvent } from '../events.js';
 import type { TaskHookContext, TaskPrestartHook } from './types.js';
 
 /** Hands the prepared task to its driver; the last prestart step. */
@@ -22,6 +23,7 @@ export class DriverStartHook implements TaskPrestartHook {
       logDir: allocDir.logDir,
       logConfig: task.LogConfig ?? { MaxFiles: 10, MaxFileSizeMB: 10 },
       ports: alloc.AllocatedResources?.Shared?.Ports ?? [],
+      emit: (message) => ctx.emit(driverEvent(message)),
     };
     ctx.handle = await ctx.driver.startTask(cfg);
   }
