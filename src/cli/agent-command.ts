@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { Agent, devConfig, loadConfigPath, type AgentConfig } from '../agent/index.js';
 import { KilnError } from '../structs/index.js';
+import { addFlags, type FlagName } from './flags.js';
 
 interface AgentFlags {
   dev?: boolean;
@@ -13,20 +14,18 @@ interface AgentFlags {
 
 /** `kiln agent -dev | -config FILE`: run the roles in this process until SIGINT/SIGTERM. */
 export function registerAgentCommand(program: Command): void {
-  program
+  const cmd = program
     .command('agent')
-    .description('Run a kiln agent: -dev holds every role (server, client) with the embedded store; -config starts the roles a file names')
-    .option('--dev', 'start every role in one process, datacenter "minipot", state kept in -data-dir')
-    .option('--data-dir <path>', 'directory for the agent state (dev default ~/.kiln/dev)')
-    .option('--config <file>', 'agent configuration file or directory (HCL or JSON)')
-    .option('--bind <addr>', 'address to listen on (dev default 127.0.0.1)')
-    .option('--http-port <port>', 'HTTP API port (default 4646)')
-    .option('--log-level <level>', 'debug, info, warn or error')
-    .action(async (flags: AgentFlags) => {
+    .description('Run a kiln agent: -dev holds every role (server, client) with the embedded store; -config starts the roles a file names');
+  addFlags(cmd, AGENT_FLAGS);
+  cmd.action(async (flags: AgentFlags) => {
       const config = await agentConfigFromFlags(flags);
       await runAgent(config);
     });
 }
+
+/** The agent's flags, from the CLI's one flag table. */
+export const AGENT_FLAGS: readonly FlagName[] = ['dev', 'data-dir', 'config', 'bind', 'http-port', 'log-level'];
 
 export async function agentConfigFromFlags(flags: AgentFlags): Promise<AgentConfig> {
   if (!flags.dev && !flags.config) {
