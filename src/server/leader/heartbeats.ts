@@ -78,9 +78,7 @@ export class HeartbeatMonitor implements HeartbeatGrantor {
   private arm(nodeId: string, afterMs: number): void {
     if (!this.running) return;
     this.clear(nodeId);
-    const timer = setTimeout(() => this.expire(nodeId), afterMs);
-    timer.unref();
-    this.timers.set(nodeId, timer);
+    this.timers.set(nodeId, setTimeout(() => this.expire(nodeId), afterMs));
   }
 
   private expire(nodeId: string): void {
