@@ -54,6 +54,31 @@ test('a registered job is placed on a registered node and the node sees its allo
   assert.equal((jobAllocs.body[0] as Allocation).Job, undefined, 'list stubs carry no job');
 });
 
+test("a node's allocation index moves only with its own allocations", async () => {
+  const quiet = nodeJson({ datacenter: 'dc-quiet' });
+  const busy = nodeJson({ datacenter: 'dc-busy' });
+  await api(t.base, 'POST', '/v1/node/register', { Node: quiet });
+  await api(t.base, 'POST', '/v1/node/register', { Node: busy });
+  const before = await api<Allocation[]>(t.base, 'GET', `/v1/node/${quiet.ID}/allocations`);
+  const quietIndex = Number(before.headers.get('x-kiln-index'));
+  const job = await api(t.base, 'POST', '/v1/jobs', { Job: jobJson('busy-only', { datacenters: ['dc-busy'] }) });
+  await evalDone(job.body.EvalID);
+  const [placed] = (await api<Allocation[]>(t.base, 'GET', `/v1/node/${busy.ID}/allocations`)).body;
+  assert.ok(placed);
+  const busyRes = await api<Allocation[]>(t.base, 'GET', `/v1/node/${busy.ID}/allocations`);
+  assert.equal(Number(busyRes.headers.get('x-kiln-index')), placed.ModifyIndex);
+  const after = await api<Allocation[]>(t.base, 'GET', `/v1/node/${quiet.ID}/allocations?index=${quietIndex}&wait=1s`);
+  assert.equal(Number(after.headers.get('x-kiln-index')), quietIndex, "another node's placement does not move this node's index");
+  assert.deepEqual(after.body, []);
+
+  const woken = api<Allocation[]>(t.base, 'GET', `/v1/node/${quiet.ID}/allocations?index=${quietIndex}&wait=30s`);
+  const mine = await api(t.base, 'POST', '/v1/jobs', { Job: jobJson('quiet-too', { datacenters: ['dc-quiet'] }) });
+  await evalDone(mine.body.EvalID);
+  const res = await woken;
+  assert.equal(res.body.length, 1);
+  assert.ok(Number(res.headers.get('x-kiln-index')) > quietIndex);
+});
+
 test('client updates merge task states; a failed allocation gets an alloc-failure evaluation', async () => {
   const node = nodeJson();
   await api(t.base, 'POST', '/v1/node/register', { Node: node });

@@ -71,6 +71,32 @@ export async function blockingRead<T>(deps: BlockingDeps, tables: Table[], req: 
   return read();
 }
 
+/**
+ * A blocking read whose index is narrower than its tables' (e.g. one node's
+ * allocations): it keeps waiting through table changes that do not move
+ * `indexOf`, so a thousand client agents are not all woken by every
+ * allocation change in the cluster. `indexOf` must only grow.
+ */
+export async function blockingReadScoped<T>(deps: BlockingDeps, tables: Table[], indexOf: () => number, req: FastifyRequest, reply: FastifyReply, read: () => T): Promise<T> {
+  const params = parseBlockingParams(req.query as Record<string, unknown>);
+  if (params.index !== undefined && indexOf() <= params.index) {
+    const gone = new AbortController();
+    const onClose = (): void => gone.abort();
+    reply.raw.once('close', onClose);
+    const signal = AbortSignal.any([gone.signal, deps.shutdown]);
+    const deadline = Date.now() + withJitter(params.waitMs);
+    try {
+      while (indexOf() <= params.index && !signal.aborted && Date.now() < deadline) {
+        await deps.view.waitForChange(tables, deps.view.tableIndex(...tables), deadline - Date.now(), signal);
+      }
+    } finally {
+      reply.raw.off('close', onClose);
+    }
+  }
+  setIndexHeaders(reply, indexOf());
+  return read();
+}
+
 export function setIndexHeaders(reply: FastifyReply, index: number): void {
   const value = String(Math.max(1, index));
   void reply.header('X-Kiln-Index', value);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Node } from '../../structs/index.js';
 import { DEFAULT_MAX_DYNAMIC_PORT, DEFAULT_MIN_DYNAMIC_PORT, NotFoundError } from '../../structs/index.js';
 import { withJob } from './allocs-routes.js';
-import { blockingRead } from './blocking.js';
+import { blockingRead, blockingReadScoped } from './blocking.js';
 import type { IdParams, RouteDeps } from './route-deps.js';
 import { queryString } from './route-deps.js';
 
@@ -62,15 +62,17 @@ export function registerNodeRoutes(app: FastifyInstance, d: RouteDeps): void {
 
   app.get<{ Params: IdParams }>('/v1/node/:id', (req, reply) => blockingRead(d.blocking, ['nodes'], req, reply, () => nodeById(d, req.params.id)));
 
-  app.get<{ Params: IdParams }>('/v1/node/:id/allocations', (req, reply) =>
-    blockingRead(d.blocking, ['allocs'], req, reply, () => {
-      const node = nodeById(d, req.params.id);
-      return d.view
+  app.get<{ Params: IdParams }>('/v1/node/:id/allocations', async (req, reply) => {
+    const node = nodeById(d, req.params.id);
+    // Indexed by this node's own allocations: a client wakes only for changes to its work.
+    const nodeIndex = (): number => d.view.allocsByNode(node.ID).reduce((max, a) => Math.max(max, a.ModifyIndex), 1);
+    return blockingReadScoped(d.blocking, ['allocs'], nodeIndex, req, reply, () =>
+      d.view
         .allocsByNode(node.ID)
         .sort((a, b) => a.CreateIndex - b.CreateIndex)
-        .map((a) => withJob(d, a));
-    }),
-  );
+        .map((a) => withJob(d, a)),
+    );
+  });
 
   app.post('/v1/node/register', async (req) => d.nodes.register(RegisterBody.parse(req.body).Node as unknown as Node));
 
