@@ -1,0 +1,10 @@
+export { CatalogAgent, type CatalogAgentOptions, type Logger } from './agent.js';
+export { ServiceRegistrar, type RegisterAllocInput, type ServiceRegistrarOptions, type UnhealthyTask } from './registrar.js';
+export { ConsulClient, type ConsulCheck, type ConsulNode, type HealthEntry, type Read } from './consul-client.js';
+export { CheckRunner, type CheckRunnerOptions, type CheckUpdate } from './checks/runner.js';
+export { parseCheckDefinition, type CheckKind, type CheckSpec } from './checks/spec.js';
+export { localExec } from './checks/exec.js';
+export type { CheckExec, ProbeResult } from './checks/probes.js';
+export { CatalogView } from './view.js';
+export { catalogKeys } from './keys.js';
+export type { CatalogCheck, CatalogNode, CatalogService, CheckStatus, KvRecord } from './types.js';
