@@ -1,0 +1,13 @@
+export { PotDriver, POT } from './driver.js';
+export type { PotDriverOptions, PotDriverDeps } from './driver.js';
+export { parsePotConfig, POT_CONFIG_KEYS } from './config.js';
+export type { PotConfig } from './config.js';
+export type { ImageRef, ImageProgress, PreparedImage, PotImageSource } from './images.js';
+export type { PotExecOptions, ExecSession } from './exec.js';
+export type { StartOptions } from './start.js';
+export { RuncCli } from './runc.js';
+export type { Runc, RuncState } from './runc.js';
+export { JailNetwork } from './net/index.js';
+export type { PortMapping, JailNetState } from './net/index.js';
+export { detectCgroupLayout } from './cgroups.js';
+export type { CgroupLayout } from './cgroups.js';

@@ -1,0 +1,61 @@
+import { runCommand, runChecked } from '../run-command.js';
+
+export type Table = 'nat' | 'filter';
+
+/**
+ * iptables through its CLI, always with `-w` (wait for the xtables lock
+ * instead of failing when another tool holds it). Rules that belong to a
+ * jail carry a comment naming it, which is how they are found and removed.
+ */
+export class Iptables {
+  constructor(private readonly binary = 'iptables') {}
+
+  async ensureChain(table: Table, chain: string): Promise<void> {
+    const r = await runCommand(this.binary, ['-w', '-t', table, '-N', chain]);
+    if (r.code !== 0 && !/already exists/i.test(r.stderr)) await runChecked(this.binary, ['-w', '-t', table, '-L', chain, '-n'], `cannot create iptables chain ${chain}`);
+  }
+
+  async exists(table: Table, chain: string, rule: string[]): Promise<boolean> {
+    return (await runCommand(this.binary, ['-w', '-t', table, '-C', chain, ...rule])).code === 0;
+  }
+
+  /** Add `rule` unless it is there already; `insert` puts it first (jumps must run before other tools' rules). */
+  async ensureRule(table: Table, chain: string, rule: string[], insert = false): Promise<void> {
+    if (await this.exists(table, chain, rule)) return;
+    await runChecked(this.binary, ['-w', '-t', table, insert ? '-I' : '-A', chain, ...rule], `cannot add an iptables rule to ${table}/${chain}`);
+  }
+
+  async append(table: Table, chain: string, rule: string[]): Promise<void> {
+    await runChecked(this.binary, ['-w', '-t', table, '-A', chain, ...rule], `cannot add an iptables rule to ${table}/${chain}`);
+  }
+
+  async deleteRule(table: Table, chain: string, rule: string[]): Promise<void> {
+    while (await this.exists(table, chain, rule)) await runChecked(this.binary, ['-w', '-t', table, '-D', chain, ...rule], `cannot delete an iptables rule from ${table}/${chain}`);
+  }
+
+  /** `iptables -S chain` lines; empty when the chain does not exist. */
+  async listRules(table: Table, chain: string): Promise<string[]> {
+    const r = await runCommand(this.binary, ['-w', '-t', table, '-S', chain]);
+    if (r.code !== 0) return [];
+    return r.stdout.split('\n').filter((l) => l.startsWith('-A '));
+  }
+
+  /** Delete every rule of `chain` whose comment is exactly `comment`. Idempotent. */
+  async deleteByComment(table: Table, chain: string, comment: string): Promise<number> {
+    const r = await runCommand(this.binary, ['-w', '-t', table, '-L', chain, '-n', '--line-numbers']);
+    if (r.code !== 0) return 0;
+    const numbers = r.stdout
+      .split('\n')
+      .filter((l) => l.includes(`/* ${comment} */`))
+      .map((l) => Number(l.split(/\s+/)[0]))
+      .filter((n) => Number.isInteger(n) && n > 0)
+      .sort((a, b) => b - a); // from the bottom, so the numbers above stay valid
+    for (const n of numbers) await runChecked(this.binary, ['-w', '-t', table, '-D', chain, String(n)], `cannot delete rule ${n} of ${table}/${chain}`);
+    return numbers.length;
+  }
+
+  async flushAndDeleteChain(table: Table, chain: string): Promise<void> {
+    await runCommand(this.binary, ['-w', '-t', table, '-F', chain]);
+    await runCommand(this.binary, ['-w', '-t', table, '-X', chain]);
+  }
+}
