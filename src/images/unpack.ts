@@ -173,6 +173,8 @@ export async function unpackImage(xzFile: string, dest: string, opts: UnpackOpti
   const tar = extract();
   try {
     const piping = pipeline(xz.stdout, tar);
+    // Leaving the loop early (a refused entry) destroys the parser; the failure is reported from the loop.
+    piping.catch(() => undefined);
     for await (const entry of tar) {
       await writer.write(entry.header, entry);
       entry.resume();
