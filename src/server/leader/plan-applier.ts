@@ -33,8 +33,11 @@ export class PlanApplier {
   constructor(private readonly deps: PlanApplierDeps) {}
 
   async apply(plan: Plan, evalsForResult: EvalsForResult): Promise<PlanResult> {
+    // Kept outside the builder: a plan whose every node was rejected writes nothing but must still report them.
+    let rejectedNodes: string[] = [];
     const outcome = await this.deps.writer.commit(async ({ nextIndex }) => {
       const result: PlanResult = { NodeAllocation: {}, NodeUpdate: {}, RejectedNodes: [], Index: nextIndex };
+      rejectedNodes = result.RejectedNodes;
       const nodeIds = new Set([...Object.keys(plan.NodeAllocation), ...Object.keys(plan.NodeUpdate)]);
       for (const nodeId of nodeIds) this.evaluateNode(plan, nodeId, result);
       const compares: Compare[] = [];
@@ -54,7 +57,7 @@ export class PlanApplier {
       if (ops.length === 0) return undefined;
       return { txn: { compares, ops }, result };
     });
-    if (!outcome) return { NodeAllocation: {}, NodeUpdate: {}, RejectedNodes: [], Index: this.deps.view.index() };
+    if (!outcome) return { NodeAllocation: {}, NodeUpdate: {}, RejectedNodes: rejectedNodes, Index: this.deps.view.index() };
     return { ...outcome.result, Index: outcome.index };
   }
 
