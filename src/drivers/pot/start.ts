@@ -79,10 +79,10 @@ export async function startJail(deps: JailDeps, cfg: TaskConfig, opts: StartOpti
     for (const d of [paths.bundle, paths.kilnState]) mkdirSync(d, { recursive: true });
     const layers = overlayDirs(paths.layers);
     await mountOverlay(image.rootfs, layers);
+    copyIn(layers.merged, pc.copies); // before the command check: a copied file may be the command
     const taskArgv = checkedArgv(pc, image, layers.merged);
     if (pc.networkMode !== 'host') state.net = await deps.network.attach(cfg.id, ports);
     writeEtcFiles(layers.merged, { hostname: state.hostname, ...(state.net ? { ip: state.net.ip } : {}), extraHosts: pc.extraHosts, resolvConf: deps.resolvConf });
-    copyIn(layers.merged, pc.copies);
     writeFileSync(join(paths.kilnState, INIT_SCRIPT_NAME), INIT_SCRIPT);
     const spec = buildJailSpec({
       rootfs: layers.merged,

@@ -1,0 +1,149 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { PassThrough } from 'node:stream';
+import type { PotDriver } from '../../../src/drivers/pot/index.js';
+import { KilnError } from '../../../src/structs/index.js';
+import { eventually, PotSandbox } from './helpers.js';
+
+let box: PotSandbox;
+let driver: PotDriver;
+before(async () => {
+  box = new PotSandbox();
+  driver = await box.driver();
+});
+after(() => box.cleanup());
+
+function collect(): { stream: PassThrough; text: () => string } {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (d: Buffer) => (text += d.toString()));
+  return { stream, text: () => text };
+}
+
+test("pot's quoting: command and args are joined and run through the jail's shell; env and hostname reach the task", async () => {
+  const cfg = box.config('quote', { command: 'sh', args: ['-c', "'echo hi $NOMAD_TASK_NAME; hostname; echo oops >&2; exit 3'"] });
+  await driver.startTask(cfg);
+  const res = await driver.waitTask(cfg.id);
+  assert.deepEqual({ code: res.exitCode, sig: res.signal, oom: res.oomKilled }, { code: 3, sig: 0, oom: false });
+  assert.equal(box.log(cfg, 'stdout'), `hi quote\nquote-${cfg.allocId.slice(0, 8)}\n`);
+  assert.equal(box.log(cfg, 'stderr'), 'oops\n');
+  assert.equal((await driver.waitTask(cfg.id)).exitCode, 3, 'waitTask is safe to call again');
+  await driver.destroyTask(cfg.id);
+});
+
+test('without a command the image default command runs', async () => {
+  const cfg = box.config('default', {});
+  await driver.startTask(cfg);
+  await eventually(() => box.log(cfg, 'stdout') === 'default command\n');
+  await driver.destroyTask(cfg.id);
+});
+
+test('an image without a shell: the argv is exec\'d directly', async () => {
+  const cfg = box.config('noshell', { pot: 'noshell', command: '/bin/echo', args: ['a', "'b c'"] });
+  await driver.startTask(cfg);
+  assert.equal((await driver.waitTask(cfg.id)).exitCode, 0);
+  assert.equal(box.log(cfg, 'stdout'), "a 'b c'\n");
+  await driver.destroyTask(cfg.id);
+});
+
+test('a command missing in the image fails the start with its name, leaving nothing', async () => {
+  const cfg = box.config('missing', { command: 'nginx', args: ['-g', "'daemon off;'"] });
+  await assert.rejects(driver.startTask(cfg), (e: unknown) => e instanceof KilnError && e.code === 'DRIVER_ERROR' && /command "nginx" was not found in image busybox:1/.test(e.message));
+  assert.deepEqual(readdirSync(cfg.taskDir).filter((n) => n === '.pot'), []);
+  assert.deepEqual(box.images.holders(), []);
+});
+
+test('validateConfig: unknown keys, bad types and unsupported modes are DRIVER_ERRORs naming each problem', () => {
+  assert.throws(
+    () => driver.validateConfig({ image: 'u', pot: 'p', tag: 't', args: ['x'], network_mode: 'alias', volume: 'x', attributes: ['bogus:1'] }),
+    (e: unknown) =>
+      e instanceof KilnError &&
+      e.code === 'DRIVER_ERROR' &&
+      /"command" can not be empty/.test(e.message) &&
+      /network_mode "alias" is not supported/.test(e.message) &&
+      /unknown keys "volume"/.test(e.message) &&
+      /attribute "bogus"/.test(e.message),
+  );
+  driver.validateConfig({ image: 'u', pot: 'p', tag: 't', command: 'nginx', args: ['-g', "'daemon off;'"], port_map: { http: '80' } });
+});
+
+test('memory limit is enforced and an OOM kill is reported as such', async () => {
+  const cfg = box.config('oom', { command: 'sh', args: ['-c', "'x=a; while true; do x=$x$x; done'"] }, { resources: { CPU: 100, MemoryMB: 16 } });
+  await driver.startTask(cfg);
+  const res = await driver.waitTask(cfg.id);
+  assert.equal(res.oomKilled, true, JSON.stringify(res));
+  assert.match(res.error ?? '', /out of memory.*16 MB/);
+  await driver.destroyTask(cfg.id);
+});
+
+test('kill_signal reaches the task (a trap logs it) and the jail stops', async () => {
+  const cfg = box.config('trap', { command: 'sh', args: ['-c', '\'trap "echo got INT; exit 0" INT; echo ready; while true; do sleep 0.1; done\''] });
+  await driver.startTask(cfg);
+  await eventually(() => box.log(cfg, 'stdout').includes('ready'));
+  await driver.stopTask(cfg.id, 10_000, 'SIGINT');
+  const res = await driver.waitTask(cfg.id);
+  assert.equal(box.log(cfg, 'stdout'), 'ready\ngot INT\n');
+  assert.equal(res.exitCode, 0);
+  await driver.destroyTask(cfg.id);
+});
+
+test('a task ignoring kill_signal gets SIGKILL after kill_timeout', async () => {
+  const cfg = box.config('stubborn', { command: 'sh', args: ['-c', '\'trap "echo ignoring TERM" TERM; echo ready; while true; do sleep 0.1; done\''] });
+  await driver.startTask(cfg);
+  await eventually(() => box.log(cfg, 'stdout').includes('ready'));
+  await driver.stopTask(cfg.id, 300, 'SIGTERM');
+  const res = await driver.waitTask(cfg.id);
+  assert.equal(res.signal, 9, JSON.stringify(res));
+  assert.match(box.log(cfg, 'stdout'), /ignoring TERM/);
+  await driver.destroyTask(cfg.id);
+});
+
+test('signalTask delivers a signal; a stopped task refuses it', async () => {
+  const cfg = box.config('hup', { command: 'sh', args: ['-c', '\'trap "echo got HUP" HUP; echo ready; while true; do sleep 0.1; done\''] });
+  await driver.startTask(cfg);
+  await eventually(() => box.log(cfg, 'stdout').includes('ready'));
+  await driver.signalTask(cfg.id, 'HUP');
+  await eventually(() => box.log(cfg, 'stdout').includes('got HUP'));
+  await driver.stopTask(cfg.id, 0, 'SIGKILL');
+  await assert.rejects(driver.signalTask(cfg.id, 'HUP'), (e: unknown) => e instanceof KilnError && /not running/.test(e.message));
+  await driver.destroyTask(cfg.id);
+});
+
+test('exec runs inside the jail (its hostname, the task env), with pipes and with a TTY', async () => {
+  const cfg = box.config('exec', { command: 'sleep', args: ['1000'] });
+  await driver.startTask(cfg);
+  const out = collect();
+  const err = collect();
+  const res = await driver.execTask(cfg.id, { command: ['sh', '-c', 'hostname; echo $NOMAD_TASK_NAME; echo e >&2; exit 4'], tty: false, stdout: out.stream, stderr: err.stream });
+  assert.equal(res.exitCode, 4);
+  assert.equal(out.text(), `exec-${cfg.allocId.slice(0, 8)}\nexec\n`);
+  assert.notEqual(out.text().split('\n')[0], hostname());
+  assert.equal(err.text(), 'e\n');
+
+  const tty = collect();
+  const stdin = new PassThrough();
+  let resized = false;
+  const done = driver.execTask(cfg.id, {
+    command: ['sh'],
+    tty: true,
+    stdin,
+    stdout: tty.stream,
+    stderr: tty.stream,
+    size: { cols: 100, rows: 30 },
+    onStart: (s) => {
+      s.resize(120, 40);
+      resized = true;
+    },
+  });
+  stdin.write('[ -t 0 ] && echo "is a tty"; stty size; exit 5\n');
+  assert.equal((await done).exitCode, 5);
+  assert.ok(resized);
+  assert.match(tty.text(), /is a tty/);
+  assert.match(tty.text(), /40 120/);
+
+  const killed = await driver.execTask(cfg.id, { command: ['sleep', '100'], tty: false, stdout: out.stream, stderr: err.stream, timeoutMs: 200 });
+  assert.notEqual(killed.exitCode, 0, 'a timed-out exec is killed');
+  await driver.destroyTask(cfg.id);
+});
