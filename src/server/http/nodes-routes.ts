@@ -37,6 +37,7 @@ const NodeSchema = z.looseObject({
 const RegisterBody = z.object({ Node: NodeSchema });
 const HeartbeatBody = z.object({ Status: z.enum(['initializing', 'ready', 'down']).default('ready') }).default({ Status: 'ready' });
 const EligibilityBody = z.object({ Eligibility: z.enum(['eligible', 'ineligible']) });
+const DrainBody = z.object({ DrainSpec: z.object({ Deadline: z.number().optional() }).nullable(), MarkEligible: z.boolean().optional() });
 const TaskStateSchema = z.looseObject({ State: z.enum(['pending', 'running', 'dead']), Failed: z.boolean().default(false), Restarts: z.number().default(0), Events: z.array(z.looseObject({})).default([]) });
 const UpdateBody = z.object({
   Allocs: z.array(
@@ -79,6 +80,11 @@ export function registerNodeRoutes(app: FastifyInstance, d: RouteDeps): void {
   app.post<{ Params: IdParams }>('/v1/node/:id/heartbeat', async (req) => d.nodes.heartbeat(req.params.id, HeartbeatBody.parse(req.body ?? undefined).Status));
 
   app.post<{ Params: IdParams }>('/v1/node/:id/eligibility', async (req) => d.nodes.setEligibility(req.params.id, EligibilityBody.parse(req.body).Eligibility));
+
+  app.post<{ Params: IdParams }>('/v1/node/:id/drain', async (req) => {
+    const body = DrainBody.parse(req.body);
+    return d.nodes.drain(req.params.id, body.DrainSpec !== null, body.MarkEligible ?? false);
+  });
 
   app.post('/v1/client/allocations/update', async (req) => {
     const { Index } = await d.allocs.clientUpdate(UpdateBody.parse(req.body).Allocs as Parameters<typeof d.allocs.clientUpdate>[0]);

@@ -1,12 +1,14 @@
 import type { StateReader } from '../../state/reader.js';
 import type { Store, TxnOp } from '../../state/store.js';
 import { keys } from '../../state/store.js';
-import type { Clock, Nanos, Node, NodeStatus, SchedulingEligibility } from '../../structs/index.js';
-import { NotFoundError, msToNs } from '../../structs/index.js';
+import type { Allocation, Clock, Evaluation, Nanos, Node, NodeStatus, SchedulingEligibility } from '../../structs/index.js';
+import { NotFoundError, isAllocLive, msToNs } from '../../structs/index.js';
 import type { StateWriter } from '../state-writer.js';
 import { encode } from '../state-writer.js';
 import { newEvaluation } from './evaluations.js';
 import { readObject } from './store-read.js';
+
+const evalPut = (ev: Evaluation): TxnOp => ({ type: 'put', key: keys.evaluation(ev.ID), value: encode(ev) });
 
 /** Grants heartbeat TTLs and arms the server-side expiry timer (the leader's heartbeat monitor). */
 export interface HeartbeatGrantor {
@@ -84,6 +86,37 @@ export class NodeService {
     await this.setStatus(id, 'down', reason);
   }
 
+  /**
+   * Start draining a node: it becomes ineligible, its allocations meant to run
+   * are stopped (desired stop, "node is draining") and each job gets a
+   * node-drain evaluation that places replacements on other nodes. kiln's
+   * scheduler has no in-place migration yet, so a drain is stop-then-replace.
+   * `enable: false` ends the drain; `markEligible` also makes it eligible again.
+   */
+  async drain(idOrPrefix: string, enable: boolean, markEligible = false): Promise<{ EvalIDs: string[]; EvalCreateIndex: number; NodeModifyIndex: number }> {
+    const id = this.deps.view.resolveNodeId(idOrPrefix);
+    const { store, clock } = this.deps;
+    const outcome = await this.deps.writer.commit(async ({ nextIndex }) => {
+      const stored = await readObject<Node>(store, keys.node(id));
+      if (!stored) throw new NotFoundError('node', id);
+      const eligibility: SchedulingEligibility = enable ? 'ineligible' : markEligible ? 'eligible' : stored.value.SchedulingEligibility;
+      const node: Node = { ...stored.value, Drain: enable, SchedulingEligibility: eligibility, ModifyIndex: nextIndex };
+      const ops: TxnOp[] = [{ type: 'put', key: keys.node(id), value: encode(node) }];
+      if (enable) {
+        const now = msToNs(clock.now());
+        for (const a of this.deps.view.allocsByNode(id).filter(isAllocLive)) {
+          const stopped: Allocation = { ...a, DesiredStatus: 'stop', DesiredDescription: 'alloc is being migrated: node is draining', ModifyIndex: nextIndex, AllocModifyIndex: nextIndex, ModifyTime: now };
+          ops.push({ type: 'put', key: keys.alloc(a.ID), value: encode(stopped) });
+        }
+      }
+      const evals = enable ? this.jobEvals(id, nextIndex, 'node-drain') : [];
+      ops.push(...evals.map(evalPut));
+      return { txn: { compares: [{ key: keys.node(id), modRevision: stored.modRevision }], ops }, result: evals.map((e) => e.ID) };
+    });
+    const index = outcome?.index ?? this.deps.view.index();
+    return { EvalIDs: outcome?.result ?? [], EvalCreateIndex: index, NodeModifyIndex: index };
+  }
+
   private async setStatus(id: string, status: NodeStatus, description: string): Promise<void> {
     const { store, clock } = this.deps;
     await this.deps.writer.commit(async ({ nextIndex }) => {
@@ -98,8 +131,12 @@ export class NodeService {
 
   /** One node-update evaluation per job that has allocations meant to run on the node. */
   private nodeUpdateEvals(nodeId: string, index: number): TxnOp[] {
+    return this.jobEvals(nodeId, index, 'node-update').map(evalPut);
+  }
+
+  private jobEvals(nodeId: string, index: number, trigger: 'node-update' | 'node-drain'): Evaluation[] {
     const seen = new Set<string>();
-    const ops: TxnOp[] = [];
+    const evals: Evaluation[] = [];
     for (const a of this.deps.view.allocsByNode(nodeId)) {
       if (a.DesiredStatus !== 'run') continue;
       const jobKey = `${a.Namespace}\u0000${a.JobID}`;
@@ -107,9 +144,8 @@ export class NodeService {
       seen.add(jobKey);
       // A purged job still gets an evaluation: the scheduler stops what it left behind.
       const job = this.deps.view.job(a.Namespace, a.JobID) ?? { Namespace: a.Namespace, ID: a.JobID, Priority: 50, Type: 'service' as const, JobModifyIndex: 0 };
-      const ev = newEvaluation(job, 'node-update', index, this.deps.clock.now(), { NodeID: nodeId });
-      ops.push({ type: 'put', key: keys.evaluation(ev.ID), value: encode(ev) });
+      evals.push(newEvaluation(job, trigger, index, this.deps.clock.now(), { NodeID: nodeId }));
     }
-    return ops;
+    return evals;
   }
 }
