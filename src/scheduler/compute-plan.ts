@@ -50,7 +50,7 @@ export function computePlan(state: SchedulerState, evaluation: Evaluation, opts:
 
   const needsPlacement = groups.some((g) => g.place.length > 0);
   const outcome = job && needsPlacement ? placeAll(plan, groups, new Placer(job, evaluation, ctx, opts, nowNs), ctx, nowNs) : emptyOutcome();
-  if (job && !needsPlacement) for (const g of groups) outcome.queued[g.name] = 0;
+  for (const tg of job?.TaskGroups ?? []) outcome.queued[tg.Name] ??= 0;
   plan.Eval = finishEval(evaluation, job, outcome, nowNs);
   if (outcome.failed && evaluation.TriggeredBy !== 'queued-allocs') {
     const blocked = blockedEval(evaluation, opts.newId(), nowNs);
@@ -71,7 +71,7 @@ const emptyOutcome = (): PlaceOutcome => ({ failed: undefined, queued: {}, place
 function placeAll(plan: Plan, groups: GroupReconcile[], placer: Placer, ctx: PlanContext, nowNs: number): PlaceOutcome {
   const out = emptyOutcome();
   for (const g of groups) {
-    out.queued[g.name] = 0;
+    if (g.place.length > 0) out.queued[g.name] = 0;
     for (const p of g.place) {
       const failedMetric = out.failed?.[g.name];
       if (failedMetric) {

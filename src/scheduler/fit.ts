@@ -38,41 +38,39 @@ export const DIM_DYNAMIC_PORTS = 'network: dynamic port selection failed';
 export const reservedPortCollision = (port: number): string => `network: reserved port collision ${port}`;
 
 /** Capacity left for scheduling: total minus the node's reserved share. */
-export const nodeCapacity = (node: Node): { cpu: number; memoryMB: number } => ({
-  cpu: node.NodeResources.Cpu.CpuShares - (node.ReservedResources?.Cpu.CpuShares ?? 0),
-  memoryMB: node.NodeResources.Memory.MemoryMB - (node.ReservedResources?.Memory.MemoryMB ?? 0),
-});
+export const nodeCapacityCpu = (node: Node): number => node.NodeResources.Cpu.CpuShares - (node.ReservedResources?.Cpu.CpuShares ?? 0);
+export const nodeCapacityMemory = (node: Node): number =>
+  node.NodeResources.Memory.MemoryMB - (node.ReservedResources?.Memory.MemoryMB ?? 0);
 
-export interface FitResult {
-  /** Set when the node cannot take the allocation: the exhausted dimension. */
-  exhausted?: string;
-  /** CPU and memory in use after placing, for the binpack score. */
+/** CPU and memory in use after placing, for the binpack score; a scratch object reused across nodes. */
+export interface FitUsage {
   usedCpu: number;
   usedMemoryMB: number;
   capacityCpu: number;
   capacityMemoryMB: number;
 }
 
-/** Whether one more allocation of the group fits on the node, given the state and this plan so far. */
-export function checkFit(ctx: PlanContext, node: Node, ask: GroupAsk): FitResult {
+export const newFitUsage = (): FitUsage => ({ usedCpu: 0, usedMemoryMB: 0, capacityCpu: 0, capacityMemoryMB: 0 });
+
+/**
+ * Whether one more allocation of the group fits on the node, given the state
+ * and this plan so far. Returns the exhausted dimension, or undefined when it
+ * fits; fills `out` either way (no allocation per node visited).
+ */
+export function checkFit(ctx: PlanContext, node: Node, ask: GroupAsk, out: FitUsage): string | undefined {
   const usage = ctx.usage(node.ID);
   const delta = ctx.peekDelta(node.ID);
-  const cap = nodeCapacity(node);
-  const usedCpu = usage.cpu + (delta?.cpu ?? 0) + ask.cpu;
-  const usedMemoryMB = usage.memoryMB + (delta?.memoryMB ?? 0) + ask.memoryMB;
-  const result: FitResult = { usedCpu, usedMemoryMB, capacityCpu: cap.cpu, capacityMemoryMB: cap.memoryMB };
-  if (usedCpu > cap.cpu) result.exhausted = DIM_CPU;
-  else if (usedMemoryMB > cap.memoryMB) result.exhausted = DIM_MEMORY;
-  else {
-    for (const port of ask.staticPorts) {
-      if (ctx.isPortUsed(node.ID, port) || ask.staticPorts.indexOf(port) !== ask.staticPorts.lastIndexOf(port)) {
-        result.exhausted = reservedPortCollision(port);
-        break;
-      }
-    }
-    if (!result.exhausted && ask.dynamicPortCount > 0 && !dynamicPortsAvailable(ctx, node, ask.dynamicPortCount, ask.staticPorts)) {
-      result.exhausted = DIM_DYNAMIC_PORTS;
+  out.capacityCpu = nodeCapacityCpu(node);
+  out.capacityMemoryMB = nodeCapacityMemory(node);
+  out.usedCpu = usage.cpu + (delta?.cpu ?? 0) + ask.cpu;
+  out.usedMemoryMB = usage.memoryMB + (delta?.memoryMB ?? 0) + ask.memoryMB;
+  if (out.usedCpu > out.capacityCpu) return DIM_CPU;
+  if (out.usedMemoryMB > out.capacityMemoryMB) return DIM_MEMORY;
+  for (const port of ask.staticPorts) {
+    if (ctx.isPortUsed(node.ID, port) || ask.staticPorts.indexOf(port) !== ask.staticPorts.lastIndexOf(port)) {
+      return reservedPortCollision(port);
     }
   }
-  return result;
+  if (ask.dynamicPortCount > 0 && !dynamicPortsAvailable(ctx, node, ask.dynamicPortCount, ask.staticPorts)) return DIM_DYNAMIC_PORTS;
+  return undefined;
 }

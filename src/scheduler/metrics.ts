@@ -3,16 +3,27 @@ import type { AllocMetric } from '../structs/index.js';
 /** How many scored nodes an allocation's metrics keep (Nomad keeps the top 5). */
 export const MAX_RETAINED_SCORES = 5;
 
+/**
+ * Shared, frozen empty record for the metric maps nothing was recorded in:
+ * a million placements then do not carry four empty objects each. Writers
+ * below swap in a fresh object before their first write.
+ */
+const EMPTY: Record<string, number> = Object.freeze({}) as Record<string, number>;
+
+/**
+ * A placement's metric. NodesAvailable is shared by every metric of the
+ * plan (it is the same for all its placements); treat metrics as read-only.
+ */
 export function newMetric(nodesAvailable: Record<string, number>): AllocMetric {
   return {
     NodesEvaluated: 0,
     NodesFiltered: 0,
     NodesAvailable: nodesAvailable,
-    ClassFiltered: {},
-    ConstraintFiltered: {},
+    ClassFiltered: EMPTY,
+    ConstraintFiltered: EMPTY,
     NodesExhausted: 0,
-    ClassExhausted: {},
-    DimensionExhausted: {},
+    ClassExhausted: EMPTY,
+    DimensionExhausted: EMPTY,
     ScoreMetaData: [],
     // The scheduler has no clock of its own beyond opts.now; placement time is not measured.
     AllocationTime: 0,
@@ -22,22 +33,14 @@ export function newMetric(nodesAvailable: Record<string, number>): AllocMetric {
 
 export function recordFiltered(metric: AllocMetric, reason: string): void {
   metric.NodesFiltered++;
+  if (metric.ConstraintFiltered === EMPTY) metric.ConstraintFiltered = {};
   metric.ConstraintFiltered[reason] = (metric.ConstraintFiltered[reason] ?? 0) + 1;
 }
 
 export function recordExhausted(metric: AllocMetric, dimension: string): void {
   metric.NodesExhausted++;
+  if (metric.DimensionExhausted === EMPTY) metric.DimensionExhausted = {};
   metric.DimensionExhausted[dimension] = (metric.DimensionExhausted[dimension] ?? 0) + 1;
-}
-
-/** Keep the best MAX_RETAINED_SCORES entries, best first. */
-export function retainScore(metric: AllocMetric, entry: AllocMetric['ScoreMetaData'][number]): void {
-  const list = metric.ScoreMetaData;
-  if (list.length >= MAX_RETAINED_SCORES && (list[list.length - 1]?.NormScore ?? -Infinity) >= entry.NormScore) return;
-  let i = list.length;
-  while (i > 0 && (list[i - 1]?.NormScore ?? 0) < entry.NormScore) i--;
-  list.splice(i, 0, entry);
-  if (list.length > MAX_RETAINED_SCORES) list.pop();
 }
 
 const sortedEntries = (r: Record<string, number>): [string, number][] =>

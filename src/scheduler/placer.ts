@@ -6,7 +6,7 @@ import type { ScheduleOptions } from './index.js';
 import { newMetric, recordExhausted } from './metrics.js';
 import type { PlanContext } from './plan-context.js';
 import { assignPorts } from './ports.js';
-import { NodeCursor, rankLimit, selectNode, shuffleInPlace } from './rank.js';
+import { NodeCursor, rankLimit, ScoreBuffer, selectNode, shuffleInPlace } from './rank.js';
 import type { Placement } from './reconcile.js';
 
 interface GroupStack {
@@ -30,6 +30,7 @@ export class Placer {
   private readonly limit: number;
   private readonly regexes = new RegexCache();
   private readonly stacks = new Map<string, GroupStack>();
+  private readonly scores = new ScoreBuffer();
 
   constructor(
     private readonly job: Job,
@@ -61,9 +62,10 @@ export class Placer {
       limit: this.limit,
       penaltyNodes: penaltyNodes(placement),
       metric,
+      scores: this.scores,
     });
     if (!chosen) return { ok: false, metric };
-    const ports = assignPorts(this.ctx, chosen.node, tg, this.opts.random);
+    const ports = assignPorts(this.ctx, chosen, tg, this.opts.random);
     if (!ports) {
       recordExhausted(metric, DIM_DYNAMIC_PORTS);
       return { ok: false, metric };
@@ -73,13 +75,13 @@ export class Placer {
       evaluation: this.evaluation,
       job: this.job,
       placement,
-      node: chosen.node,
+      node: chosen,
       ask: stack.ask,
       ports,
       metric,
       nowNs: this.nowNs,
     });
-    this.ctx.recordPlacement(chosen.node, tg.Name, stack.ask.cpu, stack.ask.memoryMB, ports.map((p) => p.Value));
+    this.ctx.recordPlacement(chosen, tg.Name, stack.ask.cpu, stack.ask.memoryMB, ports);
     return { ok: true, alloc };
   }
 

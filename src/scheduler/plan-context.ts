@@ -106,11 +106,11 @@ export class PlanContext {
     this.adjust(alloc, 1);
   }
 
-  recordPlacement(node: Node, group: string, cpu: number, memoryMB: number, ports: readonly number[]): void {
+  recordPlacement(node: Node, group: string, cpu: number, memoryMB: number, ports: readonly { Value: number }[]): void {
     const d = this.delta(node.ID);
     d.cpu += cpu;
     d.memoryMB += memoryMB;
-    for (const p of ports) d.addedPorts.add(p);
+    for (const p of ports) d.addedPorts.add(p.Value);
     this.bumpGroup(node.ID, group, 1);
   }
 

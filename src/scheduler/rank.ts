@@ -1,7 +1,7 @@
 import type { AllocMetric, Node } from '../structs/index.js';
 import type { DistinctChecker, GroupFeasibility } from './feasibility/index.js';
-import { checkFit, type FitResult, type GroupAsk } from './fit.js';
-import { recordExhausted, recordFiltered, retainScore } from './metrics.js';
+import { checkFit, newFitUsage, type FitUsage, type GroupAsk } from './fit.js';
+import { MAX_RETAINED_SCORES, recordExhausted, recordFiltered } from './metrics.js';
 import type { PlanContext } from './plan-context.js';
 
 /** Fisher–Yates, in place, with the caller's random source. */
@@ -40,17 +40,63 @@ export class NodeCursor {
 }
 
 /** Nomad's binpack: 20 − (10^freeCpu + 10^freeMem), clamped to 0..18, normalised to 0..1. */
-export function binpackScore(fit: Pick<FitResult, 'usedCpu' | 'usedMemoryMB' | 'capacityCpu' | 'capacityMemoryMB'>): number {
+export function binpackScore(fit: FitUsage): number {
   const freeCpu = fit.capacityCpu > 0 ? 1 - fit.usedCpu / fit.capacityCpu : 0;
   const freeMem = fit.capacityMemoryMB > 0 ? 1 - fit.usedMemoryMB / fit.capacityMemoryMB : 0;
   const raw = 20 - (Math.pow(10, freeCpu) + Math.pow(10, freeMem));
   return Math.min(18, Math.max(0, raw)) / 18;
 }
 
-export interface RankedNode {
-  node: Node;
-  score: number;
-  scores: Record<string, number>;
+/**
+ * Scores of the nodes one placement looked at, in parallel arrays reused
+ * from placement to placement: scoring a node allocates nothing, and score
+ * objects are built only for the few nodes the metrics retain.
+ */
+export class ScoreBuffer {
+  readonly fit = newFitUsage();
+  count = 0;
+  readonly nodes: Node[] = [];
+  readonly binpack: number[] = [];
+  /** Job anti-affinity penalty; 0 when the node has no allocation of the group. */
+  readonly antiAffinity: number[] = [];
+  readonly penalized: boolean[] = [];
+  readonly final: number[] = [];
+  /** Entries passed over for scoring ≤ 0, and entries competing for the placement. */
+  readonly skipped: number[] = [];
+  readonly considered: number[] = [];
+
+  reset(): void {
+    this.count = 0;
+    this.skipped.length = 0;
+    this.considered.length = 0;
+  }
+
+  add(node: Node, binpack: number, antiAffinity: number, penalized: boolean): number {
+    const i = this.count++;
+    let sum = binpack;
+    let n = 1;
+    if (antiAffinity !== 0) {
+      sum += antiAffinity;
+      n++;
+    }
+    if (penalized) {
+      sum -= 1;
+      n++;
+    }
+    this.nodes[i] = node;
+    this.binpack[i] = binpack;
+    this.antiAffinity[i] = antiAffinity;
+    this.penalized[i] = penalized;
+    this.final[i] = sum / n;
+    return i;
+  }
+
+  scoreMetaData(i: number): AllocMetric['ScoreMetaData'][number] {
+    const scores: Record<string, number> = { binpack: this.binpack[i] as number };
+    if (this.antiAffinity[i] !== 0) scores['job-anti-affinity'] = this.antiAffinity[i] as number;
+    if (this.penalized[i]) scores['node-reschedule-penalty'] = -1;
+    return { NodeID: (this.nodes[i] as Node).ID, Scores: scores, NormScore: this.final[i] as number };
+  }
 }
 
 export interface SelectRequest {
@@ -66,26 +112,14 @@ export interface SelectRequest {
   /** Nodes a rescheduled allocation already failed on. */
   penaltyNodes: ReadonlySet<string> | undefined;
   metric: AllocMetric;
+  scores: ScoreBuffer;
 }
 
-function scoreNode(req: SelectRequest, node: Node, fit: FitResult): RankedNode {
-  const binpack = binpackScore(fit);
-  const scores: Record<string, number> = { binpack };
-  let sum = binpack;
-  let n = 1;
+function scoreNode(req: SelectRequest, node: Node): number {
+  const binpack = binpackScore(req.scores.fit);
   const collisions = req.ctx.groupCount(node.ID, req.group);
-  if (collisions > 0) {
-    const penalty = -(collisions + 1) / Math.max(1, req.desiredCount);
-    scores['job-anti-affinity'] = penalty;
-    sum += penalty;
-    n++;
-  }
-  if (req.penaltyNodes?.has(node.ID)) {
-    scores['node-reschedule-penalty'] = -1;
-    sum -= 1;
-    n++;
-  }
-  return { node, score: sum / n, scores };
+  const anti = collisions > 0 ? -(collisions + 1) / Math.max(1, req.desiredCount) : 0;
+  return req.scores.add(node, binpack, anti, req.penaltyNodes?.has(node.ID) ?? false);
 }
 
 /**
@@ -94,17 +128,11 @@ function scoreNode(req: SelectRequest, node: Node, fit: FitResult): RankedNode {
  * `limit` scored candidates (passing over up to MAX_SKIP that score ≤ 0),
  * and return the best. At most one full turn over the nodes.
  */
-export function selectNode(req: SelectRequest): RankedNode | undefined {
-  const { metric, nodes } = req;
-  const skipped: RankedNode[] = [];
-  let best: RankedNode | undefined;
-  let yielded = 0;
-  const consider = (ranked: RankedNode): void => {
-    yielded++;
-    retainScore(metric, { NodeID: ranked.node.ID, Scores: ranked.scores, NormScore: ranked.score });
-    if (!best || ranked.score > best.score) best = ranked;
-  };
-  for (let visited = 0; visited < nodes.length && yielded < req.limit; visited++) {
+export function selectNode(req: SelectRequest): Node | undefined {
+  const { metric, nodes, scores } = req;
+  scores.reset();
+  const { skipped, considered } = scores;
+  for (let visited = 0; visited < nodes.length && considered.length < req.limit; visited++) {
     const index = req.cursor.next();
     const node = nodes[index] as Node;
     metric.NodesEvaluated++;
@@ -113,18 +141,22 @@ export function selectNode(req: SelectRequest): RankedNode | undefined {
       recordFiltered(metric, reason);
       continue;
     }
-    const fit = checkFit(req.ctx, node, req.ask);
-    if (fit.exhausted !== undefined) {
-      recordExhausted(metric, fit.exhausted);
+    const exhausted = checkFit(req.ctx, node, req.ask, scores.fit);
+    if (exhausted !== undefined) {
+      recordExhausted(metric, exhausted);
       continue;
     }
-    const ranked = scoreNode(req, node, fit);
-    if (ranked.score <= 0 && skipped.length < MAX_SKIP) skipped.push(ranked);
-    else consider(ranked);
+    const entry = scoreNode(req, node);
+    if ((scores.final[entry] as number) <= 0 && skipped.length < MAX_SKIP) skipped.push(entry);
+    else considered.push(entry);
   }
-  for (const ranked of skipped) {
-    if (yielded >= req.limit) break;
-    consider(ranked);
+  for (const entry of skipped) {
+    if (considered.length >= req.limit) break;
+    considered.push(entry);
   }
-  return best;
+  if (considered.length === 0) return undefined;
+  // Best first; ties keep walk order, so the choice depends only on the seeded shuffle.
+  considered.sort((a, b) => (scores.final[b] as number) - (scores.final[a] as number) || a - b);
+  for (let i = 0; i < considered.length && i < MAX_RETAINED_SCORES; i++) metric.ScoreMetaData.push(scores.scoreMetaData(considered[i] as number));
+  return scores.nodes[considered[0] as number];
 }
