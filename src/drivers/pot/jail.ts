@@ -31,7 +31,7 @@ export const potPaths = (potDir: string) => ({
   exitFile: join(potDir, 'state', EXIT_FILE_NAME),
 });
 
-const POLL_MS = 100;
+const POLL_MS = 200;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**

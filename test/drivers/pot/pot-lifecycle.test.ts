@@ -1,11 +1,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { PassThrough } from 'node:stream';
 import type { PotDriver } from '../../../src/drivers/pot/index.js';
 import { KilnError } from '../../../src/structs/index.js';
-import { eventually, PotSandbox } from './helpers.js';
+import { eventually, linksOn, mountsUnder, netnsList, PotSandbox, rulesMentioning } from './helpers.js';
 
 let box: PotSandbox;
 let driver: PotDriver;
@@ -146,4 +148,45 @@ test('exec runs inside the jail (its hostname, the task env), with pipes and wit
   const killed = await driver.execTask(cfg.id, { command: ['sleep', '100'], tty: false, stdout: out.stream, stderr: err.stream, timeoutMs: 200 });
   assert.notEqual(killed.exitCode, 0, 'a timed-out exec is killed');
   await driver.destroyTask(cfg.id);
+});
+
+test('mount and mount_read_only bind host dirs into the jail; the read-only one refuses writes', async () => {
+  const rw = join(box.root, 'rw');
+  const ro = join(box.root, 'ro');
+  mkdirSync(rw);
+  mkdirSync(ro);
+  writeFileSync(join(ro, 'config'), 'from host\n');
+  const cfg = box.config('mounts', { command: 'sh', args: ['-c', "'cat /etc/app/config; echo written > /data/out; echo x > /etc/app/new || echo read-only'"], mount: [`${rw}:/data`], mount_read_only: [`${ro}:/etc/app`] });
+  await driver.startTask(cfg);
+  assert.equal((await driver.waitTask(cfg.id)).exitCode, 0);
+  assert.equal(readFileSync(join(rw, 'out'), 'utf8'), 'written\n');
+  assert.equal(box.log(cfg, 'stdout'), 'from host\nread-only\n');
+  await driver.destroyTask(cfg.id);
+});
+
+test('image progress reaches the caller of startTask', async () => {
+  const cfg = box.config('progress', { command: 'true' });
+  const seen: string[] = [];
+  await driver.startTask(cfg, { onProgress: (p) => seen.push(p.message) });
+  assert.deepEqual(seen, ['Image busybox:1 ready']);
+  await driver.destroyTask(cfg.id);
+});
+
+test('a start that runc refuses reports runc\'s reason and leaves nothing behind', async () => {
+  const cfg = box.config('badmount', { command: 'true', mount: [`${join(box.root, 'does-not-exist')}:/data`] });
+  await assert.rejects(driver.startTask(cfg), (e: unknown) => e instanceof KilnError && e.code === 'DRIVER_ERROR' && /runc could not start jail .*does-not-exist.*no such file or directory/.test(e.message));
+  assert.deepEqual(mountsUnder(cfg.taskDir), []);
+  assert.deepEqual(rulesMentioning(cfg.allocId), []);
+  assert.ok(!netnsList().some((n) => n.includes(cfg.allocId)));
+  assert.deepEqual(Object.values(driver.network.leases()), []);
+});
+
+test('after every test destroyed its jails nothing is left: containers, mounts, netns, veths, rules, leases, image holds', async () => {
+  assert.equal(spawnSync('runc', ['--root', join(box.stateDir, 'runc'), 'list', '-q']).stdout.toString(), '');
+  assert.deepEqual(mountsUnder(box.root), []);
+  assert.deepEqual(netnsList().filter((n) => existsSync(join(box.root, 'alloc', n.slice(5, 41)))), []);
+  assert.deepEqual(linksOn(box.bridge), []);
+  assert.deepEqual(rulesMentioning(box.chainPrefix).filter((r) => r.includes('kiln:')), []);
+  assert.deepEqual(driver.network.leases(), {});
+  assert.deepEqual(box.images.holders(), []);
 });
