@@ -12,9 +12,12 @@ export class SharedTask<T, P> {
   readonly promise: Promise<T>;
 
   constructor(run: (signal: AbortSignal, emit: (p: P) => void) => Promise<T>) {
-    this.promise = run(this.controller.signal, (p) => {
-      for (const l of this.listeners) l(p);
-    });
+    // Started on the next tick, so the first waiter is listening before the first progress event.
+    this.promise = Promise.resolve().then(() =>
+      run(this.controller.signal, (p) => {
+        for (const l of this.listeners) l(p);
+      }),
+    );
     this.promise.catch(() => undefined);
   }
 

@@ -25,6 +25,7 @@ export async function listImages(root: string, maxDepth = 4): Promise<RegistryIm
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
     const names = new Set(entries.map((e) => e.name));
     for (const e of entries) {
+      if (e.name.startsWith('.')) continue; // build scratch and caches, never served
       if (e.isDirectory() && depth < maxDepth) await walk(join(dir, e.name), [...rel, e.name], depth + 1);
       const parsed = e.isFile() ? parseImageFileName(e.name) : undefined;
       if (!parsed) continue;
