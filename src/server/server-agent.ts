@@ -13,6 +13,7 @@ import { registerJobRoutes } from './http/jobs-routes.js';
 import { registerNodeRoutes } from './http/nodes-routes.js';
 import type { AgentInfo, RouteDeps } from './http/route-deps.js';
 import { registerStatusRoutes } from './http/status-routes.js';
+import type { EvalGcOptions } from './leader/eval-gc.js';
 import { HeartbeatMonitor } from './leader/heartbeats.js';
 import { Leader } from './leader/leader.js';
 import type { PlanFunction } from './leader/worker.js';
@@ -51,6 +52,8 @@ export interface ServerAgentOptions {
   /** Request body limit (4 MiB). */
   bodyLimitBytes?: number;
   schedulerWorkers?: number;
+  /** Evaluation GC: thresholdMs (1h), intervalMs (5 min), batch (500). */
+  evalGc?: EvalGcOptions;
   logger?: ServerLogger;
   clock?: Clock;
   /**
@@ -92,7 +95,7 @@ export class ServerAgent {
       onExpire: (nodeId) => this.nodes.markDown(nodeId),
     });
     this.nodes = new NodeService({ store, view, writer, clock, heartbeats });
-    this.leader = new Leader({ store, view, writer, clock, logger, heartbeats, computePlan, workers: opts.schedulerWorkers });
+    this.leader = new Leader({ store, view, writer, clock, logger, heartbeats, computePlan, workers: opts.schedulerWorkers, evalGc: opts.evalGc });
     this.app = createApp({ bodyLimitBytes: opts.bodyLimitBytes, logger });
     const deps: RouteDeps = {
       view,

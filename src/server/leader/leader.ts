@@ -5,6 +5,8 @@ import type { ServerLogger } from '../logger.js';
 import type { StateWriter } from '../state-writer.js';
 import { BlockedEvals } from './blocked-evals.js';
 import { EvalBroker } from './eval-broker.js';
+import { EvalGc } from './eval-gc.js';
+import type { EvalGcOptions } from './eval-gc.js';
 import type { HeartbeatMonitor } from './heartbeats.js';
 import { PlanApplier } from './plan-applier.js';
 import type { PlanFunction } from './worker.js';
@@ -31,13 +33,15 @@ export interface LeaderDeps {
   /** Scheduler workers (Nomad: one per core); default 2. */
   workers?: number;
   random?: () => number;
+  evalGc?: EvalGcOptions;
 }
 
-/** Eval broker, scheduler workers, plan applier, blocked evaluations and heartbeats, started and stopped together. */
+/** Eval broker, scheduler workers, plan applier, blocked evaluations, heartbeats and evaluation GC, started and stopped together. */
 export class Leader implements LeaderDuties {
   readonly broker: EvalBroker;
   readonly blocked: BlockedEvals;
   readonly applier: PlanApplier;
+  readonly evalGc: EvalGc;
   private workers: SchedulerWorker[] = [];
   private running = false;
 
@@ -45,6 +49,7 @@ export class Leader implements LeaderDuties {
     this.broker = new EvalBroker(deps.view, deps.clock);
     this.blocked = new BlockedEvals(deps);
     this.applier = new PlanApplier(deps);
+    this.evalGc = new EvalGc({ ...deps, ...deps.evalGc });
   }
 
   async start(): Promise<void> {
@@ -56,12 +61,14 @@ export class Leader implements LeaderDuties {
     const count = Math.max(1, this.deps.workers ?? 2);
     this.workers = Array.from({ length: count }, () => new SchedulerWorker({ ...this.deps, broker: this.broker, applier: this.applier, blocked: this.blocked }));
     for (const w of this.workers) w.start();
+    this.evalGc.start();
   }
 
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
     this.deps.heartbeats.stop();
+    await this.evalGc.stop();
     this.broker.stop();
     await Promise.all(this.workers.map((w) => w.stop()));
     this.workers = [];
