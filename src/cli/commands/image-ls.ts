@@ -1,0 +1,29 @@
+import type { CommandDef } from '../command.js';
+import { formatBytes } from '../../images/progress.js';
+import { RegistryClient } from '../../registry/client.js';
+import { formatTable } from '../format/table.js';
+import { availableFlags, registryAddress } from './image-flags.js';
+
+export const imageLs: CommandDef = {
+  path: ['image', 'ls'],
+  args: [],
+  summary: 'List the images a kiln registry serves',
+  details: 'Registry from -registry or KILN_REGISTRY_ADDR (default http://127.0.0.1:5000).',
+  flags: availableFlags(['registry', 'json', 'verbose']),
+  examples: ['kiln image ls', 'KILN_REGISTRY_ADDR=http://127.0.0.1:5000 kiln image ls -json'],
+  async run(ctx) {
+    const images = await new RegistryClient(registryAddress(ctx)).list();
+    if (ctx.flags.bool('json')) {
+      ctx.json(images);
+      return 0;
+    }
+    if (images.length === 0) {
+      ctx.out('No images');
+      return 0;
+    }
+    const full = ctx.flags.bool('verbose');
+    const rows = images.map((i) => [`/${i.path}`, i.pot, i.tag, formatBytes(i.size), i.digest ? (full ? i.digest : i.digest.slice(0, 12)) : '(no digest)', i.signed ? 'yes' : 'no']);
+    ctx.out(formatTable([['Path', 'Pot', 'Tag', 'Size', 'Digest', 'Signed'], ...rows]));
+    return 0;
+  },
+};

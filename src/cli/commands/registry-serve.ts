@@ -1,0 +1,37 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { CommandDef } from '../command.js';
+import { streamLogger } from '../../agent/logger.js';
+import { ensureDemoImages } from '../../images/demo/index.js';
+import { RegistryAgent } from '../../registry/agent.js';
+import { KilnError } from '../../structs/index.js';
+import { availableFlags, flagBool, flagOrEnv, registryToken } from './image-flags.js';
+
+export const registryServe: CommandDef = {
+  path: ['registry'],
+  args: [],
+  summary: 'Run an image registry: serves images over HTTP and accepts uploads with a push token',
+  details:
+    'Files live under <data-dir>/images. Push token from -token or KILN_REGISTRY_TOKEN (without one, uploads are open: only do that on loopback). ' +
+    'Port from -port or KILN_REGISTRY_PORT (default 5000); -demo-images or KILN_REGISTRY_DEMO=1 builds the demo images when missing.',
+  flags: availableFlags(['data-dir', 'bind', 'port', 'demo-images', 'log-level']),
+  examples: ['kiln registry -data-dir /var/lib/kiln/registry -token $TOKEN', 'kiln registry -demo-images'],
+  async run(ctx) {
+    const dataDir = ctx.flags.str('data-dir') ?? join(homedir(), '.kiln', 'registry');
+    const portText = flagOrEnv(ctx, 'port', 'KILN_REGISTRY_PORT') ?? '5000';
+    if (!/^\d+$/.test(portText)) throw new KilnError('BAD_REQUEST', `port "${portText}" is not a number; write e.g. -port 5000`);
+    const level = (ctx.flags.str('log-level') ?? 'info') as 'debug' | 'info' | 'warn' | 'error';
+    const logger = streamLogger('registry', level, { write: (s: string) => ctx.io.stderr.write(s) } as NodeJS.WritableStream);
+    const demo = flagBool(ctx, 'demo-images') || ctx.io.env.KILN_REGISTRY_DEMO === '1';
+    if (demo) for (const r of await ensureDemoImages(dataDir, { logger })) ctx.out(`    demo image ${r.name}: ${r.status} ${r.urlPath}${r.error ? ` (${r.error})` : ''}`);
+    const agent = await RegistryAgent.create({ dataDir, bindAddr: ctx.flags.str('bind') ?? '127.0.0.1', port: Number(portText), pushToken: registryToken(ctx), logger });
+    await agent.start();
+    ctx.out(`==> Registry serving ${join(dataDir, 'images')} on ${agent.url}`);
+    await new Promise<void>((resolve) => {
+      if (ctx.signal.aborted) resolve();
+      ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    await agent.stop();
+    return 0;
+  },
+};
