@@ -1,4 +1,5 @@
 import type { Node, TaskGroup } from '../structs/index.js';
+import type { NodeTable } from './node-table.js';
 import type { PlanContext } from './plan-context.js';
 import { dynamicPortsAvailable } from './ports.js';
 
@@ -57,11 +58,12 @@ export const newFitUsage = (): FitUsage => ({ usedCpu: 0, usedMemoryMB: 0, capac
  * and this plan so far. Returns the exhausted dimension, or undefined when it
  * fits; fills `out` either way (no allocation per node visited).
  */
-export function checkFit(ctx: PlanContext, node: Node, ask: GroupAsk, out: FitUsage): string | undefined {
-  const usage = ctx.usage(node.ID);
+export function checkFit(ctx: PlanContext, table: NodeTable, index: number, ask: GroupAsk, out: FitUsage): string | undefined {
+  const node = table.nodes[index] as Node;
+  const usage = table.usage(index);
   const delta = ctx.peekDelta(node.ID);
-  out.capacityCpu = nodeCapacityCpu(node);
-  out.capacityMemoryMB = nodeCapacityMemory(node);
+  out.capacityCpu = table.capacityCpu[index] as number;
+  out.capacityMemoryMB = table.capacityMemoryMB[index] as number;
   out.usedCpu = usage.cpu + (delta?.cpu ?? 0) + ask.cpu;
   out.usedMemoryMB = usage.memoryMB + (delta?.memoryMB ?? 0) + ask.memoryMB;
   if (out.usedCpu > out.capacityCpu) return DIM_CPU;

@@ -4,6 +4,7 @@ import { candidateNodes, DistinctChecker, GroupFeasibility, RegexCache } from '.
 import { groupAsk, type GroupAsk, DIM_DYNAMIC_PORTS } from './fit.js';
 import type { ScheduleOptions } from './index.js';
 import { newMetric, recordExhausted } from './metrics.js';
+import { NodeTable } from './node-table.js';
 import type { PlanContext } from './plan-context.js';
 import { assignPorts } from './ports.js';
 import { NodeCursor, rankLimit, ScoreBuffer, selectNode, shuffleInPlace } from './rank.js';
@@ -25,6 +26,7 @@ export type PlaceResult = { ok: true; alloc: Allocation } | { ok: false; metric:
  */
 export class Placer {
   private readonly nodes: Node[];
+  private readonly table: NodeTable;
   private readonly nodesAvailable: Record<string, number>;
   private readonly cursor: NodeCursor;
   private readonly limit: number;
@@ -41,6 +43,7 @@ export class Placer {
   ) {
     const candidates = candidateNodes(ctx.state.nodes(), job);
     this.nodes = shuffleInPlace(candidates.nodes, opts.random);
+    this.table = new NodeTable(this.nodes, ctx);
     this.nodesAvailable = candidates.nodesAvailable;
     this.cursor = new NodeCursor(this.nodes.length);
     this.limit = rankLimit(job.Type, this.nodes.length);
@@ -52,7 +55,7 @@ export class Placer {
     const metric = newMetric(this.nodesAvailable);
     const chosen = selectNode({
       ctx: this.ctx,
-      nodes: this.nodes,
+      table: this.table,
       cursor: this.cursor,
       feasibility: stack.feasibility,
       distinct: stack.distinct,

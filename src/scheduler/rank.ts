@@ -2,6 +2,7 @@ import type { AllocMetric, Node } from '../structs/index.js';
 import type { DistinctChecker, GroupFeasibility } from './feasibility/index.js';
 import { checkFit, newFitUsage, type FitUsage, type GroupAsk } from './fit.js';
 import { MAX_RETAINED_SCORES, recordExhausted, recordFiltered } from './metrics.js';
+import type { NodeTable } from './node-table.js';
 import type { PlanContext } from './plan-context.js';
 
 /** Fisher–Yates, in place, with the caller's random source. */
@@ -101,7 +102,7 @@ export class ScoreBuffer {
 
 export interface SelectRequest {
   ctx: PlanContext;
-  nodes: readonly Node[];
+  table: NodeTable;
   cursor: NodeCursor;
   feasibility: GroupFeasibility;
   distinct: DistinctChecker;
@@ -129,7 +130,8 @@ function scoreNode(req: SelectRequest, node: Node): number {
  * and return the best. At most one full turn over the nodes.
  */
 export function selectNode(req: SelectRequest): Node | undefined {
-  const { metric, nodes, scores } = req;
+  const { metric, table, scores } = req;
+  const nodes = table.nodes;
   scores.reset();
   const { skipped, considered } = scores;
   for (let visited = 0; visited < nodes.length && considered.length < req.limit; visited++) {
@@ -141,7 +143,7 @@ export function selectNode(req: SelectRequest): Node | undefined {
       recordFiltered(metric, reason);
       continue;
     }
-    const exhausted = checkFit(req.ctx, node, req.ask, scores.fit);
+    const exhausted = checkFit(req.ctx, table, index, req.ask, scores.fit);
     if (exhausted !== undefined) {
       recordExhausted(metric, exhausted);
       continue;
