@@ -203,4 +203,16 @@ test('job plan dry-runs the scheduler without writing', async () => {
   assert.equal(res.body.FailedTGAllocs, null);
   assert.equal(t.view.index(), before, 'nothing was written');
   assert.equal((await api(t.base, 'GET', '/v1/job/planned')).status, 404);
+
+  const reg = await api(t.base, 'POST', '/v1/jobs', { Job: jobJson('planned', { count: 1, datacenters: ['dc-plan'] }) });
+  await evalDone(reg.body.EvalID);
+  const scale = await api(t.base, 'POST', '/v1/job/planned/plan', { Job: jobJson('planned', { count: 3, datacenters: ['dc-plan'] }) });
+  assert.deepEqual(scale.body.Annotations.DesiredTGUpdates.web, { Place: 2, Stop: 0, InPlaceUpdate: 0, DestructiveUpdate: 0, Ignore: 1 });
+  assert.equal(scale.body.Diff.Type, 'Edited');
+  assert.ok(scale.body.Diff.TaskGroups[0].Fields.some((f: { Name: string; Old: string; New: string }) => f.Name === 'Count' && f.Old === '1' && f.New === '3'));
+  const update = await api(t.base, 'POST', '/v1/job/planned/plan', { Job: jobJson('planned', { count: 1, datacenters: ['dc-plan'], args: ['700'] }) });
+  assert.equal(update.body.Annotations.DesiredTGUpdates.web.DestructiveUpdate, 1);
+  assert.equal(update.body.JobModifyIndex, reg.body.JobModifyIndex);
+  const same = await api(t.base, 'POST', '/v1/job/planned/plan', { Job: jobJson('planned', { count: 1, datacenters: ['dc-plan'] }) });
+  assert.equal(same.body.Diff.Type, 'None');
 });
