@@ -135,8 +135,12 @@ export class PotDriver implements TaskDriver {
       await teardownJail(this.deps, handle.id, full).catch(() => undefined); // leftovers of a jail that is gone
       return false;
     }
-    if (runcState.status === 'running') full.pid = runcState.pid;
-    else full.pid = 0;
+    full.pid = runcState.status === 'running' ? runcState.pid : 0;
+    try {
+      this.deps.images.acquire(full.digest, handle.id); // image holds live in memory: a new agent must hold it again
+    } catch {
+      // the image left the cache; the running jail keeps its mounted copy
+    }
     this.track(handle.id, full);
     return true;
   }

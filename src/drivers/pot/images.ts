@@ -25,8 +25,8 @@ export interface PreparedImage {
 }
 
 export interface PotImageSource {
-  ensure(ref: ImageRef, opts: { onProgress?(p: ImageProgress): void; signal?: AbortSignal }): Promise<PreparedImage>;
-  /** Mark the image in use by `holder` (a task id) so garbage collection keeps it. */
+  ensure(ref: ImageRef, opts: { onProgress?(p: ImageProgress): void; signal?: AbortSignal; holder?: string }): Promise<PreparedImage>;
+  /** Mark the image in use by `holder` (a task id) so garbage collection keeps it; again after an agent restart. */
   acquire(digest: string, holder: string): void;
   release(digest: string, holder: string): void;
 }

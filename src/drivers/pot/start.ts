@@ -60,7 +60,11 @@ export async function startJail(deps: JailDeps, cfg: TaskConfig, opts: StartOpti
   const pc = parsePotConfig(cfg.config);
   const ports = pc.networkMode === 'host' ? [] : resolvePorts(pc, cfg);
   const potDir = join(cfg.taskDir, '.pot');
-  const image = await deps.images.ensure({ url: pc.image, pot: pc.pot, tag: pc.tag }, { ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+  const image = await deps.images.ensure({ url: pc.image, pot: pc.pot, tag: pc.tag }, {
+    holder: cfg.id, // held from the moment it is ready: no window for the image GC
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
   deps.images.acquire(image.digest, cfg.id);
   const state: JailState = {
     containerId: containerIdFor(cfg.id),
