@@ -207,7 +207,7 @@ test('job plan dry-runs the scheduler without writing', async () => {
   const reg = await api(t.base, 'POST', '/v1/jobs', { Job: jobJson('planned', { count: 1, datacenters: ['dc-plan'] }) });
   await evalDone(reg.body.EvalID);
   const scale = await api(t.base, 'POST', '/v1/job/planned/plan', { Job: jobJson('planned', { count: 3, datacenters: ['dc-plan'] }) });
-  assert.deepEqual(scale.body.Annotations.DesiredTGUpdates.web, { Place: 2, Stop: 0, InPlaceUpdate: 0, DestructiveUpdate: 0, Ignore: 1 });
+  assert.deepEqual(scale.body.Annotations.DesiredTGUpdates.web, { Place: 2, Stop: 0, InPlaceUpdate: 1, DestructiveUpdate: 0, Ignore: 0 });
   assert.equal(scale.body.Diff.Type, 'Edited');
   assert.ok(scale.body.Diff.TaskGroups[0].Fields.some((f: { Name: string; Old: string; New: string }) => f.Name === 'Count' && f.Old === '1' && f.New === '3'));
   const update = await api(t.base, 'POST', '/v1/job/planned/plan', { Job: jobJson('planned', { count: 1, datacenters: ['dc-plan'], args: ['700'] }) });
