@@ -23,7 +23,10 @@ export class SharedTask<T, P> {
 
   join(opts: { onProgress?: (p: P) => void; signal?: AbortSignal } = {}): Promise<T> {
     const { onProgress, signal } = opts;
-    if (signal?.aborted) return Promise.reject(new ImageError('aborted', 'image preparation was cancelled'));
+    if (signal?.aborted) {
+      if (this.waiting === 0) this.controller.abort();
+      return Promise.reject(new ImageError('aborted', 'image preparation was cancelled'));
+    }
     this.waiting++;
     if (onProgress) this.listeners.add(onProgress);
     return new Promise<T>((resolve, reject) => {

@@ -98,7 +98,12 @@ export class ImageStore {
   }
 
   ensure(ref: ImageRef, opts: EnsureOptions = {}): Promise<PreparedImage> {
-    const url = applyMirrors(imageUrl(ref), this.opts.mirrors ?? []);
+    let url: string;
+    try {
+      url = applyMirrors(imageUrl(ref), this.opts.mirrors ?? []);
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
     let task = this.inflight.get(url);
     if (!task) {
       task = new SharedTask((signal, emit) => this.prepare(url, ref, signal, emit));
