@@ -49,6 +49,13 @@ test('a registered job is placed on a registered node and the node sees its allo
   const one = await api<Allocation>(t.base, 'GET', `/v1/allocation/${allocs[0]!.ID.slice(0, 8)}`);
   assert.equal(one.body.ID, allocs[0]!.ID);
   assert.equal(one.body.Job?.ID, 'placed');
+  const byEval = (await api<Allocation[]>(t.base, 'GET', `/v1/evaluation/${ev.ID.slice(0, 8)}/allocations`)).body;
+  assert.deepEqual(byEval.map((a) => a.ID).sort(), [...(ev.PlacedAllocs ?? [])].sort());
+  const byPrefix = (await api<Allocation[]>(t.base, 'GET', `/v1/allocations?prefix=${allocs[0]!.ID.slice(0, 8)}`)).body;
+  assert.deepEqual(
+    byPrefix.map((a) => a.ID),
+    [allocs[0]!.ID],
+  );
   const jobAllocs = await api<Allocation[]>(t.base, 'GET', '/v1/job/placed/allocations');
   assert.equal(jobAllocs.body.length, 2);
   assert.equal((jobAllocs.body[0] as Allocation).Job, undefined, 'list stubs carry no job');
