@@ -15,7 +15,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -161,6 +161,9 @@ function report(opts: Options, t: Totals): void {
     date: new Date().toISOString(),
     node: process.version,
     nodeFlags: process.execArgv.join(' '),
+    cpus: cpus().length,
+    /** Other work on the machine skews the numbers: the 1-minute load average at the end. */
+    loadAverage1m: +(loadavg()[0] ?? 0).toFixed(2),
     nodes: opts.nodes,
     jobs: opts.jobs,
     countPerJob: opts.count,

@@ -52,7 +52,7 @@ export function computePlan(state: SchedulerState, evaluation: Evaluation, opts:
   const outcome = job && needsPlacement ? placeAll(plan, groups, new Placer(job, evaluation, ctx, opts, nowNs), ctx, nowNs) : emptyOutcome();
   for (const tg of job?.TaskGroups ?? []) outcome.queued[tg.Name] ??= 0;
   plan.Eval = finishEval(evaluation, job, outcome, nowNs);
-  if (outcome.failed && evaluation.TriggeredBy !== 'queued-allocs') {
+  if (outcome.failed && !isRetriedBlockedEval(evaluation)) {
     const blocked = blockedEval(evaluation, opts.newId(), nowNs);
     plan.CreatedEvals.push(blocked);
     plan.Eval.BlockedEval = blocked.ID;
@@ -117,13 +117,16 @@ function undoStop(plan: Plan, stop: Allocation, p: Placement, ctx: PlanContext):
   ctx.undoStop(p.replaces as Allocation);
 }
 
+/** Blocked evaluations (waiting for capacity, or left after too many plan rejections) come back with these triggers. */
+const isRetriedBlockedEval = (e: Evaluation): boolean => e.TriggeredBy === 'queued-allocs' || e.TriggeredBy === 'max-plan-attempts';
+
 /**
  * The evaluation as this pass leaves it. A blocked evaluation being retried
- * (TriggeredBy "queued-allocs") that still cannot place everything goes back
- * to "blocked" itself instead of spawning another blocked evaluation.
+ * that still cannot place everything goes back to "blocked" itself instead
+ * of spawning another blocked evaluation.
  */
 function finishEval(evaluation: Evaluation, job: Job | undefined, outcome: PlaceOutcome, nowNs: number): Evaluation {
-  const reblock = outcome.failed !== undefined && evaluation.TriggeredBy === 'queued-allocs';
+  const reblock = outcome.failed !== undefined && isRetriedBlockedEval(evaluation);
   const next: Evaluation = {
     ...evaluation,
     Status: reblock ? 'blocked' : 'complete',

@@ -76,3 +76,29 @@ export function checkFit(ctx: PlanContext, table: NodeTable, index: number, ask:
   if (ask.dynamicPortCount > 0 && !dynamicPortsAvailable(ctx, node, ask.dynamicPortCount, ask.staticPorts)) return DIM_DYNAMIC_PORTS;
   return undefined;
 }
+
+/**
+ * Nodes a group's allocation did not fit on during this plan. Within a plan
+ * a node only fills up, unless the plan stops something (ctx.freeEpoch
+ * moves), so a node found exhausted is not re-checked until then: late in a
+ * big plan most of the walk passes over full nodes.
+ */
+export class ExhaustedMemo {
+  private readonly epochs: Uint32Array;
+  private readonly dimensions: (string | undefined)[];
+
+  constructor(size: number) {
+    this.epochs = new Uint32Array(size);
+    this.dimensions = new Array<string | undefined>(size);
+  }
+
+  /** The remembered exhausted dimension of the node at `index`, if still valid at `epoch`. */
+  get(index: number, epoch: number): string | undefined {
+    return this.epochs[index] === epoch + 1 ? this.dimensions[index] : undefined;
+  }
+
+  set(index: number, epoch: number, dimension: string): void {
+    this.epochs[index] = epoch + 1;
+    this.dimensions[index] = dimension;
+  }
+}

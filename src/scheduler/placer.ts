@@ -1,7 +1,7 @@
 import type { AllocMetric, Allocation, Evaluation, Job, Node, TaskGroup } from '../structs/index.js';
 import { newAllocation } from './alloc-builder.js';
 import { candidateNodes, DistinctChecker, GroupFeasibility, RegexCache } from './feasibility/index.js';
-import { groupAsk, type GroupAsk, DIM_DYNAMIC_PORTS } from './fit.js';
+import { DIM_DYNAMIC_PORTS, ExhaustedMemo, groupAsk, type GroupAsk } from './fit.js';
 import type { ScheduleOptions } from './index.js';
 import { newMetric, recordExhausted } from './metrics.js';
 import { NodeTable } from './node-table.js';
@@ -14,6 +14,7 @@ interface GroupStack {
   feasibility: GroupFeasibility;
   distinct: DistinctChecker;
   ask: GroupAsk;
+  exhausted: ExhaustedMemo;
 }
 
 export type PlaceResult = { ok: true; alloc: Allocation } | { ok: false; metric: AllocMetric };
@@ -60,6 +61,7 @@ export class Placer {
       feasibility: stack.feasibility,
       distinct: stack.distinct,
       ask: stack.ask,
+      exhausted: stack.exhausted,
       group: tg.Name,
       desiredCount: tg.Count,
       limit: this.limit,
@@ -98,6 +100,7 @@ export class Placer {
           ...tg.Tasks.flatMap((t) => t.Constraints ?? []),
         ]),
         ask: groupAsk(tg),
+        exhausted: new ExhaustedMemo(this.nodes.length),
       };
       this.stacks.set(tg.Name, s);
     }

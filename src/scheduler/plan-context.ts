@@ -37,6 +37,8 @@ export class PlanContext {
   private readonly usageCache = new Map<string, NodeUsage>();
   private readonly deltas = new Map<string, NodeDelta>();
   private readonly listeners: PlacementListener[] = [];
+  /** Bumped whenever this plan frees capacity; "node exhausted" memos from older epochs are stale. */
+  freeEpoch = 0;
 
   constructor(
     readonly state: SchedulerState,
@@ -97,6 +99,7 @@ export class PlanContext {
   /** The plan stops `alloc`: its resources and ports become free for later placements. */
   recordStop(alloc: Allocation): void {
     if (!isAllocLive(alloc)) return;
+    this.freeEpoch++;
     this.adjust(alloc, -1);
   }
 

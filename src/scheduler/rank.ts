@@ -1,6 +1,6 @@
 import type { AllocMetric, Node } from '../structs/index.js';
 import type { DistinctChecker, GroupFeasibility } from './feasibility/index.js';
-import { checkFit, newFitUsage, type FitUsage, type GroupAsk } from './fit.js';
+import { checkFit, newFitUsage, type ExhaustedMemo, type FitUsage, type GroupAsk } from './fit.js';
 import { MAX_RETAINED_SCORES, recordExhausted, recordFiltered } from './metrics.js';
 import type { NodeTable } from './node-table.js';
 import type { PlanContext } from './plan-context.js';
@@ -107,6 +107,7 @@ export interface SelectRequest {
   feasibility: GroupFeasibility;
   distinct: DistinctChecker;
   ask: GroupAsk;
+  exhausted: ExhaustedMemo;
   group: string;
   desiredCount: number;
   limit: number;
@@ -143,8 +144,11 @@ export function selectNode(req: SelectRequest): Node | undefined {
       recordFiltered(metric, reason);
       continue;
     }
-    const exhausted = checkFit(req.ctx, table, index, req.ask, scores.fit);
+    const epoch = req.ctx.freeEpoch;
+    const known = req.exhausted.get(index, epoch);
+    const exhausted = known ?? checkFit(req.ctx, table, index, req.ask, scores.fit);
     if (exhausted !== undefined) {
+      if (known === undefined) req.exhausted.set(index, epoch, exhausted);
       recordExhausted(metric, exhausted);
       continue;
     }
