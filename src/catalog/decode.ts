@@ -55,6 +55,7 @@ export function stringMap(v: unknown, where: string): Record<string, string> {
 
 const DNS_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 const NODE_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,126}[A-Za-z0-9])?$/;
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const PRINTABLE = /^[^\s\u0000-\u001f\u007f]{1,255}$/;
 
 export function serviceName(v: unknown, where: string): string {

@@ -75,7 +75,11 @@ export class ServiceRegistrar {
         Checks: p.specs.map((s) => ({ CheckID: s.id, Name: s.name, Status: 'critical' as const, ServiceID: p.service.ID, Definition: wireDefinition(s) })),
       });
       reg.serviceIds.push(p.service.ID);
-      for (const spec of p.specs) if (spec.kind !== 'ttl') reg.runner.add(spec);
+      for (const spec of p.specs) {
+        // Checks start critical: the check_restart clock runs until one passes.
+        this.trackRestart(reg, alloc.ID, taskLabel, spec, 'critical');
+        if (spec.kind !== 'ttl') reg.runner.add(spec);
+      }
     }
     return reg.serviceIds;
   }
@@ -144,10 +148,16 @@ export class ServiceRegistrar {
   /** check_restart: a check critical for `limit` intervals (outside the grace period) asks for a restart. */
   private trackRestart(r: Registered | undefined, allocId: string, taskName: string, spec: CheckSpec & { restart?: { limitMs: number } }, status: CheckStatus): void {
     if (!r || !spec.restart || !this.options.onUnhealthy) return;
-    clearTimeout(r.restartTimers.get(spec.id));
-    r.restartTimers.delete(spec.id);
-    if (status !== 'critical') return;
-    const timer = setTimeout(() => this.options.onUnhealthy?.({ allocId, taskName, checkName: spec.name }), spec.restart.limitMs);
+    if (status !== 'critical') {
+      clearTimeout(r.restartTimers.get(spec.id));
+      r.restartTimers.delete(spec.id);
+      return;
+    }
+    if (r.restartTimers.has(spec.id)) return; // still critical: the clock keeps running
+    const timer = setTimeout(() => {
+      r.restartTimers.delete(spec.id);
+      this.options.onUnhealthy?.({ allocId, taskName, checkName: spec.name });
+    }, spec.restart.limitMs);
     timer.unref();
     r.restartTimers.set(spec.id, timer);
   }
