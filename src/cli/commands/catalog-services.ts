@@ -1,0 +1,33 @@
+import type { CommandDef } from '../command.js';
+import { formatTable } from '../format/table.js';
+import { catalogClient, instanceStatus } from './catalog-address.js';
+
+export const catalogServices: CommandDef = {
+  path: ['catalog', 'services'],
+  args: [],
+  summary: 'List the services in the catalog with their tags and instance health',
+  details: 'Reads the Consul-compatible catalog API at KILN_CATALOG_ADDR, else CONSUL_HTTP_ADDR, else http://127.0.0.1:8500.',
+  flags: ['json'],
+  examples: ['kiln catalog services'],
+  async run(ctx) {
+    const client = catalogClient(ctx);
+    const { data: services } = await client.catalogServices();
+    const names = Object.keys(services).sort();
+    const health = await Promise.all(names.map(async (name) => (await client.healthService(name)).data));
+    if (ctx.flags.bool('json')) {
+      ctx.json(names.map((name, i) => ({ Name: name, Tags: services[name], Instances: health[i]!.length })));
+      return 0;
+    }
+    if (names.length === 0) {
+      ctx.out('No services registered');
+      return 0;
+    }
+    const rows = names.map((name, i) => {
+      const statuses = health[i]!.map((e) => instanceStatus(e.Checks));
+      const count = (s: string) => String(statuses.filter((x) => x === s).length);
+      return [name, (services[name] ?? []).join(',') || '<none>', String(statuses.length), count('passing'), count('warning'), count('critical')];
+    });
+    ctx.out(formatTable([['Service', 'Tags', 'Instances', 'Passing', 'Warning', 'Critical'], ...rows]));
+    return 0;
+  },
+};
