@@ -6,7 +6,7 @@
  * - `images/<digest>.tmp-*`: an unpack in progress (renamed atomically when done).
  */
 import type { KeyObject } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../agent/logger.js';
@@ -36,6 +36,8 @@ export interface ImageStoreOptions {
   progressIntervalMs?: number;
   /** gc() spares images handed out by ensure() this recently (ms), so one can be acquired after ensure returns. */
   gcGraceMs?: number;
+  /** gc() keeps interrupted downloads this long (ms) so a retry resumes them; 24 h by default. */
+  partialMaxAgeMs?: number;
 }
 
 export interface EnsureOptions {
@@ -204,9 +206,12 @@ export class ImageStore {
       await rm(this.dir('images', digest), { recursive: true, force: true });
       removed.push(digest);
     }
+    const maxAge = this.opts.partialMaxAgeMs ?? 24 * 3600_000;
     for (const name of await readdir(this.dir('downloads'))) {
       const digest = name.replace(/\.xz\.partial$/, '');
-      if (isDigest(digest) && !this.unpacking.has(digest)) await rm(this.dir('downloads', name), { force: true });
+      if (!isDigest(digest) || this.unpacking.has(digest)) continue;
+      const age = Date.now() - ((await stat(this.dir('downloads', name)).catch(() => undefined))?.mtimeMs ?? 0);
+      if (age >= maxAge) await rm(this.dir('downloads', name), { force: true });
     }
     if (removed.length) this.opts.logger?.info('image gc', { removed });
     return { removed };

@@ -77,6 +77,8 @@ export class RegistryAgent {
 
   private routes(): void {
     const app = this.app;
+    // Every upload is stored byte for byte, whatever its Content-Type (no JSON or text parsing).
+    app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
     app.setErrorHandler((err, _req, reply) => {
       const status = (err as { httpStatus?: number }).httpStatus ?? (err instanceof KilnError ? httpStatusForCode[err.code] : (err as { statusCode?: number }).statusCode ?? 500);

@@ -85,6 +85,14 @@ test('uploads need the push token and are checked against their digest', async (
     assert.match(((await bad.json()) as { error: { message: string } }).error.message, /digest mismatch/);
     assert.equal(existsSync(join(registryFilesDir(reg.dataDir), 'apps', 'app_2.0.xz.sha256')), false);
 
+    const asJson = await fetch(`${reg.url}/apps/notes.json`, { method: 'PUT', body: '{"a": 1}', headers: { 'X-Kiln-Token': 's3cret', 'Content-Type': 'application/json' } });
+    assert.equal(asJson.status, 201);
+    await asJson.body?.cancel();
+    assert.equal(readFileSync(join(registryFilesDir(reg.dataDir), 'apps', 'notes.json'), 'utf8'), '{"a": 1}', 'stored byte for byte');
+    const asText = await fetch(`${reg.url}/apps/notes.txt`, { method: 'PUT', body: 'plain', headers: { 'X-Kiln-Token': 's3cret', 'Content-Type': 'text/plain' } });
+    assert.equal(asText.status, 201);
+    await asText.body?.cancel();
+
     const client = new RegistryClient(reg.url, 's3cret');
     await writeFile(`${xz}.sha256`, formatDigestFile('app_2.0.xz', digest));
     await writeFile(`${xz}.meta`, JSON.stringify({ cmd: ['/app'] }));
