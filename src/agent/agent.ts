@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { KilnClient } from '../api/index.js';
 import { ClientAgent, registerClientRoutes, type ClientLogSource } from '../client/index.js';
 import { KilnError } from '../structs/index.js';
 import { createDefaultDrivers } from '../drivers/index.js';
-import { ServerAgent } from '../server/index.js';
+import { createApp, ServerAgent } from '../server/index.js';
 import { SqliteStore, StateView } from '../state/index.js';
 import type { AgentConfig } from './config.js';
 import { streamLogger, type Logger } from './logger.js';
@@ -98,6 +98,7 @@ export class Agent {
       datacenter: config.datacenter,
       logger: this.log('server'),
       dataDir: config.dataDir,
+      proxyClientRoutes: !config.client.enabled,
       roles: [config.server.enabled && 'server', config.client.enabled && 'client'].filter((r): r is string => !!r),
     });
     if (config.client.enabled) registerClientRoutes(this.server.app, this.lateClient);
@@ -111,7 +112,7 @@ export class Agent {
     const servers = config.client.servers.length > 0 ? config.client.servers : [this.httpAddress];
     const api = new KilnClient({ addresses: servers.map((s) => (s.startsWith('http') ? s : `http://${s}`)) });
     if (!this.server) {
-      const http = (this.clientHttp = Fastify());
+      const http = (this.clientHttp = createApp({ logger: this.log('client') }));
       registerClientRoutes(http, this.lateClient);
       await http.listen({ host: config.bindAddr, port: config.ports.http });
       const a = http.server.address();

@@ -17,8 +17,8 @@ const RESCHEDULE_KEYS = ['attempts', 'interval', 'delay', 'delay_function', 'max
 export function decodeGroup(ref: LabeledBlockRef, ctx: DecodeContext): TaskGroup {
   const r = new BodyReader(ref.body, ref.path, ctx.problems, `group "${ref.label}"`, GROUP_KEYS);
   const count = r.integer('count', DEFAULT_COUNT);
-  if (count < 1 || count > MAX_COUNT) {
-    r.problem('count', `count is ${count}; a group runs 1 to ${MAX_COUNT} instances (to stop a job use "kiln job stop")`);
+  if (count < 0 || count > MAX_COUNT) {
+    r.problem('count', `count is ${count}; a group runs 0 to ${MAX_COUNT} instances (0 keeps the group defined but stopped)`);
   }
   const networks = decodeNetworks(r);
   const portLabels = networks.flatMap((n) => [...n.ReservedPorts, ...n.DynamicPorts].map((p) => p.Label));

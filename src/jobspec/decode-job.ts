@@ -7,8 +7,8 @@ import type { ProblemList } from './problems.js';
 import { BodyReader, type Body } from './reader.js';
 
 const JOB_KEYS = ['name', 'datacenters', 'type', 'priority', 'region', 'namespace', 'meta', 'constraint', 'group'];
-/** Nomad job IDs: no spaces, at most 128 characters. */
-const JOB_ID = /^\S{1,128}$/;
+/** Nomad job IDs: no spaces, at most 128 characters; no "/" (IDs are URL path segments and store keys). */
+const JOB_ID = /^[^\s/]{1,128}$/;
 
 /**
  * Turns hcl2json's output for a job file into a Job with Nomad's defaults.
@@ -25,7 +25,7 @@ export function decodeJobFile(root: Body, problems: ProblemList, knownDrivers: r
     return emptyJob('');
   }
   const r = new BodyReader(ref.body, ref.path, problems, `job "${ref.label}"`, JOB_KEYS);
-  if (!JOB_ID.test(ref.label)) r.problem(undefined, `job name "${ref.label}" must be 1 to 128 characters without spaces`);
+  if (!JOB_ID.test(ref.label)) r.problem(undefined, `job name "${ref.label}" must be 1 to 128 characters without spaces or "/"`);
   const type = readType(r);
   const job = emptyJob(ref.label);
   job.Name = r.string('name', ref.label);

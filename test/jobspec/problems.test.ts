@@ -20,7 +20,7 @@ test('a file with many problems reports every one with its line and column', asy
   const at = problems.map((p) => `${p.line}:${p.column}`);
   assert.deepEqual(at, [
     '3:3', // priority out of range
-    '6:5', // count 0
+    '6:5', // count -1
     '9:22', // static port out of range
     '13:7', // unknown driver
     '14:7', // unknown key

@@ -19,8 +19,9 @@ export function registerJobRoutes(app: FastifyInstance, d: RouteDeps): void {
 
   app.post('/v1/jobs/parse', async (req) => {
     const body = ParseBody.parse(req.body);
-    const { job } = await d.jobInput.fromHcl(body.JobHCL);
-    return job;
+    const { job, warnings } = await d.jobInput.fromHcl(body.JobHCL);
+    // Nomad answers a bare Job; parse warnings (e.g. typographic quotes replaced) ride along on it.
+    return warnings.length > 0 ? { ...job, Warnings: warnings } : job;
   });
 
   app.post('/v1/validate/job', async (req) => d.jobInput.validate(JobBody.parse(req.body).Job));
@@ -53,7 +54,10 @@ export function registerJobRoutes(app: FastifyInstance, d: RouteDeps): void {
   app.get<{ Params: IdParams }>('/v1/job/:id/allocations', (req, reply) =>
     blockingRead(d.blocking, ['allocs'], req, reply, () => {
       const job = d.jobReader.resolve(namespaceOf(req), req.params.id);
-      return d.view.allocsByJob(job.Namespace, job.ID).sort(byCreateIndexDesc);
+      const allocs = d.view.allocsByJob(job.Namespace, job.ID);
+      // As in Nomad, `all` adds allocations of an earlier job registered under the same ID (before a purge).
+      const current = queryString(req, 'all') === 'true' ? allocs : allocs.filter((a) => a.CreateIndex >= job.CreateIndex);
+      return current.sort(byCreateIndexDesc);
     }),
   );
 
