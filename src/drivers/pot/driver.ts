@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DriverInfo } from '../../structs/index.js';
 import { KilnError, nowNs } from '../../structs/index.js';
 import type { ExitResult, TaskConfig, TaskDriver, TaskHandle } from '../driver.js';
+import { busyboxProblem } from './busybox.js';
 import type { CgroupLayout } from './cgroups.js';
 import { detectCgroupLayout } from './cgroups.js';
 import { parsePotConfig } from './config.js';
@@ -74,8 +75,8 @@ export class PotDriver implements TaskDriver {
     try {
       runtime = `runc ${await runc.version()}`;
       if (process.getuid?.() !== 0) unhealthy = 'the pot driver needs root (namespaces, mounts, iptables)';
-      else if (!existsSync(busybox)) unhealthy = `${busybox} is missing: install busybox-static (the jails' init shell)`;
-      else await network.ensureNode();
+      else unhealthy = busyboxProblem(busybox);
+      if (!unhealthy) await network.ensureNode();
     } catch (err) {
       unhealthy ??= (err as Error).message;
     }

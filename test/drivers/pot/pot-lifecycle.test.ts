@@ -1,4 +1,6 @@
 import { after, before, test } from 'node:test';
+import type { TestContext } from 'node:test';
+import type { TaskConfig } from '../../../src/drivers/driver.js';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +19,12 @@ before(async () => {
 });
 after(() => box.cleanup());
 
+/** Start a jail that is destroyed when the test ends, even when it fails. */
+async function start(t: TestContext, cfg: TaskConfig): Promise<void> {
+  t.after(() => driver.destroyTask(cfg.id));
+  await driver.startTask(cfg);
+}
+
 function collect(): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough();
   let text = '';
@@ -24,9 +32,9 @@ function collect(): { stream: PassThrough; text: () => string } {
   return { stream, text: () => text };
 }
 
-test("pot's quoting: command and args are joined and run through the jail's shell; env and hostname reach the task", async () => {
+test("pot's quoting: command and args are joined and run through the jail's shell; env and hostname reach the task", async (t) => {
   const cfg = box.config('quote', { command: 'sh', args: ['-c', "'echo hi $NOMAD_TASK_NAME; hostname; echo oops >&2; exit 3'"] });
-  await driver.startTask(cfg);
+  await start(t, cfg);
   const res = await driver.waitTask(cfg.id);
   assert.deepEqual({ code: res.exitCode, sig: res.signal, oom: res.oomKilled }, { code: 3, sig: 0, oom: false });
   assert.equal(box.log(cfg, 'stdout'), `hi quote\nquote-${cfg.allocId.slice(0, 8)}\n`);
@@ -35,16 +43,16 @@ test("pot's quoting: command and args are joined and run through the jail's shel
   await driver.destroyTask(cfg.id);
 });
 
-test('without a command the image default command runs', async () => {
+test('without a command the image default command runs', async (t) => {
   const cfg = box.config('default', {});
-  await driver.startTask(cfg);
+  await start(t, cfg);
   await eventually(() => box.log(cfg, 'stdout') === 'default command\n');
   await driver.destroyTask(cfg.id);
 });
 
-test('an image without a shell: the argv is exec\'d directly', async () => {
+test('an image without a shell: the argv is exec\'d directly', async (t) => {
   const cfg = box.config('noshell', { pot: 'noshell', command: '/bin/echo', args: ['a', "'b c'"] });
-  await driver.startTask(cfg);
+  await start(t, cfg);
   assert.equal((await driver.waitTask(cfg.id)).exitCode, 0);
   assert.equal(box.log(cfg, 'stdout'), "a 'b c'\n");
   await driver.destroyTask(cfg.id);
@@ -71,18 +79,18 @@ test('validateConfig: unknown keys, bad types and unsupported modes are DRIVER_E
   driver.validateConfig({ image: 'u', pot: 'p', tag: 't', command: 'nginx', args: ['-g', "'daemon off;'"], port_map: { http: '80' } });
 });
 
-test('memory limit is enforced and an OOM kill is reported as such', async () => {
+test('memory limit is enforced and an OOM kill is reported as such', async (t) => {
   const cfg = box.config('oom', { command: 'sh', args: ['-c', "'x=a; while true; do x=$x$x; done'"] }, { resources: { CPU: 100, MemoryMB: 16 } });
-  await driver.startTask(cfg);
+  await start(t, cfg);
   const res = await driver.waitTask(cfg.id);
   assert.equal(res.oomKilled, true, JSON.stringify(res));
   assert.match(res.error ?? '', /out of memory.*16 MB/);
   await driver.destroyTask(cfg.id);
 });
 
-test('kill_signal reaches the task (a trap logs it) and the jail stops', async () => {
+test('kill_signal reaches the task (a trap logs it) and the jail stops', async (t) => {
   const cfg = box.config('trap', { command: 'sh', args: ['-c', '\'trap "echo got INT; exit 0" INT; echo ready; while true; do sleep 0.1; done\''] });
-  await driver.startTask(cfg);
+  await start(t, cfg);
   await eventually(() => box.log(cfg, 'stdout').includes('ready'));
   await driver.stopTask(cfg.id, 10_000, 'SIGINT');
   const res = await driver.waitTask(cfg.id);
@@ -91,9 +99,9 @@ test('kill_signal reaches the task (a trap logs it) and the jail stops', async (
   await driver.destroyTask(cfg.id);
 });
 
-test('a task ignoring kill_signal gets SIGKILL after kill_timeout', async () => {
+test('a task ignoring kill_signal gets SIGKILL after kill_timeout', async (t) => {
   const cfg = box.config('stubborn', { command: 'sh', args: ['-c', '\'trap "echo ignoring TERM" TERM; echo ready; while true; do sleep 0.1; done\''] });
-  await driver.startTask(cfg);
+  await start(t, cfg);
   await eventually(() => box.log(cfg, 'stdout').includes('ready'));
   await driver.stopTask(cfg.id, 300, 'SIGTERM');
   const res = await driver.waitTask(cfg.id);
@@ -102,9 +110,9 @@ test('a task ignoring kill_signal gets SIGKILL after kill_timeout', async () => 
   await driver.destroyTask(cfg.id);
 });
 
-test('signalTask delivers a signal; a stopped task refuses it', async () => {
+test('signalTask delivers a signal; a stopped task refuses it', async (t) => {
   const cfg = box.config('hup', { command: 'sh', args: ['-c', '\'trap "echo got HUP" HUP; echo ready; while true; do sleep 0.1; done\''] });
-  await driver.startTask(cfg);
+  await start(t, cfg);
   await eventually(() => box.log(cfg, 'stdout').includes('ready'));
   await driver.signalTask(cfg.id, 'HUP');
   await eventually(() => box.log(cfg, 'stdout').includes('got HUP'));
@@ -113,9 +121,9 @@ test('signalTask delivers a signal; a stopped task refuses it', async () => {
   await driver.destroyTask(cfg.id);
 });
 
-test('exec runs inside the jail (its hostname, the task env), with pipes and with a TTY', async () => {
+test('exec runs inside the jail (its hostname, the task env), with pipes and with a TTY', async (t) => {
   const cfg = box.config('exec', { command: 'sleep', args: ['1000'] });
-  await driver.startTask(cfg);
+  await start(t, cfg);
   const out = collect();
   const err = collect();
   const res = await driver.execTask(cfg.id, { command: ['sh', '-c', 'hostname; echo $NOMAD_TASK_NAME; echo e >&2; exit 4'], tty: false, stdout: out.stream, stderr: err.stream });
@@ -145,19 +153,32 @@ test('exec runs inside the jail (its hostname, the task env), with pipes and wit
   assert.match(tty.text(), /is a tty/);
   assert.match(tty.text(), /40 120/);
 
+  // Ctrl-C through the terminal interrupts the foreground program, not the session.
+  const ctrlc = collect();
+  const keys = new PassThrough();
+  const session = driver.execTask(cfg.id, { command: ['sh'], tty: true, stdin: keys, stdout: ctrlc.stream, stderr: ctrlc.stream });
+  keys.write('sleep 100\n');
+  await eventually(() => ctrlc.text().includes('# sleep 100'));
+  await new Promise((r) => setTimeout(r, 300));
+  keys.write('\x03');
+  keys.write('echo "status $?"\n');
+  await eventually(() => /status 130/.test(ctrlc.text()));
+  keys.write('exit 6\n');
+  assert.equal((await session).exitCode, 6);
+
   const killed = await driver.execTask(cfg.id, { command: ['sleep', '100'], tty: false, stdout: out.stream, stderr: err.stream, timeoutMs: 200 });
   assert.notEqual(killed.exitCode, 0, 'a timed-out exec is killed');
   await driver.destroyTask(cfg.id);
 });
 
-test('mount and mount_read_only bind host dirs into the jail; the read-only one refuses writes', async () => {
+test('mount and mount_read_only bind host dirs into the jail; the read-only one refuses writes', async (t) => {
   const rw = join(box.root, 'rw');
   const ro = join(box.root, 'ro');
   mkdirSync(rw);
   mkdirSync(ro);
   writeFileSync(join(ro, 'config'), 'from host\n');
   const cfg = box.config('mounts', { command: 'sh', args: ['-c', "'cat /etc/app/config; echo written > /data/out; echo x > /etc/app/new || echo read-only'"], mount: [`${rw}:/data`], mount_read_only: [`${ro}:/etc/app`] });
-  await driver.startTask(cfg);
+  await start(t, cfg);
   assert.equal((await driver.waitTask(cfg.id)).exitCode, 0);
   assert.equal(readFileSync(join(rw, 'out'), 'utf8'), 'written\n');
   assert.equal(box.log(cfg, 'stdout'), 'from host\nread-only\n');

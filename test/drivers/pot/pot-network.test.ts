@@ -91,3 +91,21 @@ test('a jail reaches another jail through the bridge and resolves extra_hosts', 
   await driver.destroyTask(client.id);
   await driver.destroyTask(server.id);
 });
+
+test('jails started in parallel get distinct addresses and each answers on its own mapped port', async () => {
+  const jails = await Promise.all(
+    [0, 1, 2, 3].map(async (i) => {
+      const hostPort = await freePort();
+      const cfg = box.config(`par${i}`, { command: 'sh', args: ['-c', `'echo jail-${i} > /var/www/index.html; exec httpd -f -p 80 -h /var/www'`], port_map: { http: '80' } }, {
+        ports: [{ Label: 'http', Value: hostPort, To: 0, HostIP: '127.0.0.1' }],
+      });
+      return { cfg, hostPort };
+    }),
+  );
+  await Promise.all(jails.map((j) => driver.startTask(j.cfg)));
+  const ips = jails.map((j) => driver.jailAddress(j.cfg.id));
+  assert.equal(new Set(ips).size, 4, `distinct addresses: ${ips.join(', ')}`);
+  for (const [i, j] of jails.entries()) assert.equal(await eventually(() => get(`http://127.0.0.1:${j.hostPort}/`)), `jail-${i}\n`);
+  await Promise.all(jails.map((j) => driver.destroyTask(j.cfg.id)));
+  assert.deepEqual(Object.values(driver.network.leases()), []);
+});

@@ -3,11 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, readFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { busyboxProblem } from '../../../src/drivers/pot/busybox.js';
 import { jailArgv, programOf } from '../../../src/drivers/pot/command.js';
 import { parsePotConfig } from '../../../src/drivers/pot/config.js';
 import { initArgv, parseExitStatus } from '../../../src/drivers/pot/init-script.js';
 import { rotateIfNeeded } from '../../../src/drivers/pot/log-rotator.js';
 import { Ipam } from '../../../src/drivers/pot/net/ipam.js';
+import { splitRule } from '../../../src/drivers/pot/net/iptables.js';
 import { bridgeRules, chainsFor, parseDnatRules, portRules, ruleComment } from '../../../src/drivers/pot/net/rules.js';
 import { parseSubnet } from '../../../src/drivers/pot/net/subnet.js';
 import { buildJailSpec, cpuShares, DEFAULT_CAPABILITIES } from '../../../src/drivers/pot/oci-spec.js';
@@ -114,6 +116,7 @@ test('iptables rules: DNAT in PREROUTING and OUTPUT with the task comment; egres
   assert.ok(bridgeRules(c, 'kiln0', '10.192.0.0/10').some((r) => r.rule.join(' ') === '-s 10.192.0.0/10 ! -o kiln0 -m comment --comment kiln-bridge:kiln0 -j MASQUERADE'));
   assert.equal(ruleComment('a b/c"d'), 'kiln:a_b/c_d');
   const parsed = parseDnatRules(['-A KILN-PREROUTING -p tcp -m tcp --dport 23456 -m comment --comment "kiln:0b1c/web" -j DNAT --to-destination 10.192.0.2:80']);
+  assert.deepEqual(splitRule('-A KILN-OUTPUT -p tcp -m comment --comment "kiln:a b/c" -j DNAT'), ['-A', 'KILN-OUTPUT', '-p', 'tcp', '-m', 'comment', '--comment', 'kiln:a b/c', '-j', 'DNAT']);
   assert.deepEqual(parsed, [{ label: '', hostPort: 23456, jailIp: '10.192.0.2', jailPort: 80, comment: 'kiln:0b1c/web' }]);
 });
 
@@ -183,4 +186,11 @@ test('copy-truncate rotation keeps the live file at the highest index and at mos
 test('runc errors: the logrus msg is kept', () => {
   assert.equal(cleanRuncError('time="2026" level=error msg="container \\"x\\" does not exist"\n'), 'container "x" does not exist');
   assert.equal(cleanRuncError('plain error\n'), 'plain error');
+});
+
+test('the jail init must be a static busybox', () => {
+  assert.equal(busyboxProblem('/bin/busybox'), undefined);
+  assert.match(busyboxProblem(process.execPath) ?? '', /dynamically linked/);
+  assert.match(busyboxProblem('/nonexistent/busybox') ?? '', /missing: install busybox-static/);
+  assert.match(busyboxProblem('/etc/hostname') ?? '', /not a 64-bit/);
 });

@@ -1,3 +1,4 @@
+import { KilnError } from '../../../structs/index.js';
 import { runCommand, runChecked } from '../run-command.js';
 
 export type Table = 'nat' | 'filter';
@@ -40,22 +41,31 @@ export class Iptables {
     return r.stdout.split('\n').filter((l) => l.startsWith('-A '));
   }
 
-  /** Delete every rule of `chain` whose comment is exactly `comment`. Idempotent. */
+  /**
+   * Delete every rule of `chain` whose comment is exactly `comment`.
+   * Idempotent. By rule spec, not by number: numbers shift when another
+   * jail's rules are deleted at the same time.
+   */
   async deleteByComment(table: Table, chain: string, comment: string): Promise<number> {
-    const r = await runCommand(this.binary, ['-w', '-t', table, '-L', chain, '-n', '--line-numbers']);
-    if (r.code !== 0) return 0;
-    const numbers = r.stdout
-      .split('\n')
-      .filter((l) => l.includes(`/* ${comment} */`))
-      .map((l) => Number(l.split(/\s+/)[0]))
-      .filter((n) => Number.isInteger(n) && n > 0)
-      .sort((a, b) => b - a); // from the bottom, so the numbers above stay valid
-    for (const n of numbers) await runChecked(this.binary, ['-w', '-t', table, '-D', chain, String(n)], `cannot delete rule ${n} of ${table}/${chain}`);
-    return numbers.length;
+    const mine = (await this.listRules(table, chain)).map(splitRule).filter((args) => args[args.indexOf('--comment') + 1] === comment);
+    for (const args of mine) {
+      const r = await runCommand(this.binary, ['-w', '-t', table, '-D', ...args.slice(1)]);
+      if (r.code !== 0 && !/does a matching rule exist|bad rule/i.test(r.stderr)) {
+        throw new KilnError('DRIVER_ERROR', `cannot delete an iptables rule from ${table}/${chain}: ${r.stderr.trim()}`);
+      }
+    }
+    return mine.length;
   }
 
   async flushAndDeleteChain(table: Table, chain: string): Promise<void> {
     await runCommand(this.binary, ['-w', '-t', table, '-F', chain]);
     await runCommand(this.binary, ['-w', '-t', table, '-X', chain]);
   }
+}
+
+/** `iptables -S` line → argv (`-A`, chain, …), honouring the double quotes iptables puts around comments. */
+export function splitRule(line: string): string[] {
+  const args: string[] = [];
+  for (const m of line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)) args.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]!);
+  return args;
 }
