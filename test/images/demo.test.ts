@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, lstatSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { registryFilesDir } from '../../src/registry/index.js';
 import { join } from 'node:path';
 import { ImageStore } from '../../src/images/index.js';
 import { ensureDemoImages } from '../../src/images/demo/index.js';
@@ -15,6 +16,9 @@ test('the demo images are built once, published under the article names, and hol
     assert.deepEqual(first.map((r) => r.urlPath), ['/hello/hello_1.0.xz', '/nginx-nomad/nginx-nomad-amd64-13_1_1.1.13.xz']);
     const second = await ensureDemoImages(reg.dataDir);
     assert.deepEqual(second.map((r) => [r.status, r.digest]), first.map((r) => ['reused', r.digest]));
+    writeFileSync(join(registryFilesDir(reg.dataDir), 'hello', '.kiln-demo-recipes'), 'an older recipe set');
+    const third = await ensureDemoImages(reg.dataDir, { only: ['hello'] });
+    assert.deepEqual(third.map((r) => [r.name, r.status, r.digest]), [['hello', 'built', first[0]?.digest]], 'rebuilt when the recipes changed (same inputs, same digest)');
 
     const store = await ImageStore.create({ cacheDir: cache.path, mirrors: [{ prefix: 'https://potluck.honeyguide.net/', replacement: `${reg.url}/` }] });
     // The article's job config, unchanged, through the mirror.

@@ -2,7 +2,7 @@
  * The demo images, built on this machine from Debian packages (busybox-static,
  * nginx-light; xz-utils to compress) and published into a registry's data
  * dir. The single-node stack calls ensureDemoImages on start: built once,
- * reused after (delete the `.xz.sha256` to rebuild).
+ * reused after (rebuilt when a recipe file in this directory changes).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,7 +12,8 @@ import { registryFilesDir } from '../../registry/agent.js';
 import { imageFileName } from '../naming.js';
 import { buildImage } from '../build/index.js';
 import { parseDigestFile } from '../digest.js';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 
 export interface DemoImage {
   name: string;
@@ -48,6 +49,19 @@ export function demoRecipeDir(): string {
   throw new Error('cannot find src/images/demo (the demo recipes) above the kiln module');
 }
 
+/** Beside the published files (hidden names are never served): which recipes built them. */
+const FINGERPRINT_FILE = '.kiln-demo-recipes';
+
+/** sha256 over every file of src/images/demo, so a changed recipe rebuilds the demo images. */
+async function recipesFingerprint(): Promise<string> {
+  const dir = demoRecipeDir();
+  const hash = createHash('sha256');
+  for (const name of (await readdir(dir)).filter((n) => !n.endsWith('.ts') && !n.endsWith('.js')).sort()) {
+    hash.update(`${name}\0`).update(await readFile(join(dir, name))).update('\0');
+  }
+  return hash.digest('hex');
+}
+
 export interface EnsureDemoOptions {
   logger?: Logger;
   /** xz level; 0 by default (as potman: fast to build, a little larger). */
@@ -64,13 +78,16 @@ export async function ensureDemoImages(registryDataDir: string, opts: EnsureDemo
     const file = imageFileName(demo.pot, demo.tag);
     const urlPath = `/${demo.path}/${file}`;
     const published = await readFile(join(outDir, `${file}.sha256`), 'utf8').catch(() => undefined);
-    if (published !== undefined && existsSync(join(outDir, file))) {
+    const fingerprint = await recipesFingerprint();
+    const builtFrom = await readFile(join(outDir, FINGERPRINT_FILE), 'utf8').catch(() => undefined);
+    if (published !== undefined && existsSync(join(outDir, file)) && builtFrom === fingerprint) {
       results.push({ name: demo.name, urlPath, status: 'reused', digest: parseDigestFile(published, urlPath).digest });
       continue;
     }
     try {
       opts.logger?.info(`building demo image ${demo.name}`, { urlPath });
       const built = await buildImage(join(demoRecipeDir(), demo.recipe), { outDir, level: opts.level ?? 0, log: (l) => opts.logger?.debug(l) });
+      await writeFile(join(outDir, FINGERPRINT_FILE), fingerprint);
       results.push({ name: demo.name, urlPath, status: 'built', digest: built.digest });
     } catch (e) {
       opts.logger?.warn(`demo image ${demo.name} could not be built`, { error: (e as Error).message });
