@@ -32,6 +32,8 @@ export interface ImageStoreOptions {
   retry?: Partial<RetryPolicy>;
   /** Keep setuid/setgid bits from images (stripped by default). */
   allowSetuid?: boolean;
+  /** Refuse images whose files add up to more than this many bytes once unpacked. */
+  maxImageBytes?: number;
   /** Download progress at most this often (ms). */
   progressIntervalMs?: number;
   /** gc() spares images handed out by ensure() this recently (ms), so one can be acquired after ensure returns. */
@@ -156,7 +158,7 @@ export class ImageStore {
       emit({ phase: 'unpack', message: `Unpacking image ${ref.pot}:${ref.tag}` });
       const tmp = this.dir('images', `${r.digest}.tmp-${randomBytes(4).toString('hex')}`);
       try {
-        const { sizeBytes } = await unpackImage(partial, join(tmp, 'rootfs'), { allowSetuid: this.opts.allowSetuid, signal });
+        const { sizeBytes } = await unpackImage(partial, join(tmp, 'rootfs'), { allowSetuid: this.opts.allowSetuid, maxBytes: this.opts.maxImageBytes, signal });
         const info: CachedImage = { digest: r.digest, url: r.url, pot: ref.pot, tag: ref.tag, meta: r.meta, sizeBytes, fetchedAt: Date.now() };
         await writeFile(join(tmp, 'image.json'), JSON.stringify(info, null, 2));
         await rename(tmp, this.dir('images', r.digest));

@@ -22,6 +22,8 @@ import { ImageError } from './errors.js';
 export interface UnpackOptions {
   /** Keep setuid/setgid bits (stripped by default). */
   allowSetuid?: boolean;
+  /** Refuse images that unpack to more file bytes than this (a disk-filling archive). */
+  maxBytes?: number;
   signal?: AbortSignal;
 }
 
@@ -131,8 +133,11 @@ class RootfsWriter {
     const fh = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
     try {
       for await (const chunk of body) {
-        await fh.write(chunk as Buffer);
         this.sizeBytes += (chunk as Buffer).length;
+        if (this.opts.maxBytes !== undefined && this.sizeBytes > this.opts.maxBytes) {
+          throw unsafe(h.name, `the image unpacks to more than the ${this.opts.maxBytes} bytes this client allows (max_image_bytes)`);
+        }
+        await fh.write(chunk as Buffer);
       }
       if (this.asRoot) await fh.chown(h.uid ?? 0, h.gid ?? 0);
       await fh.chmod(this.mode(h));

@@ -77,6 +77,19 @@ test('unpack keeps symlinks inside, hard links to earlier files, modes, and stri
   }
 });
 
+test('an image larger than the allowed size is refused', async () => {
+  const t = tempDir();
+  try {
+    const xz = join(t.path, 'big.xz');
+    await writeImage(xz, [file('a', 'x'.repeat(600)), file('b', 'y'.repeat(600))]);
+    await assert.rejects(unpackImage(xz, join(t.path, 'root'), { maxBytes: 1000 }), (e) => isImageError(e, 'unsafe_archive') && /"b".*more than the 1000 bytes/.test(e.message));
+    assert.equal(existsSync(join(t.path, 'root')), false);
+    assert.equal((await unpackImage(xz, join(t.path, 'ok'), { maxBytes: 1200 })).sizeBytes, 1200);
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('a file that is not xz is a clear archive error', async () => {
   const t = tempDir();
   try {
