@@ -7,7 +7,7 @@ export type { ImageRef, ImageMeta, PreparedImage, ImageProgress, ImageInfo } fro
 export { ImageStore, type ImageStoreOptions, type EnsureOptions } from './store.js';
 export { ImageError, isImageError, type ImageFailure } from './errors.js';
 export { imageFileName, imageUrl, potLocalName, applyMirrors, parseImageFileName, parseImageLocator, type Mirror } from './naming.js';
-export { formatBytes, downloadMessage } from './progress.js';
+export { formatBytes, downloadMessage, parseDownloadMessage, renderProgressBar } from './progress.js';
 export { parsePublicKey, parsePrivateKey, signDigestText, verifyDigestText, generateSigningKey } from './signature.js';
 export { parseDigestFile, formatDigestFile } from './digest.js';
 export { parseMeta } from './resolve.js';

@@ -30,3 +30,21 @@ export function throttledProgress(emit: (p: ImageProgress) => void, intervalMs =
     emit(p);
   };
 }
+
+/** Bytes and total from a "Downloading image 12.3 MB / 45.6 MB" event message (approximate: as printed). */
+export function parseDownloadMessage(message: string): { bytes: number; totalBytes?: number } | undefined {
+  const m = /^Downloading image ([\d.]+) (B|kB|MB|GB|TB)(?: \/ ([\d.]+) (B|kB|MB|GB|TB))?$/.exec(message.trim());
+  if (!m) return undefined;
+  const scale: Record<string, number> = { B: 1, kB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 };
+  const bytes = Math.round(Number(m[1]) * scale[m[2]!]!);
+  return m[3] ? { bytes, totalBytes: Math.round(Number(m[3]) * scale[m[4]!]!) } : { bytes };
+}
+
+/** `[=========>          ]  45% 12.3 MB / 27.0 MB` for the CLI's job monitor. */
+export function renderProgressBar(bytes: number, totalBytes: number | undefined, width = 30): string {
+  if (!totalBytes) return `[${'?'.repeat(width)}] ${formatBytes(bytes)}`;
+  const frac = Math.min(1, Math.max(0, bytes / totalBytes));
+  const done = Math.floor(frac * width);
+  const bar = done >= width ? '='.repeat(width) : `${'='.repeat(done)}>${' '.repeat(width - done - 1)}`;
+  return `[${bar}] ${String(Math.floor(frac * 100)).padStart(3)}% ${formatBytes(bytes)} / ${formatBytes(totalBytes)}`;
+}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ImageStore, applyMirrors, formatBytes, imageFileName, isImageError, parseDigestFile, parseImageLocator, parseMeta, potLocalName, type ImageProgress } from '../../src/images/index.js';
+import { ImageStore, applyMirrors, formatBytes, parseDownloadMessage, renderProgressBar, imageFileName, isImageError, parseDigestFile, parseImageLocator, parseMeta, potLocalName, type ImageProgress } from '../../src/images/index.js';
 import { throttledProgress } from '../../src/images/progress.js';
 import { file, publish, startRegistry, tempDir } from './helpers.js';
 
@@ -20,6 +20,15 @@ test('download progress is throttled but phases and the final count always pass'
   assert.equal(formatBytes(12_345_678), '12.3 MB');
   assert.equal(formatBytes(45_600_000), '45.6 MB');
   assert.equal(formatBytes(999), '999 B');
+});
+
+test('the CLI can turn download events into a progress bar', () => {
+  assert.deepEqual(parseDownloadMessage('Downloading image 12.3 MB / 45.6 MB'), { bytes: 12_300_000, totalBytes: 45_600_000 });
+  assert.deepEqual(parseDownloadMessage('Downloading image 512 B'), { bytes: 512 });
+  assert.equal(parseDownloadMessage('Unpacking image x:1'), undefined);
+  assert.equal(renderProgressBar(12_300_000, 45_600_000, 10), '[==>       ]  26% 12.3 MB / 45.6 MB');
+  assert.equal(renderProgressBar(5, 5, 4), '[====] 100% 5 B / 5 B');
+  assert.equal(renderProgressBar(0, undefined, 3), '[???] 0 B');
 });
 
 test('pot names, URLs, mirrors, digest files and meta', () => {
