@@ -194,3 +194,28 @@ test('the same seed gives the same plan', () => {
   const placements = JSON.parse(run()) as { NodeAllocation: Record<string, unknown[]> };
   assert.ok(Object.keys(placements.NodeAllocation).length > 1);
 });
+
+test('dynamic ports avoid a static port taken in the dynamic range', () => {
+  const h = new Harness();
+  const base = mockNode().NodeResources;
+  h.upsertNode(mockNode({ ID: 'n1', NodeResources: { ...base, MinDynamicPort: 20000, MaxDynamicPort: 20009 } }));
+  h.upsertJob(mockJob({ ID: 'static', TaskGroups: [mockGroup({ Networks: [{ Mode: 'host', ReservedPorts: [{ Label: 'fixed', Value: 20005, To: 0 }], DynamicPorts: [] }] })] }));
+  h.schedule('static');
+  h.upsertJob(mockJob({ ID: 'dyn', TaskGroups: [mockGroup({ Count: 10, Networks: [{ Mode: 'host', ReservedPorts: [], DynamicPorts: [{ Label: 'http', Value: 0, To: 0 }] }] })] }));
+  const plan = h.schedule('dyn');
+  const ports = placedAllocs(plan).map((a) => a.AllocatedResources.Shared.Ports[0]?.Value);
+  assert.equal(ports.length, 9);
+  assert.ok(!ports.includes(20005));
+  assert.equal(new Set(ports).size, 9);
+  assert.equal(plan.Eval.QueuedAllocations?.web, 1);
+});
+
+test('batch jobs score two nodes per placement ("power of two choices")', () => {
+  const h = new Harness();
+  for (let i = 0; i < 500; i++) h.upsertNode(mockNode({ ID: `n${i}` }));
+  h.upsertJob(mockJob({ Type: 'batch', TaskGroups: [mockGroup({ Count: 20 })] }));
+  const placed = placedAllocs(h.schedule('example'));
+  assert.equal(placed.length, 20);
+  // Two scored, plus at most three passed over for scoring ≤ 0.
+  for (const a of placed) assert.ok((a.Metrics?.NodesEvaluated ?? 0) <= 5, `evaluated ${a.Metrics?.NodesEvaluated}`);
+});
