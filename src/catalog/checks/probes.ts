@@ -27,7 +27,10 @@ export function tcpProbe(target: string, timeoutMs: number): Promise<ProbeResult
     const socket = net.connect({ host, port });
     const finish = (r: ProbeResult) => {
       clearTimeout(timer);
-      socket.destroy();
+      // A reset instead of a FIN: the prober keeps no TIME_WAIT socket, so
+      // thousands of checks a second do not exhaust ephemeral ports.
+      if (r.status === 'passing' && typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+      else socket.destroy();
       resolve(r);
     };
     const timer = setTimeout(() => finish({ status: 'critical', output: `TCP connect ${target}: timeout after ${timeoutMs}ms` }), timeoutMs);
