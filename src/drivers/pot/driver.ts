@@ -40,6 +40,16 @@ export interface PotDriverOptions {
   onProgress?(taskId: string, p: ImageProgress): void;
 }
 
+/**
+ * A pot handle also says where the jail is on the node's network (Nomad's
+ * DriverNetwork shape), for the allocation's addresses. Services keep
+ * advertising the node address and host port (AutoAdvertise false), as
+ * nomad-pot-driver does.
+ */
+export interface PotTaskHandle extends TaskHandle {
+  network?: { IP: string; PortMap: Record<string, number>; AutoAdvertise: boolean };
+}
+
 /** Collaborators, built by `PotDriver.create` (or by tests). */
 export interface PotDriverDeps extends JailDeps {
   /** `runc 1.1.5`; undefined when runc is missing. */
@@ -122,7 +132,9 @@ export class PotDriver implements TaskDriver {
     const onProgress = opts.onProgress ?? (this.deps.onProgress ? (p: ImageProgress) => this.deps.onProgress!(cfg.id, p) : undefined);
     const state = await startJail(this.deps, cfg, { ...opts, ...(onProgress ? { onProgress } : {}) }, (s) => teardownJail(this.deps, cfg.id, s));
     this.track(cfg.id, state);
-    return { driver: POT, id: cfg.id, state, startedAt: Date.now() };
+    const handle: PotTaskHandle = { driver: POT, id: cfg.id, state, startedAt: Date.now() };
+    if (state.net) handle.network = { IP: state.net.ip, PortMap: Object.fromEntries(state.net.mappings.map((m) => [m.label, m.jailPort])), AutoAdvertise: false };
+    return handle;
   }
 
   async recoverTask(handle: TaskHandle): Promise<boolean> {

@@ -1,5 +1,5 @@
 export { PotDriver, POT } from './driver.js';
-export type { PotDriverOptions, PotDriverDeps } from './driver.js';
+export type { PotDriverOptions, PotDriverDeps, PotTaskHandle } from './driver.js';
 export { parsePotConfig, POT_CONFIG_KEYS } from './config.js';
 export type { PotConfig } from './config.js';
 export type { ImageRef, ImageProgress, PreparedImage, PotImageSource } from './images.js';

@@ -23,9 +23,16 @@ export function runCommand(cmd: string, args: string[], opts: { input?: string; 
     child.on('error', (e: NodeJS.ErrnoException) => {
       reject(new KilnError('DRIVER_ERROR', e.code === 'ENOENT' ? `"${cmd}" is not installed on this node (needed by the pot driver)` : `cannot run ${cmd}: ${e.message}`));
     });
-    // 'exit', not 'close': a jail started by runc keeps runc's stdio until its init redirects it.
+    // On success 'exit', not 'close': a jail started by runc holds runc's stdio until its init
+    // redirects it. On failure nothing holds them: wait (briefly) for the whole error text.
     child.on('exit', (code, signal) => {
-      setImmediate(() => resolve({ code: code ?? 128 + (signal ? 9 : 0), stdout, stderr }));
+      const result = (): CommandResult => ({ code: code ?? 128 + (signal ? 9 : 0), stdout, stderr });
+      if (code === 0) return setImmediate(() => resolve(result()));
+      const timer = setTimeout(() => resolve(result()), 500);
+      child.on('close', () => {
+        clearTimeout(timer);
+        resolve(result());
+      });
     });
     if (opts.input !== undefined) child.stdin?.end(opts.input);
   });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PotDriver } from '../../../src/drivers/pot/index.js';
+import type { PotDriver, PotTaskHandle } from '../../../src/drivers/pot/index.js';
 import { KilnError } from '../../../src/structs/index.js';
 import { eventually, freePort, linksOn, mountsUnder, netnsList, PotSandbox, rulesMentioning } from './helpers.js';
 
@@ -39,6 +39,7 @@ test('httpd in a jail answers on 127.0.0.1:<host port> (port_map) and on the jai
   });
   const handle = await driver.startTask(cfg);
   const ip = driver.jailAddress(cfg.id)!;
+  assert.deepEqual((handle as PotTaskHandle).network, { IP: ip, PortMap: { http: 80 }, AutoAdvertise: false });
   assert.ok(ip.startsWith(box.subnet.split('.').slice(0, 3).join('.')), `jail address ${ip} is in ${box.subnet}`);
   assert.equal(await eventually(() => get(`http://127.0.0.1:${hostPort}/`)), 'hello from the jail\n');
   assert.equal(await get(`http://${ip}:80/`), 'hello from the jail\n');
