@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages used by drivers, tests and benchmarks.
-DEB_PACKAGES=(runc iproute2 iptables busybox-static xz-utils curl)
+# runc, iproute2, iptables: pot jails; busybox-static, nginx-light, xz-utils, util-linux:
+# image builds and demo images; curl: examples and tests.
+DEB_PACKAGES=(runc iproute2 iptables busybox-static xz-utils util-linux nginx-light curl)
 
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
@@ -15,7 +17,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "==> installing Debian packages: ${missing[*]}"
     apt-get update -qq
+    # Packages like nginx-light start their service on install; kiln only needs
+    # the binaries, so forbid service starts while installing (policy-rc.d 101).
+    created_policy=0
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && created_policy=1
+    fi
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    [ "$created_policy" = 1 ] && rm -f /usr/sbin/policy-rc.d
   else
     echo "missing Debian packages: ${missing[*]}; run this script as root or install them with apt-get" >&2
     exit 1

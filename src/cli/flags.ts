@@ -53,6 +53,12 @@ export const FLAGS = {
   bind: flag('bind', { value: 'addr', description: 'Address to listen on', defaultText: '127.0.0.1 with -dev' }),
   'http-port': flag('http-port', { value: 'port', description: 'HTTP API port', defaultText: '4646' }),
   'log-level': flag('log-level', { value: 'level', description: 'debug, info, warn or error' }),
+  registry: flag('registry', { value: 'url', description: 'Image registry address', defaultText: 'http://127.0.0.1:5000', env: ['KILN_REGISTRY_ADDR'] }),
+  out: flag('out', { value: 'dir', description: 'Directory the built image files are written to', defaultText: '.' }),
+  'sign-key': flag('sign-key', { value: 'file', description: 'ed25519 private key (PEM) to sign the image with', env: ['KILN_IMAGE_SIGN_KEY'] }),
+  path: flag('path', { value: 'path', description: 'Directory in the registry to publish under (the image URL is <registry>/<path>)', defaultText: 'the pot name' }),
+  'demo-images': flag('demo-images', { description: 'Build and publish the demo images (hello, nginx-nomad) on start when missing' }),
+  port: flag('port', { value: 'port', description: 'Port to listen on', defaultText: '5000' }),
 } as const;
 
 export type FlagName = keyof typeof FLAGS;

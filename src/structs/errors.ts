@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'AMBIGUOUS_PREFIX'
   | 'BAD_REQUEST'
+  | 'UNAUTHORIZED'
   | 'PAYLOAD_TOO_LARGE'
   | 'CONFLICT'
   | 'STORE_WRITE_FAILED'
@@ -66,6 +67,7 @@ export const httpStatusForCode: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   AMBIGUOUS_PREFIX: 400,
   BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
   PAYLOAD_TOO_LARGE: 413,
   CONFLICT: 409,
   STORE_WRITE_FAILED: 500,

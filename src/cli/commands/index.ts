@@ -18,6 +18,12 @@ import { evalList } from './eval-list.js';
 import { status } from './status.js';
 import { version } from './version.js';
 import { docsCli } from './docs-cli.js';
+import { imageBuild } from './image-build.js';
+import { imagePush } from './image-push.js';
+import { imageLs } from './image-ls.js';
+import { imageRm } from './image-rm.js';
+import { imageKeygen } from './image-keygen.js';
+import { registryServe } from './registry-serve.js';
 
 export const COMMANDS: readonly CommandDef[] = [
   jobRun,
@@ -35,6 +41,12 @@ export const COMMANDS: readonly CommandDef[] = [
   nodeEligibility,
   evalStatus,
   evalList,
+  imageBuild,
+  imagePush,
+  imageLs,
+  imageRm,
+  imageKeygen,
+  registryServe,
   status,
   version,
   docsCli,
@@ -46,5 +58,6 @@ export const NOUNS: Readonly<Record<string, string>> = {
   alloc: 'Inspect allocations (running instances of a task group) and their logs',
   node: 'Inspect client nodes',
   eval: 'Inspect evaluations (scheduling decisions)',
+  image: 'Build, publish and list jail images',
   docs: 'Generate documentation',
 };
