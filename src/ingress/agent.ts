@@ -1,0 +1,148 @@
+/**
+ * The ingress as an agent role: follows the catalog, turns it into a routing
+ * table, serves the entry points with the chosen engine, and the dashboard.
+ * Stateless: two of them pointed at the same catalog make an HA pair.
+ */
+import type { FastifyInstance } from 'fastify';
+import { KilnError } from '../structs/errors.js';
+import { CatalogWatcher, type WatcherLogger } from './catalog-watcher.js';
+import { configFromCatalog } from './config-from-tags.js';
+import { createDashboardApp } from './dashboard/app.js';
+import { IngressMetrics } from './metrics.js';
+import { BackendPool } from './proxy/backends.js';
+import { ProxyEngine, splitAddress, type EntryPointConfig, type ProxyTimeouts } from './proxy/engine.js';
+import { buildRoutingTable, emptyTable, type RoutingTable } from './routing-table.js';
+import type { CatalogServiceSnapshot, DynamicConfig } from './types.js';
+
+export interface IngressAgentOptions {
+  catalogAddress?: string;
+  entryPoints?: EntryPointConfig[];
+  dashboard?: { address: string } | false;
+  domain?: string;
+  exposedByDefault?: boolean;
+  prefix?: string;
+  /** Template with {name} and {domain}; default Host(`{name}.{domain}`). */
+  defaultRule?: string;
+  engine?: 'builtin';
+  timeouts?: Partial<ProxyTimeouts>;
+  /** Largest request header section accepted (bytes); larger gets 431. */
+  maxHeaderSize?: number;
+  maxSocketsPerBackend?: number;
+  /** How long start() waits for the first catalog read before serving what it has. */
+  initialSyncTimeoutMs?: number;
+  catalogWaitSeconds?: number;
+  logger?: WatcherLogger;
+}
+
+export const DEFAULT_TIMEOUTS: ProxyTimeouts = { headersTimeoutMs: 10_000, requestTimeoutMs: 300_000, keepAliveTimeoutMs: 60_000, backendTimeoutMs: 30_000 };
+
+export class IngressAgent {
+  readonly app: FastifyInstance | undefined;
+  readonly metrics = new IngressMetrics();
+  private readonly watcher: CatalogWatcher;
+  private readonly engine: ProxyEngine;
+  private readonly pool: BackendPool;
+  private table: RoutingTable;
+  private lastErrors = new Set<string>();
+  private dashboardAddr?: { host: string; port: number };
+
+  private constructor(private readonly o: Required<Omit<IngressAgentOptions, 'logger' | 'defaultRule' | 'timeouts'>> & IngressAgentOptions) {
+    const timeouts = { ...DEFAULT_TIMEOUTS, ...o.timeouts };
+    const names = o.entryPoints.map((e) => e.name);
+    this.table = emptyTable(names);
+    this.pool = new BackendPool({ maxSocketsPerBackend: o.maxSocketsPerBackend, retireGraceMs: timeouts.backendTimeoutMs });
+    this.engine = new ProxyEngine({ entryPoints: o.entryPoints, timeouts, maxHeaderSize: o.maxHeaderSize, metrics: this.metrics, notFoundHint: `services are reachable as Host <service name>.${o.domain}` });
+    this.engine.setTable(this.table);
+    this.watcher = new CatalogWatcher({ address: o.catalogAddress.replace(/\/$/, ''), waitSeconds: o.catalogWaitSeconds, logger: o.logger, onChange: (s) => this.apply(s) });
+    this.app = o.dashboard
+      ? createDashboardApp({
+          config: () => this.table.config,
+          entryPoints: () => o.entryPoints.map((e) => ({ name: e.name, address: this.entryPointAddress(e.name) ?? e.address })),
+          catalog: () => ({ address: o.catalogAddress, error: this.watcher.lastError ?? null }),
+          engine: o.engine,
+          metrics: () => this.metrics.render(),
+        })
+      : undefined;
+  }
+
+  static async create(options: IngressAgentOptions = {}): Promise<IngressAgent> {
+    const entryPoints = options.entryPoints ?? [{ name: 'http', address: '127.0.0.1:8080' }];
+    if (entryPoints.length === 0) throw new KilnError('CONFIG_INVALID', 'ingress: at least one entry point is needed, e.g. { name: "http", address: "127.0.0.1:8080" }');
+    for (const e of entryPoints) splitAddress(e.address);
+    if (new Set(entryPoints.map((e) => e.name)).size !== entryPoints.length) throw new KilnError('CONFIG_INVALID', `ingress: entry point names must be unique (got ${entryPoints.map((e) => e.name).join(', ')})`);
+    return new IngressAgent({
+      catalogAddress: 'http://127.0.0.1:8500',
+      dashboard: { address: '127.0.0.1:9200' },
+      domain: 'minipot',
+      exposedByDefault: true,
+      prefix: 'traefik',
+      engine: 'builtin',
+      maxHeaderSize: 16 * 1024,
+      maxSocketsPerBackend: 256,
+      initialSyncTimeoutMs: 2000,
+      catalogWaitSeconds: 60,
+      ...options,
+      entryPoints,
+    });
+  }
+
+  async start(): Promise<void> {
+    const ready = this.watcher.start();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([ready, new Promise<void>((r) => (timer = setTimeout(r, this.o.initialSyncTimeoutMs)))]);
+    clearTimeout(timer);
+    this.apply(this.watcher.snapshot());
+    await this.engine.start();
+    if (this.app && this.o.dashboard) {
+      const { host, port } = splitAddress(this.o.dashboard.address);
+      await this.app.listen({ host, port });
+      const a = this.app.server.address();
+      this.dashboardAddr = { host, port: typeof a === 'object' && a ? a.port : port };
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.watcher.stop();
+    await this.engine.stop();
+    await this.app?.close();
+    this.pool.close();
+  }
+
+  /** The current table (routers, services, middlewares), as the dashboard shows it. */
+  get config(): DynamicConfig {
+    return this.table.config;
+  }
+
+  entryPointAddress(name: string): string | undefined {
+    const a = this.engine.addresses().get(name);
+    return a ? `${a.host}:${a.port}` : undefined;
+  }
+
+  /** `http://host:port` of an entry point (after start). */
+  entryPointUrl(name = this.o.entryPoints[0]!.name): string {
+    const a = this.entryPointAddress(name);
+    if (!a) throw new Error(`ingress: entry point ${name} is not listening`);
+    return `http://${a}`;
+  }
+
+  get dashboardUrl(): string {
+    if (!this.dashboardAddr) throw new Error('ingress: dashboard not started');
+    return `http://${this.dashboardAddr.host}:${this.dashboardAddr.port}`;
+  }
+
+  private apply(snapshot: CatalogServiceSnapshot[]): void {
+    const config = configFromCatalog(snapshot, { prefix: this.o.prefix, domain: this.o.domain, exposedByDefault: this.o.exposedByDefault, entryPoints: this.o.entryPoints.map((e) => e.name), defaultRule: this.o.defaultRule });
+    this.table = buildRoutingTable(config, this.o.entryPoints.map((e) => e.name), this.pool, this.table);
+    this.engine.setTable(this.table);
+    this.metrics.tableBuilds++;
+    this.logNewErrors(config);
+  }
+
+  /** Each problem is logged once, when it appears, not on every rebuild. */
+  private logNewErrors(config: DynamicConfig): void {
+    const now = new Set<string>();
+    for (const o of [...config.routers, ...config.services, ...config.middlewares]) for (const e of o.errors) now.add(`${o.name}: ${e}`);
+    for (const e of now) if (!this.lastErrors.has(e)) this.o.logger?.warn(`ingress: ${e}`);
+    this.lastErrors = now;
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Follows the catalog over Consul's HTTP API with blocking queries: one
+ * long-poll on /v1/catalog/services for the set of names, one per service on
+ * /v1/health/service/:name for its instances. A change is seen as soon as the
+ * catalog answers, with no polling interval; errors back off and keep the
+ * last known state (the ingress keeps routing while the catalog is away).
+ */
+import { decodeHealthEntries, decodeServiceNames } from './consul-shapes.js';
+import type { CatalogInstance, CatalogServiceSnapshot } from './types.js';
+
+export interface WatcherLogger {
+  info?(msg: string): void;
+  warn(msg: string): void;
+}
+
+export interface CatalogWatcherOptions {
+  /** e.g. http://127.0.0.1:8500 */
+  address: string;
+  /** Blocking wait per query (Consul caps at 10 min). */
+  waitSeconds?: number;
+  backoffMinMs?: number;
+  backoffMaxMs?: number;
+  onChange: (snapshot: CatalogServiceSnapshot[]) => void;
+  logger?: WatcherLogger;
+}
+
+interface ServiceWatch {
+  abort: AbortController;
+  instances?: CatalogInstance[];
+  first: Promise<void>;
+}
+
+export class CatalogWatcher {
+  private readonly watches = new Map<string, ServiceWatch>();
+  private readonly stopping = new AbortController();
+  private pending = false;
+  private readonly loops = new Set<Promise<void>>();
+  private readyPromise?: Promise<void>;
+  /** Last error talking to the catalog, cleared on success (shown on the dashboard). */
+  lastError: string | undefined;
+
+  constructor(private readonly o: CatalogWatcherOptions) {}
+
+  /** Starts watching; the promise resolves once every service has been read once. */
+  start(): Promise<void> {
+    let resolveReady!: () => void;
+    this.readyPromise = new Promise((r) => (resolveReady = r));
+    this.track(
+      this.follow('/v1/catalog/services', this.stopping.signal, async (body) => {
+        this.sync(decodeServiceNames(body));
+        await Promise.all([...this.watches.values()].map((w) => w.first));
+        resolveReady();
+      }),
+    );
+    return this.readyPromise;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    for (const w of this.watches.values()) w.abort.abort();
+    await Promise.allSettled(this.loops);
+  }
+
+  snapshot(): CatalogServiceSnapshot[] {
+    const out: CatalogServiceSnapshot[] = [];
+    for (const [name, w] of this.watches) if (w.instances) out.push({ name, instances: w.instances });
+    return out;
+  }
+
+  private sync(names: string[]): void {
+    const wanted = new Set(names);
+    let removed = false;
+    for (const [name, w] of this.watches) {
+      if (wanted.has(name)) continue;
+      w.abort.abort();
+      this.watches.delete(name);
+      removed = true;
+    }
+    for (const name of wanted) if (!this.watches.has(name)) this.watchService(name);
+    if (removed) this.changed();
+  }
+
+  private watchService(name: string): void {
+    const abort = new AbortController();
+    let firstDone!: () => void;
+    const w: ServiceWatch = { abort, first: new Promise((r) => (firstDone = r)) };
+    this.watches.set(name, w);
+    abort.signal.addEventListener('abort', () => firstDone(), { once: true });
+    const path = `/v1/health/service/${encodeURIComponent(name)}`;
+    this.track(
+      this.follow(path, abort.signal, async (body) => {
+        w.instances = decodeHealthEntries(body);
+        firstDone();
+        this.changed();
+      }),
+    );
+  }
+
+  private track(loop: Promise<void>): void {
+    this.loops.add(loop);
+    void loop.finally(() => this.loops.delete(loop));
+  }
+
+  /** Coalesce bursts (a deploy touches many instances) into one rebuild per turn of the event loop. */
+  private changed(): void {
+    if (this.pending) return;
+    this.pending = true;
+    setImmediate(() => {
+      this.pending = false;
+      if (!this.stopping.signal.aborted) this.o.onChange(this.snapshot());
+    });
+  }
+
+  /** One blocking-query loop: answer → handle → ask again with the answer's index. */
+  private async follow(path: string, signal: AbortSignal, handle: (body: unknown) => Promise<void>): Promise<void> {
+    const wait = `${this.o.waitSeconds ?? 60}s`;
+    const minBackoff = this.o.backoffMinMs ?? 100;
+    let backoff = minBackoff;
+    let index = 0;
+    let failing = false;
+    while (!signal.aborted) {
+      try {
+        const res = await fetch(`${this.o.address}${path}?index=${index}&wait=${wait}`, { signal });
+        const text = await res.text();
+        if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${text.slice(0, 200)}`);
+        const next = Number(res.headers.get('x-consul-index') ?? 0);
+        // Consul's rules: an index that goes backwards means a reset; never block on 0 twice.
+        index = !Number.isFinite(next) || next < index ? 0 : Math.max(next, 1);
+        await handle(JSON.parse(text) as unknown);
+        backoff = minBackoff;
+        if (failing) this.o.logger?.info?.(`ingress: catalog ${path} answers again`);
+        failing = false;
+        this.lastError = undefined;
+      } catch (e) {
+        if (signal.aborted) break;
+        this.lastError = `${path}: ${(e as Error).message}`;
+        if (!failing) this.o.logger?.warn(`ingress: catalog ${this.o.address}${path} failed (${(e as Error).message}); retrying with backoff, routes unchanged meanwhile`);
+        failing = true;
+        index = 0;
+        await sleep(backoff, signal);
+        backoff = Math.min(backoff * 2, this.o.backoffMaxMs ?? 5000);
+      }
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
