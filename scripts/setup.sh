@@ -24,7 +24,7 @@ if [ ${#missing[@]} -gt 0 ]; then
       printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && created_policy=1
     fi
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-    [ "$created_policy" = 1 ] && rm -f /usr/sbin/policy-rc.d
+    if [ "$created_policy" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
   else
     echo "missing Debian packages: ${missing[*]}; run this script as root or install them with apt-get" >&2
     exit 1
