@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { DriverInfo } from '../../structs/index.js';
 import { KilnError, nowNs } from '../../structs/index.js';
 import type { ExitResult, TaskConfig, TaskDriver, TaskHandle } from '../driver.js';
@@ -19,7 +19,7 @@ import { jailResolvConf } from './rootfs.js';
 import type { Runc } from './runc.js';
 import { RuncCli } from './runc.js';
 import type { JailDeps, StartOptions } from './start.js';
-import { startJail } from './start.js';
+import { containerIdFor, startJail } from './start.js';
 import { teardownJail } from './teardown.js';
 
 export const POT = 'pot';
@@ -195,6 +195,29 @@ export class PotDriver implements TaskDriver {
   /** The jail's address on the bridge, for the allocation's network status. */
   jailAddress(id: string): string | undefined {
     return this.jails.get(id)?.state.net?.ip;
+  }
+
+  /**
+   * Remove jails and network leftovers no live task owns (an agent that
+   * crashed between starting a jail and persisting its handle, or allocations
+   * the client dropped). Call after recovering the tasks it still has.
+   */
+  async pruneOrphans(liveTaskIds: string[]): Promise<string[]> {
+    const live = new Set(liveTaskIds);
+    const liveContainers = new Set(liveTaskIds.map(containerIdFor));
+    const pruned: string[] = [];
+    for (const c of await this.deps.runc.list()) {
+      if (liveContainers.has(c.id)) continue;
+      const orphan = { containerId: c.id, potDir: dirname(c.bundle), cgroupsPath: '', digest: '', hostname: '', pid: 0, memoryMB: 0, logs: [] };
+      await teardownJail(this.deps, c.id, orphan);
+      pruned.push(c.id);
+    }
+    for (const holder of new Set(Object.values(this.deps.network.leases()))) {
+      if (live.has(holder)) continue;
+      await this.deps.network.detach(holder);
+      pruned.push(holder);
+    }
+    return pruned;
   }
 
   /** Stop watching jails without stopping them (agent shutdown); a new agent re-attaches. */

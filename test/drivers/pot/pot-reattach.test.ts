@@ -92,3 +92,21 @@ test('removeNode removes the bridge and kiln chains once no jail holds an addres
   assert.equal(spawnSync('ip', ['link', 'show', box.bridge]).status !== 0, true, 'bridge removed');
   assert.deepEqual(rulesMentioning(box.chainPrefix), []);
 });
+
+test('pruneOrphans removes a jail whose handle was lost (agent crash before persisting it), and keeps live ones', async () => {
+  const first = await box.driver();
+  const lost = box.config('lost', { command: 'sleep', args: ['1000'], port_map: { http: '80' } }, { ports: [{ Label: 'http', Value: await freePort(), To: 0, HostIP: '127.0.0.1' }] });
+  const kept = box.config('kept', { command: 'sleep', args: ['1000'] });
+  const lostHandle = await first.startTask(lost);
+  const keptHandle = await first.startTask(kept);
+  await first.close();
+  const second = await box.driver();
+  assert.equal(await second.recoverTask(JSON.parse(JSON.stringify(keptHandle)) as typeof keptHandle), true);
+  const pruned = await second.pruneOrphans([kept.id]);
+  assert.ok(pruned.includes((lostHandle.state as { containerId: string }).containerId) && pruned.includes(lost.id), pruned.join(', '));
+  assert.deepEqual(rulesMentioning(lost.allocId), []);
+  assert.deepEqual(mountsUnder(lost.taskDir), []);
+  assert.ok(!netnsList().some((n) => n.includes(lost.allocId)));
+  assert.deepEqual(Object.values(second.network.leases()), [kept.id]);
+  await second.destroyTask(kept.id);
+});
