@@ -76,6 +76,7 @@ export class CatalogAgent {
 
   async start(): Promise<void> {
     await this.writer.registerNode(this.agent.node);
+    this.agent.resume();
     await this.app.listen({ host: this.o.bindAddr, port: this.o.httpPort });
     const addr = this.app.server.address();
     this.http = { host: this.o.bindAddr, port: typeof addr === 'object' && addr ? addr.port : this.o.httpPort };

@@ -8,7 +8,7 @@ import { BadRequestError, KilnError, NotFoundError } from '../structs/errors.js'
 import { durationMs, type Json } from './decode.js';
 import { CheckRunner } from './checks/runner.js';
 import type { CheckExec } from './checks/probes.js';
-import { parseCheckDefinition, type CheckSpec } from './checks/spec.js';
+import { parseCheckDefinition, specFromStored, type CheckSpec } from './checks/spec.js';
 import { checkInputOf, decodeAgentService } from './registration.js';
 import type { CheckStatus } from './types.js';
 import type { CatalogView } from './view.js';
@@ -84,6 +84,18 @@ export class LocalAgent {
     this.runner.add(spec);
     this.runner.ttlUpdate(id, status, output);
     await this.runner.flush();
+  }
+
+  /** After a restart: run again the checks stored for this node (script ones only with an exec). */
+  resume(): number {
+    let resumed = 0;
+    for (const c of this.view.checksOfNode(this.node.node)) {
+      const spec = specFromStored(c);
+      if (!spec || (spec.kind === 'script' && !this.options.exec) || this.runner.has(spec.id)) continue;
+      this.start(spec);
+      resumed++;
+    }
+    return resumed;
   }
 
   stop(): void {

@@ -34,7 +34,11 @@ export interface CheckDefinition {
   HTTP?: string;
   TCP?: string;
   Method?: string;
+  Header?: Record<string, string[]>;
+  Body?: string;
   Args?: string[];
+  SuccessBeforePassing?: number;
+  FailuresBeforeCritical?: number;
   /** Milliseconds; the reaper removes the service after this long critical. */
   DeregisterCriticalServiceAfterMs?: number;
 }

@@ -1,7 +1,7 @@
 /** What a check runner needs to run one check, decoded from a Consul check definition. */
 import { BadRequestError } from '../../structs/errors.js';
-import { durationMs, field, formatDuration, identifier, optInt, optObject, optString, stringList, type Json } from '../decode.js';
-import { CHECK_STATUSES, type CheckDefinition, type CheckStatus } from '../types.js';
+import { durationMs, field, formatDuration, identifier, optInt, optObject, optString, parseGoDuration, stringList, type Json } from '../decode.js';
+import { CHECK_STATUSES, type CatalogCheck, type CheckDefinition, type CheckStatus } from '../types.js';
 
 export type CheckKind = 'tcp' | 'http' | 'script' | 'ttl';
 
@@ -89,9 +89,36 @@ export function definitionOf(spec: CheckSpec): CheckDefinition {
   return {
     ...(spec.intervalMs ? { Interval: formatDuration(spec.intervalMs), Timeout: formatDuration(spec.timeoutMs) } : {}),
     ...(spec.ttlMs ? { TTL: formatDuration(spec.ttlMs) } : {}),
-    ...(spec.http ? { HTTP: spec.http, Method: spec.method ?? 'GET' } : {}),
+    ...(spec.http ? { HTTP: spec.http, Method: spec.method ?? 'GET', ...(spec.header && Object.keys(spec.header).length ? { Header: spec.header } : {}), ...(spec.body !== undefined ? { Body: spec.body } : {}) } : {}),
     ...(spec.tcp ? { TCP: spec.tcp } : {}),
     ...(spec.args ? { Args: spec.args } : {}),
+    ...(spec.successBeforePassing ? { SuccessBeforePassing: spec.successBeforePassing } : {}),
+    ...(spec.failuresBeforeCritical ? { FailuresBeforeCritical: spec.failuresBeforeCritical } : {}),
     ...(spec.deregisterAfterMs !== undefined ? { DeregisterCriticalServiceAfterMs: spec.deregisterAfterMs } : {}),
+  };
+}
+
+/** Rebuild a runnable spec from a stored check (an agent restart resumes its checks). */
+export function specFromStored(c: CatalogCheck): CheckSpec | undefined {
+  const ms = (d: string | undefined) => (d ? parseGoDuration(d) : undefined);
+  const kind: CheckKind | undefined = c.Definition.TTL ? 'ttl' : c.Definition.HTTP ? 'http' : c.Definition.TCP ? 'tcp' : c.Definition.Args?.length ? 'script' : undefined;
+  if (!kind) return undefined;
+  const d = c.Definition;
+  return {
+    id: c.CheckID,
+    name: c.Name,
+    notes: c.Notes,
+    serviceId: c.ServiceID,
+    kind,
+    intervalMs: ms(d.Interval) ?? 0,
+    timeoutMs: ms(d.Timeout) ?? DEFAULT_TIMEOUT_MS[kind],
+    ttlMs: ms(d.TTL) ?? 0,
+    ...(d.TCP ? { tcp: d.TCP } : {}),
+    ...(d.HTTP ? { http: d.HTTP, method: d.Method ?? 'GET', header: d.Header ?? {}, ...(d.Body !== undefined ? { body: d.Body } : {}) } : {}),
+    ...(d.Args?.length ? { args: d.Args } : {}),
+    successBeforePassing: d.SuccessBeforePassing ?? 0,
+    failuresBeforeCritical: d.FailuresBeforeCritical ?? 0,
+    initialStatus: c.Status,
+    ...(d.DeregisterCriticalServiceAfterMs !== undefined ? { deregisterAfterMs: d.DeregisterCriticalServiceAfterMs } : {}),
   };
 }
