@@ -5,6 +5,7 @@ import { catalogNodes } from '../../src/cli/commands/catalog-nodes.js';
 import { catalogService } from '../../src/cli/commands/catalog-service.js';
 import { catalogServices } from '../../src/cli/commands/catalog-services.js';
 import { catalogAddress } from '../../src/cli/commands/catalog-address.js';
+import { allocServicesSection } from '../../src/cli/commands/catalog-alloc.js';
 import { captureIo } from '../cli/capture.js';
 import { http, startCatalog } from './support.js';
 
@@ -49,4 +50,15 @@ test('catalog commands say where they looked when the catalog is unreachable', a
   const io = captureIo({ CONSUL_HTTP_ADDR: '127.0.0.1:1' });
   assert.notEqual(await runCli(['catalog', 'services'], io, { commands }), 0);
   assert.match(io.stderrText(), /cannot reach the catalog at http:\/\/127\.0\.0\.1:1/);
+});
+
+test('allocServicesSection lists the alloc instances with check statuses, and is absent when the catalog is down', async (t) => {
+  const h = await startCatalog();
+  t.after(() => h.close());
+  await http(`${h.url}/v1/catalog/register`, { method: 'PUT', body: JSON.stringify({ Node: 'client-1', Address: '10.0.0.5', Service: { ID: '_kiln-abc-server-hello-web-21000', Service: 'hello-web', Port: 21000, Meta: { alloc_id: 'abc', task: 'server' } }, Checks: [{ CheckID: 'c', Name: 'alive', Status: 'passing', ServiceID: '_kiln-abc-server-hello-web-21000' }] }) });
+  await http(`${h.url}/v1/catalog/register`, { method: 'PUT', body: JSON.stringify({ Node: 'client-1', Address: '10.0.0.5', Service: { ID: 'other', Service: 'hello-web', Port: 21001, Meta: { alloc_id: 'def' } } }) });
+  const text = await allocServicesSection({ KILN_CATALOG_ADDR: h.url }, 'abc');
+  assert.match(text ?? '', /^Services\nService\s+Task\s+Address\s+Status\s+Checks\nhello-web\s+server\s+10\.0\.0\.5:21000\s+passing\s+alive=passing$/);
+  assert.equal(await allocServicesSection({ KILN_CATALOG_ADDR: h.url }, 'zzz'), undefined);
+  assert.equal(await allocServicesSection({ KILN_CATALOG_ADDR: 'http://127.0.0.1:1' }, 'abc'), undefined);
 });
