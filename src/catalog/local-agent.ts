@@ -5,6 +5,7 @@
  * catalog API (e.g. by a ServiceRegistrar): the TTL clock is then kept here.
  */
 import { BadRequestError, KilnError, NotFoundError } from '../structs/errors.js';
+import { Batcher } from './batcher.js';
 import { durationMs, type Json } from './decode.js';
 import { CheckRunner } from './checks/runner.js';
 import type { CheckExec } from './checks/probes.js';
@@ -31,10 +32,9 @@ export class LocalAgent {
     readonly node: NodeInput,
     private readonly options: LocalAgentOptions = {},
   ) {
+    const writes = new Batcher<{ node: string; checkId: string; status: CheckStatus; output: string }>((batch) => this.writer.updateChecks(batch));
     this.runner = new CheckRunner({
-      onUpdate: async (u) => {
-        await this.writer.updateCheck(this.checkNodes.get(u.checkId) ?? node.node, u.checkId, u.status, u.output);
-      },
+      onUpdate: (u) => writes.add({ node: this.checkNodes.get(u.checkId) ?? node.node, checkId: u.checkId, status: u.status, output: u.output }),
       exec: options.exec,
       outputUpdateIntervalMs: options.outputUpdateIntervalMs,
       logger: options.logger,

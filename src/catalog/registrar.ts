@@ -9,7 +9,8 @@ import { KilnError } from '../structs/errors.js';
 import { CheckRunner } from './checks/runner.js';
 import type { CheckExec } from './checks/probes.js';
 import { definitionOf, DEFAULT_TIMEOUT_MS, type CheckSpec } from './checks/spec.js';
-import type { ConsulClient } from './consul-client.js';
+import { Batcher } from './batcher.js';
+import type { CatalogRegisterBody, ConsulClient } from './consul-client.js';
 import type { CheckStatus } from './types.js';
 
 export interface RegisterAllocInput {
@@ -46,6 +47,8 @@ interface Registered {
 }
 
 const nsToMs = (ns: number) => Math.round(ns / 1e6);
+
+type CatalogCheckBody = NonNullable<CatalogRegisterBody['Checks']>[number];
 
 export class ServiceRegistrar {
   private readonly allocs = new Map<string, Registered[]>();
@@ -129,18 +132,17 @@ export class ServiceRegistrar {
 
   private newRunner(allocId: string, taskName: string, node: Node, exec?: CheckExec): CheckRunner {
     const reg = () => (this.allocs.get(allocId) ?? []).find((r) => r.key === `${allocId}\u0000${taskName}`);
+    // Changes of the same tick travel in one catalog/register.
+    const sends = new Batcher<CatalogCheckBody>(async (checks) => {
+      await this.options.client.catalogRegister({ Node: node.Name, Address: node.Address, Datacenter: node.Datacenter, Checks: checks });
+    }, 500);
     return new CheckRunner({
       exec,
       outputUpdateIntervalMs: this.options.outputUpdateIntervalMs,
       logger: this.options.logger,
-      onUpdate: async (u, spec) => {
+      onUpdate: (u, spec) => {
         this.trackRestart(reg(), allocId, taskName, spec, u.status);
-        await this.options.client.catalogRegister({
-          Node: node.Name,
-          Address: node.Address,
-          Datacenter: node.Datacenter,
-          Checks: [{ CheckID: u.checkId, Name: spec.name, Status: u.status, Output: u.output, ServiceID: spec.serviceId, Definition: wireDefinition(spec) }],
-        });
+        return sends.add({ CheckID: u.checkId, Name: spec.name, Status: u.status, Output: u.output, ServiceID: spec.serviceId, Definition: wireDefinition(spec) });
       },
     });
   }

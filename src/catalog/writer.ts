@@ -129,6 +129,26 @@ export class CatalogWriter {
     return true;
   }
 
+  /** Several status changes (possibly on several nodes) in one transaction; unknown or unchanged checks are skipped. */
+  async updateChecks(updates: { node: string; checkId: string; status: CheckStatus; output: string }[]): Promise<void> {
+    const latest = new Map(updates.map((u) => [`${u.node}\u0000${u.checkId}`, u]));
+    const ops: TxnOp[] = [];
+    for (const u of latest.values()) {
+      const old = this.view.check(u.node, u.checkId);
+      if (!old || (old.Status === u.status && old.Output === u.output)) continue;
+      const { CriticalSince: _cs, ...rest } = strip(old);
+      ops.push(put(catalogKeys.check(u.node, u.checkId), this.checkRecord(u.node, { ...rest, Status: u.status, Output: u.output }, this.view.service(u.node, old.ServiceID))));
+    }
+    if (ops.length) await this.store.txn({ ops });
+  }
+
+  /** Register several checks of one node in one transaction. */
+  async registerChecks(n: NodeInput, checks: CheckInput[]): Promise<void> {
+    const ops = this.nodeOps(n);
+    for (const c of checks) ops.push(put(catalogKeys.check(n.node, c.CheckID), this.checkRecord(n.node, c, c.ServiceID ? this.view.service(n.node, c.ServiceID) : undefined)));
+    await this.store.txn({ ops });
+  }
+
   /** The server declared the node down: every check of the node (serfHealth included) critical in one write. */
   async markNodeCritical(node: string, reason = 'node declared down by the server'): Promise<number> {
     const ops: TxnOp[] = [];

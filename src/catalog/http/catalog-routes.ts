@@ -52,7 +52,7 @@ export function catalogRoutes(app: FastifyInstance, ctx: CatalogContext): void {
       for (const c of r.checks) {
         if (c.ServiceID && !view.service(r.node.node, c.ServiceID)) throw new BadRequestError(`check ${c.CheckID}: service "${c.ServiceID}" is not registered on node ${r.node.node} (missing service registration)`);
       }
-      for (const c of r.checks) await writer.registerCheck(r.node, c);
+      await writer.registerChecks(r.node, r.checks);
     }
     else await writer.registerNode(r.node);
     return true;
