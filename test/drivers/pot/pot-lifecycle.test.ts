@@ -157,12 +157,12 @@ test('exec runs inside the jail (its hostname, the task env), with pipes and wit
   const ctrlc = collect();
   const keys = new PassThrough();
   const session = driver.execTask(cfg.id, { command: ['sh'], tty: true, stdin: keys, stdout: ctrlc.stream, stderr: ctrlc.stream });
-  keys.write('sleep 100\n');
-  await eventually(() => ctrlc.text().includes('# sleep 100'));
-  await new Promise((r) => setTimeout(r, 300));
+  await eventually(() => ctrlc.text().includes('# '), 20_000); // the prompt: the shell reads its terminal
+  keys.write('echo started; sleep 100\n');
+  await eventually(() => ctrlc.text().includes('started\r\n'), 20_000); // the output, not the echoed line
   keys.write('\x03');
   keys.write('echo "status $?"\n');
-  await eventually(() => /status 130/.test(ctrlc.text()));
+  await eventually(() => /status 130/.test(ctrlc.text()), 20_000);
   keys.write('exit 6\n');
   assert.equal((await session).exitCode, 6);
 
