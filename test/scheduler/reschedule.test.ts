@@ -128,3 +128,18 @@ test('unlimited exponential reschedules with growing delays', () => {
   assert.deepEqual(delays, [10, 20, 40, 80]);
   assert.equal(current.RescheduleTracker?.Events.length, 4);
 });
+
+test('failed allocations due within 5s of each other share one follow-up eval', async () => {
+  const { followUpEvals } = await import('../../src/scheduler/evals.js');
+  const parent = { ID: 'p', Namespace: 'default', Priority: 50, Type: 'service', TriggeredBy: 'alloc-failure', JobID: 'j', JobModifyIndex: 1, Status: 'pending', StatusDescription: '', CreateIndex: 1, ModifyIndex: 1, CreateTime: 0, ModifyTime: 0 } as const;
+  const alloc = (id: string) => ({ ID: id }) as Allocation;
+  let n = 0;
+  const { evals, assignments } = followUpEvals(parent, [
+    { alloc: alloc('a'), waitUntil: 100 * S },
+    { alloc: alloc('c'), waitUntil: 200 * S },
+    { alloc: alloc('b'), waitUntil: 103 * S },
+  ], () => `e${++n}`, 0);
+  assert.equal(evals.length, 2);
+  assert.deepEqual(evals.map((e) => [e.WaitUntil, e.TriggeredBy, e.PreviousEval]), [[103 * S, 'failed-follow-up', 'p'], [200 * S, 'failed-follow-up', 'p']]);
+  assert.deepEqual(assignments.map((x) => [x.alloc.ID, x.evalId]), [['a', 'e1'], ['b', 'e1'], ['c', 'e2']]);
+});
