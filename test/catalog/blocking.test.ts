@@ -82,3 +82,32 @@ test('query flags are accepted as ?passing, passing=1 and passing=true; JSON key
   const tagged = await http(`${h.url}/v1/health/service/api?tag=blue`);
   assert.deepEqual((tagged.json() as { Service: { ID: string; Tags: string[] } }[]).map((e) => e.Service.Tags), [['blue']]);
 });
+
+test('a recursive KV watcher index never goes backwards when a key under the prefix is deleted', async (t) => {
+  const h = await startCatalog();
+  t.after(() => h.close());
+  await put(`${h.url}/v1/kv/cfg/a`, '1');
+  await put(`${h.url}/v1/kv/cfg/b`, '2');
+  const before = await http(`${h.url}/v1/kv/cfg/?recurse`);
+  const blocked = http(`${h.url}/v1/kv/cfg/?recurse&index=${before.index}&wait=5m`);
+  await http(`${h.url}/v1/kv/cfg/b`, { method: 'DELETE' });
+  const after = await blocked;
+  assert.ok(after.index > before.index, `${after.index} > ${before.index}`);
+  assert.deepEqual((after.json() as { Key: string }[]).map((e) => e.Key), ['cfg/a']);
+});
+
+test('a registration without a content type (as Go clients send it) is accepted', async (t) => {
+  const h = await startCatalog();
+  t.after(() => h.close());
+  const { request } = await import('node:http');
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = request(`${h.url}/v1/agent/service/register`, { method: 'PUT' }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify({ Name: 'go-svc', Port: 1234 }));
+  });
+  assert.equal(status, 200);
+  assert.deepEqual(Object.keys((await http(`${h.url}/v1/catalog/services`)).json() as object), ['go-svc']);
+});

@@ -130,3 +130,20 @@ test('only status changes are reported: a steady check reports once', async (t) 
   assert.equal(updates.length, 1);
   assert.equal(updates[0]?.status, 'passing');
 });
+
+test('a check target that hangs is critical once the timeout passes', async (t) => {
+  const sockets = new Set<net.Socket>();
+  const hanging = http.createServer(() => {}); // never answers
+  hanging.on('connection', (s) => sockets.add(s));
+  await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', () => r()));
+  const { updates, runner } = recorder();
+  t.after(async () => {
+    runner.stop();
+    for (const s of sockets) s.destroy();
+    await new Promise((r) => hanging.close(() => r(undefined)));
+  });
+  runner.add(spec({ id: 'slow', kind: 'http', http: `http://127.0.0.1:${(hanging.address() as net.AddressInfo).port}/`, timeoutMs: 150, intervalMs: 60_000, initialStatus: 'passing' }));
+  await eventually(async () => updates.length >= 1);
+  assert.equal(updates[0]?.status, 'critical');
+  assert.match(updates[0]!.output, /timeout after 150ms/);
+});

@@ -112,3 +112,38 @@ test('DNS over TCP answers the same; garbage is dropped and the server keeps ans
   const still = await udpQuery(port, query('web.service.kiln', 'A'));
   assert.equal(still!.answers!.length, 2);
 });
+
+test('DNS: a UDP answer too big for 512 bytes is truncated with TC; TCP carries all of it', async (t) => {
+  const h = await startCatalog();
+  t.after(() => h.close());
+  for (let i = 0; i < 40; i++) {
+    await http(`${h.url}/v1/catalog/register`, { method: 'PUT', body: JSON.stringify({ Node: `node-${i}`, Address: `10.2.0.${i + 1}`, Service: { ID: `big-${i}`, Service: 'big', Port: 30000 + i } }) });
+  }
+  const port = h.catalog.dnsAddress.port;
+  const raw = await new Promise<Buffer>((resolve) => {
+    const sock = dgram.createSocket('udp4');
+    sock.on('message', (msg) => {
+      sock.close();
+      resolve(msg);
+    });
+    sock.send(query('big.service.consul', 'SRV'), port, '127.0.0.1');
+  });
+  assert.ok(raw.length <= 512);
+  const udp = dnsPacket.decode(raw) as unknown as Decoded & { flag_tc?: boolean };
+  assert.equal(udp.flag_tc, true);
+  assert.ok(udp.answers!.length < 40);
+  const tcp = await new Promise<Decoded>((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1', () => sock.write(dnsPacket.streamEncode({ type: 'query', id: 3, questions: [{ type: 'SRV', name: 'big.service.consul' }] })));
+    let buf = Buffer.alloc(0);
+    sock.on('data', (c: Buffer) => {
+      buf = Buffer.concat([buf, c]);
+      if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+        sock.destroy();
+        resolve(dnsPacket.streamDecode(buf) as unknown as Decoded);
+      }
+    });
+    sock.on('error', reject);
+  });
+  assert.equal(tcp.answers!.length, 40);
+  assert.equal(tcp.additionals!.length, 40);
+});
