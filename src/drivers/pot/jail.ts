@@ -43,6 +43,8 @@ export class Jail {
   private exitPromise: Promise<ExitResult> | undefined;
   private result: ExitResult | undefined;
   private released = false;
+  /** We sent SIGKILL ourselves (kill_timeout passed, or destroy): no init exit record is expected. */
+  private forceKilled = false;
 
   constructor(
     readonly taskId: string,
@@ -79,12 +81,14 @@ export class Jail {
   /** `signal`, then SIGKILL after `timeoutMs` (kill_signal / kill_timeout, which pot ignores). */
   async stop(timeoutMs: number, signal: string): Promise<void> {
     if (this.exited()) return;
+    if (signal === 'SIGKILL') this.forceKilled = true;
     await this.signal(signal);
     const timedOut = Symbol('timeout');
     let timer: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([this.wait(), new Promise<typeof timedOut>((r) => (timer = setTimeout(() => r(timedOut), Math.max(0, timeoutMs))))]);
     clearTimeout(timer);
     if (outcome === timedOut) {
+      this.forceKilled = true;
       await this.signal('SIGKILL');
       await this.wait();
     }
@@ -116,7 +120,8 @@ export class Jail {
         await sleep(POLL_MS); // the init writes the file just before it exits
         const late = this.exited();
         if (late) return late;
-        this.result = this.withOom({ exitCode: 137, signal: 9, oomKilled: false, error: 'the jail was killed before its init could record the exit status' });
+        const why = this.forceKilled ? {} : { error: 'the jail was killed (SIGKILL) before its init could record the exit status' };
+        this.result = this.withOom({ exitCode: 137, signal: 9, oomKilled: false, ...why });
         return this.result;
       }
       await sleep(POLL_MS);

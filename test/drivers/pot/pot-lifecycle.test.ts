@@ -106,6 +106,7 @@ test('a task ignoring kill_signal gets SIGKILL after kill_timeout', async (t) =>
   await driver.stopTask(cfg.id, 300, 'SIGTERM');
   const res = await driver.waitTask(cfg.id);
   assert.equal(res.signal, 9, JSON.stringify(res));
+  assert.equal(res.error, undefined, 'a kill after kill_timeout is expected, not an error');
   assert.match(box.log(cfg, 'stdout'), /ignoring TERM/);
   await driver.destroyTask(cfg.id);
 });
