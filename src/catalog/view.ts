@@ -22,6 +22,8 @@ export class CatalogView {
   private readonly nameIndexes = new Map<string, number>();
   /** Revision at which each KV key was deleted, so prefix indexes never go backwards. */
   private readonly kvTombstones = new Map<string, number>();
+  /** Highest revision of pruned tombstones: prefix indexes never drop below it. */
+  private kvTombstoneFloor = 0;
   private readonly listeners = new Set<Listener>();
   readonly waiters = new CatalogWaiters();
   private unwatch: () => void = () => {};
@@ -60,6 +62,7 @@ export class CatalogView {
     let max = 0;
     for (const e of this.kv.values()) if (e.Key.startsWith(key) && e.ModifyIndex > max) max = e.ModifyIndex;
     for (const [k, rev] of this.kvTombstones) if (k.startsWith(key) && rev > max) max = rev;
+    if (this.kvTombstoneFloor > max) max = this.kvTombstoneFloor;
     return max || this.index('kv');
   }
 
@@ -182,7 +185,18 @@ export class CatalogView {
       if (old) this.touchCheck(old, revision);
     } else if (table === 'kv') {
       const k = key.slice(catalogKeys.prefixes.kv.length);
-      if (this.kv.delete(k)) this.kvTombstones.set(k, revision);
+      if (this.kv.delete(k)) this.addTombstone(k, revision);
+    }
+  }
+
+  /** Tombstones are kept up to a cap; the oldest are folded into a floor (as Consul reaps them). */
+  private addTombstone(key: string, revision: number): void {
+    this.kvTombstones.set(key, revision);
+    if (this.kvTombstones.size <= 10_000) return;
+    for (const [k, rev] of this.kvTombstones) {
+      if (this.kvTombstones.size <= 5_000) break;
+      this.kvTombstones.delete(k);
+      if (rev > this.kvTombstoneFloor) this.kvTombstoneFloor = rev;
     }
   }
 
