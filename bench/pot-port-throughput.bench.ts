@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   try {
     await ensureDemoImages(registry.dataDir, { only: ['nginx-nomad'] });
     const store = await ImageStore.create({ cacheDir: join(box.root, 'cache'), mirrors: [] });
-    const driver = await PotDriver.create({ stateDir: box.stateDir, images: store, bridge: box.bridge, subnet: box.subnet, chainPrefix: box.chainPrefix });
+    const driver = await PotDriver.create({ stateDir: box.stateDir, images: store, bridge: box.bridge, subnet: box.subnet, chainPrefix: box.chainPrefix, cgroupParent: box.cgroupParent });
     const hostPort = await freePort();
     const cfg = box.config('www', { image: `${registry.url}/nginx-nomad`, pot: 'nginx-nomad-amd64-13_1', tag: '1.1.13', command: 'nginx', args: ['-g', "'daemon off;'"], port_map: { http: '80' } }, {
       ports: [{ Label: 'http', Value: hostPort, To: 0, HostIP: '127.0.0.1' }],

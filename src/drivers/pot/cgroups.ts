@@ -1,4 +1,4 @@
-import { readFileSync, statfsSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmdirSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** How the node mounts cgroups; runc handles each, but OOM counters live in different files. */
@@ -28,4 +28,18 @@ export function readOomKills(layout: CgroupLayout, cgroupsPath: string, root = '
   }
   const m = new RegExp(`^${key} (\\d+)$`, 'm').exec(text);
   return m ? Number(m[1]) : 0;
+}
+
+/** rmdir the jails' parent cgroup in every hierarchy where it is empty; a busy one stays. */
+export function removeEmptyCgroupParent(layout: CgroupLayout, parent: string, root = '/sys/fs/cgroup'): void {
+  const rel = parent.replace(/^\/+/, '');
+  if (!rel) return;
+  const hierarchies = layout === 'v2' ? [root] : readdirSync(root).map((h) => join(root, h));
+  for (const h of hierarchies) {
+    try {
+      rmdirSync(join(h, rel));
+    } catch {
+      // absent, or jails still live in it
+    }
+  }
 }

@@ -4,6 +4,7 @@ import type { DriverInfo } from '../../structs/index.js';
 import { KilnError, nowNs } from '../../structs/index.js';
 import type { ExitResult, TaskConfig, TaskDriver, TaskHandle } from '../driver.js';
 import { busyboxProblem } from './busybox.js';
+import { removeEmptyCgroupParent } from './cgroups.js';
 import type { CgroupLayout } from './cgroups.js';
 import { detectCgroupLayout } from './cgroups.js';
 import { parsePotConfig } from './config.js';
@@ -35,6 +36,8 @@ export interface PotDriverOptions {
   busybox?: string;
   runcBinary?: string;
   pidsLimit?: number;
+  /** Parent cgroup of the jails; default `/kiln`. */
+  cgroupParent?: string;
   logRotateIntervalMs?: number;
   /** Image progress of a start whose caller passed no `onProgress` (the task runner's event sink). */
   onProgress?(taskId: string, p: ImageProgress): void;
@@ -97,6 +100,7 @@ export class PotDriver implements TaskDriver {
       busybox,
       cgroups: detectCgroupLayout(),
       pidsLimit: opts.pidsLimit ?? 4096,
+      cgroupParent: opts.cgroupParent ?? '/kiln',
       resolvConf: jailResolvConf(),
       rotator: new LogRotator(opts.logRotateIntervalMs),
       ...(runtime ? { runtime } : {}),
@@ -218,6 +222,16 @@ export class PotDriver implements TaskDriver {
       pruned.push(holder);
     }
     return pruned;
+  }
+
+  /**
+   * Remove what the node holds for jails once none is left: the bridge,
+   * kiln's iptables chains and the empty parent cgroups (stopping the stack).
+   */
+  async removeNode(): Promise<void> {
+    if (this.jails.size > 0) throw new KilnError('CONFLICT', `${this.jails.size} pot task(s) are still known to this agent; destroy them first`);
+    await this.deps.network.removeNode();
+    removeEmptyCgroupParent(this.deps.cgroups, this.deps.cgroupParent);
   }
 
   /** Stop watching jails without stopping them (agent shutdown); a new agent re-attaches. */

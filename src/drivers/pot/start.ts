@@ -25,6 +25,8 @@ export interface JailDeps {
   busybox: string;
   cgroups: CgroupLayout;
   pidsLimit: number;
+  /** Parent of every jail's cgroup, e.g. `/kiln`. */
+  cgroupParent: string;
   resolvConf: string;
 }
 
@@ -69,7 +71,7 @@ export async function startJail(deps: JailDeps, cfg: TaskConfig, opts: StartOpti
   const state: JailState = {
     containerId: containerIdFor(cfg.id),
     potDir,
-    cgroupsPath: `/kiln/${containerIdFor(cfg.id)}`,
+    cgroupsPath: `${deps.cgroupParent}/${containerIdFor(cfg.id)}`,
     digest: image.digest,
     hostname: hostnameFor(cfg),
     pid: 0,

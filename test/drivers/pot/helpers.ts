@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, symlinkSync, copyFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +71,7 @@ export class PotSandbox {
   readonly chainPrefix = `KT${this.tag}`;
   readonly subnet = `10.251.${randomBytes(1)[0]}.0/24`;
   readonly stateDir = join(this.root, 'state');
+  readonly cgroupParent = `/kiln-test-${this.tag}`;
   readonly images: LocalImages;
   private readonly drivers: PotDriver[] = [];
 
@@ -82,7 +83,7 @@ export class PotSandbox {
   }
 
   async driver(): Promise<PotDriver> {
-    const d = await PotDriver.create({ stateDir: this.stateDir, images: this.images, bridge: this.bridge, subnet: this.subnet, chainPrefix: this.chainPrefix, logRotateIntervalMs: 50 });
+    const d = await PotDriver.create({ stateDir: this.stateDir, images: this.images, bridge: this.bridge, subnet: this.subnet, chainPrefix: this.chainPrefix, cgroupParent: this.cgroupParent, logRotateIntervalMs: 50 });
     this.drivers.push(d);
     return d;
   }
@@ -140,6 +141,13 @@ export class PotSandbox {
       for (const r of rules.filter((l) => l.includes(`${this.chainPrefix}-${chain}`))) spawnSync('sh', ['-c', `iptables -w -t ${table} ${r.replace(/^-A/, '-D')}`]);
       spawnSync('iptables', ['-w', '-t', table, '-F', `${this.chainPrefix}-${chain}`]);
       spawnSync('iptables', ['-w', '-t', table, '-X', `${this.chainPrefix}-${chain}`]);
+    }
+    for (const h of existsSync('/sys/fs/cgroup') ? readdirSync('/sys/fs/cgroup') : []) {
+      try {
+        rmdirSync(join('/sys/fs/cgroup', h, this.cgroupParent));
+      } catch {
+        // not created in this hierarchy
+      }
     }
     rmSync(this.root, { recursive: true, force: true });
   }

@@ -30,7 +30,7 @@ after(async () => {
 });
 
 test("the article's nginx job config runs in a jail: nginx answers on 127.0.0.1:<dynamic port>, logs flow, exec works", async () => {
-  const driver = await PotDriver.create({ stateDir: box.stateDir, images: store, bridge: box.bridge, subnet: box.subnet, chainPrefix: box.chainPrefix });
+  const driver = await PotDriver.create({ stateDir: box.stateDir, images: store, bridge: box.bridge, subnet: box.subnet, chainPrefix: box.chainPrefix, cgroupParent: box.cgroupParent });
   const hostPort = await freePort();
   const cfg = box.config(
     'www1',

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listLogIndexes } from '../../../src/client/logs/rotating-writer.js';
 import { eventually, freePort, linksOn, mountsUnder, netnsList, PotSandbox, rulesMentioning } from './helpers.js';
@@ -85,12 +85,19 @@ test('a jail that exited while the agent was down reports its exit status to the
   assert.deepEqual(rulesMentioning(cfg.allocId), []);
 });
 
-test('removeNode removes the bridge and kiln chains once no jail holds an address', async () => {
+test('removeNode removes the bridge, kiln chains and parent cgroups once no jail is left', async () => {
   const driver = await box.driver();
-  await driver.network.ensureNode();
-  await driver.network.removeNode();
+  const cfg = box.config('cg', { command: 'true' });
+  await driver.startTask(cfg);
+  await driver.waitTask(cfg.id);
+  await assert.rejects(driver.removeNode(), /still known to this agent/);
+  await driver.destroyTask(cfg.id);
+  const cgroupDir = join('/sys/fs/cgroup', driver.cgroupLayout === 'v2' ? '' : 'memory', box.cgroupParent);
+  assert.ok(existsSync(cgroupDir), `${cgroupDir} was created by the jail`);
+  await driver.removeNode();
   assert.equal(spawnSync('ip', ['link', 'show', box.bridge]).status !== 0, true, 'bridge removed');
   assert.deepEqual(rulesMentioning(box.chainPrefix), []);
+  assert.equal(existsSync(cgroupDir), false, 'the empty parent cgroup is removed');
 });
 
 test('pruneOrphans removes a jail whose handle was lost (agent crash before persisting it), and keeps live ones', async () => {
