@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { DriverInfo } from '../../structs/index.js';
 import { KilnError, nowNs } from '../../structs/index.js';
 import type { ExitResult, TaskConfig, TaskDriver, TaskHandle } from '../driver.js';
@@ -9,10 +9,10 @@ import type { CgroupLayout } from './cgroups.js';
 import { detectCgroupLayout } from './cgroups.js';
 import { parsePotConfig } from './config.js';
 import type { PotExecOptions } from './exec.js';
-import { execInJail } from './exec.js';
+import { execInJail, jailProcessEnv } from './exec.js';
 import type { ImageProgress, PotImageSource } from './images.js';
 import type { JailState } from './jail.js';
-import { Jail, potPaths } from './jail.js';
+import { Jail } from './jail.js';
 import { LogRotator } from './log-rotator.js';
 import type { PortMapping } from './net/index.js';
 import { JailNetwork } from './net/index.js';
@@ -20,7 +20,8 @@ import { jailResolvConf } from './rootfs.js';
 import type { Runc } from './runc.js';
 import { RuncCli } from './runc.js';
 import type { JailDeps, StartOptions } from './start.js';
-import { containerIdFor, startJail } from './start.js';
+import { startJail } from './start.js';
+import { pruneOrphans } from './orphans.js';
 import { teardownJail } from './teardown.js';
 
 export const POT = 'pot';
@@ -207,21 +208,7 @@ export class PotDriver implements TaskDriver {
    * the client dropped). Call after recovering the tasks it still has.
    */
   async pruneOrphans(liveTaskIds: string[]): Promise<string[]> {
-    const live = new Set(liveTaskIds);
-    const liveContainers = new Set(liveTaskIds.map(containerIdFor));
-    const pruned: string[] = [];
-    for (const c of await this.deps.runc.list()) {
-      if (liveContainers.has(c.id)) continue;
-      const orphan = { containerId: c.id, potDir: dirname(c.bundle), cgroupsPath: '', digest: '', hostname: '', pid: 0, memoryMB: 0, logs: [] };
-      await teardownJail(this.deps, c.id, orphan);
-      pruned.push(c.id);
-    }
-    for (const holder of new Set(Object.values(this.deps.network.leases()))) {
-      if (live.has(holder)) continue;
-      await this.deps.network.detach(holder);
-      pruned.push(holder);
-    }
-    return pruned;
+    return pruneOrphans(this.deps, liveTaskIds);
   }
 
   /**
@@ -257,16 +244,6 @@ export class PotDriver implements TaskDriver {
 function normalizeSignal(signal: string): string {
   const upper = signal.trim().toUpperCase();
   return upper.startsWith('SIG') ? upper : `SIG${upper}`;
-}
-
-/** The env the task runs with, from its bundle, so exec'd commands see NOMAD_* as the task does. */
-function jailProcessEnv(state: JailState): Record<string, string> {
-  try {
-    const spec = JSON.parse(readFileSync(join(potPaths(state.potDir).bundle, 'config.json'), 'utf8')) as { process?: { env?: string[] } };
-    return Object.fromEntries((spec.process?.env ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
-  } catch {
-    return {};
-  }
 }
 
 function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<Pick<T, K>> {

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KilnError } from '../../structs/index.js';
 import type { ExecOptions } from '../driver.js';
+import type { JailState } from './jail.js';
+import { potPaths } from './jail.js';
 import type { Runc } from './runc.js';
 
 /** A running exec session, handed to `onStart` so a websocket can resize the terminal. */
@@ -83,3 +85,14 @@ async function execTty(runc: Runc, containerId: string, env: Record<string, stri
     });
   });
 }
+
+/** The env the task runs with, from its bundle, so exec'd commands see NOMAD_* as the task does. */
+export function jailProcessEnv(state: JailState): Record<string, string> {
+  try {
+    const spec = JSON.parse(readFileSync(join(potPaths(state.potDir).bundle, 'config.json'), 'utf8')) as { process?: { env?: string[] } };
+    return Object.fromEntries((spec.process?.env ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  } catch {
+    return {};
+  }
+}
+
