@@ -59,6 +59,7 @@ export const FLAGS = {
   path: flag('path', { value: 'path', description: 'Directory in the registry to publish under (the image URL is <registry>/<path>)', defaultText: 'the pot name' }),
   'demo-images': flag('demo-images', { description: 'Build and publish the demo images (hello, nginx-nomad) on start when missing' }),
   port: flag('port', { value: 'port', description: 'Port to listen on', defaultText: '5000' }),
+  'catalog-address': flag('catalog-address', { value: 'addr', description: 'HTTP address of the service catalog', defaultText: 'http://127.0.0.1:8500', env: ['KILN_CATALOG_ADDR', 'CONSUL_HTTP_ADDR'] }),
 } as const;
 
 export type FlagName = keyof typeof FLAGS;

@@ -1,12 +1,13 @@
 import type { CommandDef } from '../command.js';
 import { formatAllocStatus } from '../format/alloc-status.js';
+import { allocServicesSection } from './catalog-alloc.js';
 
 export const allocStatus: CommandDef = {
   path: ['alloc', 'status'],
   args: ['<alloc>'],
   summary: 'Show an allocation: addresses, tasks, resources and recent task events',
   details: 'The allocation ID may be a unique prefix (the 8-character short form printed by other commands).',
-  flags: ['json', 'verbose'],
+  flags: ['json', 'verbose', 'catalog-address'],
   examples: ['kiln alloc status 636d3241'],
   async run(ctx, [allocId]) {
     const { data } = await ctx.client().readAllocation(allocId as string);
@@ -15,6 +16,9 @@ export const allocStatus: CommandDef = {
       return 0;
     }
     ctx.out(formatAllocStatus(data, { verbose: ctx.flags.bool('verbose'), time: (ns) => ctx.time(ns), ago: (ns) => ctx.ago(ns) }));
+    // Services and their checks live in the catalog; left out when it cannot be reached.
+    const services = await allocServicesSection(ctx.io.env, data.ID, ctx.flags.str('catalog-address'));
+    if (services) ctx.out(`\n${services}`);
     return 0;
   },
 };

@@ -15,10 +15,10 @@ export async function allocServiceEntries(client: ConsulClient, allocId: string)
 }
 
 /** `Services` table text, or undefined when the alloc has none or the catalog is unreachable. */
-export async function allocServicesSection(env: Readonly<Record<string, string | undefined>>, allocId: string): Promise<string | undefined> {
+export async function allocServicesSection(env: Readonly<Record<string, string | undefined>>, allocId: string, flag?: string): Promise<string | undefined> {
   let entries: HealthEntry[];
   try {
-    entries = await allocServiceEntries(new ConsulClient(catalogAddress(env), 3000), allocId);
+    entries = await allocServiceEntries(new ConsulClient(catalogAddress(env, flag), 3000), allocId);
   } catch {
     return undefined;
   }

@@ -7,7 +7,7 @@ export const catalogNodes: CommandDef = {
   path: ['catalog', 'nodes'],
   args: [],
   summary: 'List the nodes known to the catalog with their address and health',
-  flags: ['json'],
+  flags: ['json', 'catalog-address'],
   examples: ['kiln catalog nodes'],
   async run(ctx) {
     const client = catalogClient(ctx);

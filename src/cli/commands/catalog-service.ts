@@ -7,7 +7,7 @@ export const catalogService: CommandDef = {
   args: ['<name>'],
   summary: 'Show the instances of a service: address, port, status and checks',
   details: 'With -verbose, the output of every check is printed under the table.',
-  flags: ['json', 'verbose'],
+  flags: ['json', 'verbose', 'catalog-address'],
   exitCodes: { 0: 'the service has instances', 1: 'error, or no instance of that service is registered' },
   examples: ['kiln catalog service hello-web', 'kiln catalog service -verbose hello-web'],
   async run(ctx, [name]) {

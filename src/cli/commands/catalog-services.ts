@@ -7,7 +7,7 @@ export const catalogServices: CommandDef = {
   args: [],
   summary: 'List the services in the catalog with their tags and instance health',
   details: 'Reads the Consul-compatible catalog API at KILN_CATALOG_ADDR, else CONSUL_HTTP_ADDR, else http://127.0.0.1:8500.',
-  flags: ['json'],
+  flags: ['json', 'catalog-address'],
   examples: ['kiln catalog services'],
   async run(ctx) {
     const client = catalogClient(ctx);

@@ -24,6 +24,9 @@ import { imageLs } from './image-ls.js';
 import { imageRm } from './image-rm.js';
 import { imageKeygen } from './image-keygen.js';
 import { registryServe } from './registry-serve.js';
+import { catalogServices } from './catalog-services.js';
+import { catalogService } from './catalog-service.js';
+import { catalogNodes } from './catalog-nodes.js';
 
 export const COMMANDS: readonly CommandDef[] = [
   jobRun,
@@ -47,6 +50,9 @@ export const COMMANDS: readonly CommandDef[] = [
   imageRm,
   imageKeygen,
   registryServe,
+  catalogServices,
+  catalogService,
+  catalogNodes,
   status,
   version,
   docsCli,
@@ -59,5 +65,6 @@ export const NOUNS: Readonly<Record<string, string>> = {
   node: 'Inspect client nodes',
   eval: 'Inspect evaluations (scheduling decisions)',
   image: 'Build, publish and list jail images',
+  catalog: 'Inspect the service catalog (services, instances, nodes)',
   docs: 'Generate documentation',
 };
