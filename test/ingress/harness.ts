@@ -16,6 +16,7 @@ export interface Stack {
   register(body: Record<string, unknown>): Promise<void>;
   deregister(id: string): Promise<void>;
   check(verb: 'pass' | 'warn' | 'fail', checkId: string): Promise<void>;
+  stopCatalog(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -36,8 +37,15 @@ export async function startStack(options: Partial<IngressAgentOptions> = {}): Pr
     const res = await fetch(`${catalogUrl}${path}`, { method: 'PUT', body: body === undefined ? undefined : JSON.stringify(body) });
     if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   };
+  let catalogRunning = true;
+  const stopCatalog = async () => {
+    if (!catalogRunning) return;
+    catalogRunning = false;
+    await catalog.stop();
+  };
   return {
     catalog,
+    stopCatalog,
     ingress,
     catalogUrl,
     entry: ingress.entryPointUrl('http'),
@@ -47,7 +55,7 @@ export async function startStack(options: Partial<IngressAgentOptions> = {}): Pr
     check: (verb, id) => put(`/v1/agent/check/${verb}/${encodeURIComponent(id)}`),
     async close() {
       await ingress.stop();
-      await catalog.stop();
+      await stopCatalog();
       await store.close();
       tmp.cleanup();
     },

@@ -50,6 +50,8 @@ interface Listener {
 export class ProxyEngine {
   private table: RoutingTable | undefined;
   private readonly listeners: Listener[] = [];
+  /** Upgraded connections leave the http server's bookkeeping: tracked here so stop() ends them. */
+  private readonly tunnels = new Set<Socket>();
   private readonly forwardOptions: ForwardOptions;
 
   constructor(private readonly o: ProxyEngineOptions) {
@@ -93,6 +95,9 @@ export class ProxyEngine {
   }
 
   async stop(): Promise<void> {
+    // net.Server.close waits for upgraded sockets too, and closeAllConnections does not know them.
+    for (const s of this.tunnels) s.destroy();
+    this.tunnels.clear();
     await Promise.all(
       this.listeners.map(
         (l) =>
@@ -136,6 +141,8 @@ export class ProxyEngine {
 
   private handleUpgrade(l: Listener, req: http.IncomingMessage, socket: Socket, head: Buffer): void {
     socket.on('error', () => socket.destroy());
+    this.tunnels.add(socket);
+    socket.once('close', () => this.tunnels.delete(socket));
     const route = this.match(l.ep.name, req);
     if (!route) return plainOnSocket(socket, 404, `no router matches host ${JSON.stringify(req.headers.host ?? '')} path ${JSON.stringify(req.url)}`);
     this.o.metrics.route(route.router.name, route.service.config.name).requests.add(101);
