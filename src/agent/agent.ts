@@ -2,13 +2,17 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { KilnClient } from '../api/index.js';
+import type { CatalogAgent } from '../catalog/index.js';
 import { ClientAgent, registerClientRoutes, type ClientLogSource } from '../client/index.js';
-import { KilnError } from '../structs/index.js';
-import { createDefaultDrivers } from '../drivers/index.js';
+import type { PotDriver } from '../drivers/index.js';
+import type { IngressAgent } from '../ingress/index.js';
+import type { RegistryAgent } from '../registry/index.js';
 import { createApp, ServerAgent } from '../server/index.js';
 import { SqliteStore, StateView } from '../state/index.js';
+import { KilnError, type Node } from '../structs/index.js';
 import type { AgentConfig } from './config.js';
 import { streamLogger, type Logger } from './logger.js';
+import { createDrivers, serviceRegistrar, startCatalog, startIngress, startRegistry } from './roles.js';
 
 /**
  * Agent lifecycle:
@@ -22,18 +26,34 @@ export interface AgentOptions {
   logger?: (role: string) => Logger;
 }
 
+/** Where each role listens, for banners and tests. */
+export interface AgentAddresses {
+  http: string;
+  catalog?: string;
+  dns?: string;
+  ingress?: string;
+  dashboard?: string;
+  registry?: string;
+}
+
 /**
- * One process holding any set of roles. Roles share one HTTP listener when
- * the server is enabled (the client's log and exec routes mount on it), so
- * the single-node stack answers everything on :4646.
+ * One process holding any set of roles. Roles start in dependency order
+ * (server → catalog → registry → ingress → client) and stop in reverse. The
+ * client's routes mount on the server's listener when both run here, so the
+ * single-node stack answers the whole orchestrator API on :4646.
  */
 export class Agent {
   state: AgentState = 'created';
-  private server?: ServerAgent;
   private store?: SqliteStore;
   private view?: StateView;
+  private server?: ServerAgent;
+  private catalog?: CatalogAgent;
+  private registry?: RegistryAgent;
+  private ingress?: IngressAgent;
   private client?: ClientAgent;
+  private pot?: PotDriver;
   private clientHttp?: FastifyInstance;
+  private unwatchNodes: () => void = () => {};
   private httpAddress = '';
 
   private constructor(
@@ -46,6 +66,15 @@ export class Agent {
     return new Agent(config, options.logger ?? ((role) => streamLogger(role, config.logLevel)));
   }
 
+  get addresses(): AgentAddresses {
+    return {
+      http: this.httpAddress,
+      ...(this.catalog ? { catalog: this.catalog.httpAddress.replace(/^http:\/\//, ''), dns: `${this.catalog.dnsAddress.host}:${this.catalog.dnsAddress.port}` } : {}),
+      ...(this.ingress ? { ingress: this.ingress.entryPointAddress('http') ?? '', dashboard: this.ingress.dashboardUrl.replace(/^http:\/\//, '') } : {}),
+      ...(this.registry ? { registry: this.registry.address } : {}),
+    };
+  }
+
   /** `host:port` of the agent's HTTP API. */
   get address(): string {
     return this.httpAddress;
@@ -56,9 +85,38 @@ export class Agent {
   }
 
   async start(): Promise<void> {
-    if (this.config.server.enabled) await this.startServer();
-    if (this.config.client.enabled) await this.startClient();
+    const { config } = this;
+    if (config.server.enabled || config.catalog.enabled) await this.openStore();
+    if (config.server.enabled) await this.startServer();
+    if (config.catalog.enabled) {
+      this.catalog = await startCatalog(config, this.store!, this.log('catalog'));
+      this.followNodeHealth();
+    }
+    if (config.registry.enabled) this.registry = await startRegistry(config, this.log('registry'));
+    if (config.ingress.enabled) this.ingress = await startIngress(config, this.catalogUrl(), this.log('ingress'));
+    if (config.client.enabled) await this.startClient();
     this.state = 'running';
+  }
+
+  /** Stop every role, in reverse order; in dev mode the client also stops its tasks and the jail network. */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'stopping') return;
+    this.state = 'stopping';
+    await this.client?.stop({ stopTasks: this.config.dev });
+    if (this.config.dev) await this.pot?.removeNode().catch((err: unknown) => this.log('agent').warn(`jail network cleanup failed: ${(err as Error).message}`));
+    await this.clientHttp?.close();
+    await this.ingress?.stop();
+    await this.registry?.stop();
+    this.unwatchNodes();
+    await this.catalog?.stop();
+    await this.server?.stop();
+    this.view?.close();
+    await this.store?.close();
+    this.state = 'stopped';
+  }
+
+  private async openStore(): Promise<void> {
+    this.store = await SqliteStore.open(join(this.config.dataDir, 'server', 'state.db'));
   }
 
   /**
@@ -73,24 +131,11 @@ export class Agent {
     },
   };
 
-  /** Stop every role; in dev mode the client also stops its tasks. */
-  async stop(): Promise<void> {
-    if (this.state === 'stopped' || this.state === 'stopping') return;
-    this.state = 'stopping';
-    await this.client?.stop({ stopTasks: this.config.dev });
-    await this.clientHttp?.close();
-    await this.server?.stop();
-    this.view?.close();
-    await this.store?.close();
-    this.state = 'stopped';
-  }
-
   private async startServer(): Promise<void> {
     const { config } = this;
-    this.store = await SqliteStore.open(join(config.dataDir, 'server', 'state.db'));
-    this.view = await StateView.create(this.store);
+    this.view = await StateView.create(this.store!);
     this.server = await ServerAgent.create({
-      store: this.store,
+      store: this.store!,
       view: this.view,
       bindAddr: config.bindAddr,
       port: config.ports.http,
@@ -99,18 +144,37 @@ export class Agent {
       logger: this.log('server'),
       dataDir: config.dataDir,
       proxyClientRoutes: !config.client.enabled,
-      roles: [config.server.enabled && 'server', config.client.enabled && 'client'].filter((r): r is string => !!r),
+      roles: (['server', 'client', 'catalog', 'ingress', 'registry'] as const).filter((r) => config[r].enabled),
     });
     if (config.client.enabled) registerClientRoutes(this.server.app, this.lateClient);
     await this.server.start();
     this.httpAddress = this.server.address;
-    this.log('agent').info(`server listening on http://${this.httpAddress}`);
+  }
+
+  /** A node the server declares down has its catalog instances marked critical at once (and healthy again when it returns). */
+  private followNodeHealth(): void {
+    if (!this.view || !this.catalog) return;
+    const catalog = this.catalog;
+    const last = new Map<string, Node['Status']>();
+    this.unwatchNodes = this.view.onChange((events) => {
+      for (const e of events) {
+        if (e.table !== 'nodes' || e.type !== 'put') continue;
+        const node = e.object as Node;
+        if (last.get(node.ID) === node.Status) continue;
+        last.set(node.ID, node.Status);
+        const change = node.Status === 'down' ? catalog.markNodeCritical(node.Name, 'node is down: missed its heartbeats') : node.Status === 'ready' ? catalog.markNodeHealthy(node.Name) : undefined;
+        void change?.catch((err: unknown) => this.log('catalog').warn(`node ${node.Name}: health update failed: ${(err as Error).message}`));
+      }
+    });
+  }
+
+  private catalogUrl(): string {
+    if (this.catalog) return this.catalog.httpAddress;
+    return this.config.client.catalogAddress ?? this.config.ingress.catalogAddress ?? 'http://127.0.0.1:8500';
   }
 
   private async startClient(): Promise<void> {
     const { config } = this;
-    const servers = config.client.servers.length > 0 ? config.client.servers : [this.httpAddress];
-    const api = new KilnClient({ addresses: servers.map((s) => (s.startsWith('http') ? s : `http://${s}`)) });
     if (!this.server) {
       const http = (this.clientHttp = createApp({ logger: this.log('client') }));
       registerClientRoutes(http, this.lateClient);
@@ -118,10 +182,14 @@ export class Agent {
       const a = http.server.address();
       this.httpAddress = typeof a === 'object' && a ? `${config.advertiseAddr}:${a.port}` : String(a);
     }
+    const servers = config.client.servers.length > 0 ? config.client.servers : [this.httpAddress];
+    const { drivers, pot } = await createDrivers(config, this.registry?.address, this.log('images'));
+    this.pot = pot;
+    const catalogAddress = config.client.catalogAddress ?? (this.catalog ? this.catalog.httpAddress : undefined);
     this.client = await ClientAgent.create({
       dataDir: config.dataDir,
-      api,
-      drivers: createDefaultDrivers(),
+      api: new KilnClient({ addresses: servers.map((s) => (s.startsWith('http') ? s : `http://${s}`)) }),
+      drivers,
       datacenter: config.datacenter,
       nodeName: config.client.nodeName,
       nodeClass: config.client.nodeClass,
@@ -129,6 +197,7 @@ export class Agent {
       address: config.advertiseAddr,
       httpAddr: this.httpAddress,
       logger: this.log('client'),
+      ...(catalogAddress ? { services: serviceRegistrar(catalogAddress, this.log('catalog')) } : {}),
     });
     await this.client.start();
     this.log('agent').info(`client started, node ${this.client.nodeId}`);

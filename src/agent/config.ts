@@ -17,10 +17,28 @@ export interface AgentConfig {
   logLevel: LogLevel;
   ports: { http: number };
   server: { enabled: boolean };
-  client: { enabled: boolean; servers: string[]; nodeName?: string; nodeClass: string; meta: Record<string, string> };
+  client: {
+    enabled: boolean;
+    servers: string[];
+    nodeName?: string;
+    nodeClass: string;
+    meta: Record<string, string>;
+    /** Catalog to register services in; the local catalog role when absent. */
+    catalogAddress?: string;
+    /** Image URL prefix → replacement (e.g. a public registry → the local one). */
+    imageMirrors: Record<string, string>;
+  };
+  catalog: { enabled: boolean; httpPort: number; dnsPort: number; domain: string };
+  ingress: { enabled: boolean; httpPort: number; dashboardPort: number; domain: string; catalogAddress?: string };
+  registry: { enabled: boolean; port: number; pushToken?: string; demoImages: boolean };
   /** Dev mode: stops its tasks on shutdown (they are re-attached otherwise). */
   dev: boolean;
 }
+
+/** The public registry the article's job names; the dev stack serves it from the local registry. */
+export const POTLUCK_URL = 'https://potluck.honeyguide.net/';
+
+const port = z.number().int().min(0).max(65535);
 
 const blockOf = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (Array.isArray(v) ? v[0] : v), schema);
 
@@ -43,8 +61,27 @@ const FileSchema = z
           node_name: z.string().min(1).optional(),
           node_class: z.string().optional(),
           meta: blockOf(z.record(z.string(), z.string())).optional(),
+          catalog_address: z.string().min(1).optional(),
+          image_mirrors: blockOf(z.record(z.string(), z.string())).optional(),
         })
         .strict(),
+    ).optional(),
+    catalog: blockOf(
+      z.object({ enabled: z.boolean().optional(), http_port: port.optional(), dns_port: port.optional(), domain: z.string().min(1).optional() }).strict(),
+    ).optional(),
+    ingress: blockOf(
+      z
+        .object({
+          enabled: z.boolean().optional(),
+          http_port: port.optional(),
+          dashboard_port: port.optional(),
+          domain: z.string().min(1).optional(),
+          catalog_address: z.string().min(1).optional(),
+        })
+        .strict(),
+    ).optional(),
+    registry: blockOf(
+      z.object({ enabled: z.boolean().optional(), port: port.optional(), push_token: z.string().min(1).optional(), demo_images: z.boolean().optional() }).strict(),
     ).optional(),
   })
   .strict();
@@ -53,6 +90,7 @@ export type AgentConfigFile = z.infer<typeof FileSchema>;
 
 /** Defaults for `kiln agent -dev`: every role, datacenter `minipot`, persistent data dir. */
 export function devConfig(overrides: { dataDir?: string; bindAddr?: string; httpPort?: number } = {}): AgentConfig {
+  const ephemeral = overrides.httpPort === 0;
   return {
     datacenter: 'minipot',
     region: 'global',
@@ -62,7 +100,11 @@ export function devConfig(overrides: { dataDir?: string; bindAddr?: string; http
     logLevel: 'info',
     ports: { http: overrides.httpPort ?? 4646 },
     server: { enabled: true },
-    client: { enabled: true, servers: [], nodeClass: '', meta: {} },
+    client: { enabled: true, servers: [], nodeClass: '', meta: {}, imageMirrors: {} },
+    // -http-port 0 (tests) makes every listener ephemeral, so several stacks can run side by side.
+    catalog: { enabled: true, httpPort: ephemeral ? 0 : 8500, dnsPort: ephemeral ? 0 : 8600, domain: 'consul' },
+    ingress: { enabled: true, httpPort: ephemeral ? 0 : 8080, dashboardPort: ephemeral ? 0 : 9200, domain: 'minipot' },
+    registry: { enabled: true, port: ephemeral ? 0 : 5000, demoImages: true },
     dev: true,
   };
 }
@@ -102,8 +144,9 @@ async function readConfigFile(file: string): Promise<AgentConfigFile> {
 export function resolveConfig(file: AgentConfigFile): AgentConfig {
   const serverEnabled = file.server?.enabled ?? false;
   const clientEnabled = file.client?.enabled ?? false;
-  if (!serverEnabled && !clientEnabled) {
-    throw new KilnError('CONFIG_INVALID', 'agent config enables no role: set `server { enabled = true }` and/or `client { enabled = true }`');
+  const enabled = (b?: { enabled?: boolean }) => b?.enabled ?? false;
+  if (![file.server, file.client, file.catalog, file.ingress, file.registry].some(enabled)) {
+    throw new KilnError('CONFIG_INVALID', 'agent config enables no role: set `enabled = true` in at least one of server {}, client {}, catalog {}, ingress {}, registry {}');
   }
   const httpPort = file.ports?.http ?? 4646;
   const bindAddr = file.bind_addr ?? '127.0.0.1';
@@ -117,7 +160,24 @@ export function resolveConfig(file: AgentConfigFile): AgentConfig {
     logLevel: (file.log_level?.toLowerCase() ?? 'info') as LogLevel,
     ports: { http: httpPort },
     server: { enabled: serverEnabled },
-    client: { enabled: clientEnabled, servers, nodeName: file.client?.node_name, nodeClass: file.client?.node_class ?? '', meta: file.client?.meta ?? {} },
+    client: {
+      enabled: clientEnabled,
+      servers,
+      nodeName: file.client?.node_name,
+      nodeClass: file.client?.node_class ?? '',
+      meta: file.client?.meta ?? {},
+      catalogAddress: file.client?.catalog_address,
+      imageMirrors: file.client?.image_mirrors ?? {},
+    },
+    catalog: { enabled: enabled(file.catalog), httpPort: file.catalog?.http_port ?? 8500, dnsPort: file.catalog?.dns_port ?? 8600, domain: file.catalog?.domain ?? 'consul' },
+    ingress: {
+      enabled: enabled(file.ingress),
+      httpPort: file.ingress?.http_port ?? 8080,
+      dashboardPort: file.ingress?.dashboard_port ?? 9200,
+      domain: file.ingress?.domain ?? 'minipot',
+      catalogAddress: file.ingress?.catalog_address,
+    },
+    registry: { enabled: enabled(file.registry), port: file.registry?.port ?? 5000, pushToken: file.registry?.push_token, demoImages: file.registry?.demo_images ?? false },
     dev: false,
   };
 }

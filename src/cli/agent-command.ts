@@ -60,6 +60,16 @@ async function runAgent(config: AgentConfig): Promise<void> {
   for (const [k, v] of rows) out.write(`${k.padStart(16)}: ${v}\n`);
   const agent = await Agent.create(config);
   await agent.start();
+  const a = agent.addresses;
+  const listeners: [string, string | undefined][] = [
+    ['API + UI', a.http && `http://${a.http}`],
+    ['Catalog', a.catalog && `http://${a.catalog} (DNS ${a.dns})`],
+    ['Ingress', a.ingress && `http://${a.ingress}`],
+    ['Dashboard', a.dashboard && `http://${a.dashboard}`],
+    ['Registry', a.registry && `http://${a.registry}`],
+  ];
+  out.write('\n');
+  for (const [k, v] of listeners) if (v) out.write(`${k.padStart(16)}: ${v}\n`);
   out.write(`\n==> kiln agent started on http://${agent.address}! Log data will stream in below:\n\n`);
   await new Promise<void>((resolve) => {
     let stopping = false;

@@ -6,6 +6,7 @@ import type { DriverRegistry } from '../drivers/index.js';
 import type { Allocation, Node } from '../structs/index.js';
 import { AmbiguousPrefixError, NotFoundError } from '../structs/index.js';
 import { AllocDir } from './alloc-dir.js';
+import { ServiceSync, type ServiceRegistry } from './service-sync.js';
 import { AllocRunner } from './alloc-runner.js';
 import type { AllocDiffTarget } from './alloc-watcher.js';
 import { AllocWatcher } from './alloc-watcher.js';
@@ -33,6 +34,8 @@ export interface ClientAgentOptions {
   logger?: Logger;
   /** Longest blocking query on the node's allocations (default 5 min). */
   watchWaitMs?: number;
+  /** Service catalog to register running allocations' services in (Consul-style). */
+  services?: ServiceRegistry;
 }
 
 
@@ -47,6 +50,7 @@ export class ClientAgent implements AllocDiffTarget, ClientLogSource {
   private readonly reporter: AllocStatusReporter;
   private readonly heartbeater: Heartbeater;
   private readonly watcher: AllocWatcher;
+  private readonly services: ServiceSync | undefined;
   private readonly logger: Logger;
   private started = false;
   private stopping = false;
@@ -59,6 +63,7 @@ export class ClientAgent implements AllocDiffTarget, ClientLogSource {
     this.stateDb = new ClientStateDb(opts.dataDir);
     this.reporter = new AllocStatusReporter(opts.api, { logger: this.logger });
     this.heartbeater = new Heartbeater(opts.api, () => this.node, this.logger);
+    this.services = opts.services ? new ServiceSync(opts.services, () => this.node, (a, t, o) => this.execTask(a, t, o), this.logger) : undefined;
     this.watcher = new AllocWatcher(opts.api, node.ID, this, { logger: this.logger, ...(opts.watchWaitMs ? { waitMs: opts.watchWaitMs } : {}) });
   }
 
@@ -154,6 +159,7 @@ export class ClientAgent implements AllocDiffTarget, ClientLogSource {
     if (!runner) return;
     this.runners.delete(id);
     this.logger.info(`alloc ${id}: garbage collected by the servers; cleaning up`);
+    void this.services?.deregister(id);
     void runner
       .destroy()
       .then(() => this.stateDb.delete(id))
@@ -189,14 +195,17 @@ export class ClientAgent implements AllocDiffTarget, ClientLogSource {
   }
 
   private launch(alloc: Allocation, restored?: PersistedAlloc): void {
-    let runner: AllocRunner;
+    let runner: AllocRunner | undefined;
     try {
       runner = new AllocRunner({
         alloc,
         node: this.node,
         dataDir: this.opts.dataDir,
         drivers: this.opts.drivers,
-        onUpdate: (u) => this.reporter.report(u),
+        onUpdate: (u) => {
+          this.reporter.report(u);
+          this.services?.onUpdate(runner?.allocation ?? alloc, u);
+        },
         persist: (e) => this.stateDb.put(e),
         logger: this.logger,
         ...(restored ? { restored } : {}),

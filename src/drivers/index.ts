@@ -4,6 +4,7 @@ import { RawExecDriver } from './raw-exec/index.js';
 
 export type { TaskDriver, TaskConfig, TaskHandle, ExitResult, ExecOptions } from './driver.js';
 export { RawExecDriver, RAW_EXEC } from './raw-exec/index.js';
+export { PotDriver, POT, type PotDriverOptions } from './pot/index.js';
 
 /** The drivers a client agent offers, by name (`raw_exec`, `pot`). */
 export class DriverRegistry {

@@ -134,7 +134,8 @@ export class PotDriver implements TaskDriver {
 
   async startTask(cfg: TaskConfig, opts: StartOptions = {}): Promise<TaskHandle> {
     if (this.deps.unhealthy || !this.deps.runtime) throw new KilnError('DRIVER_ERROR', `pot driver is not usable on this node: ${this.deps.unhealthy ?? 'runc is not installed'}`);
-    const onProgress = opts.onProgress ?? (this.deps.onProgress ? (p: ImageProgress) => this.deps.onProgress!(cfg.id, p) : undefined);
+    const onProgress =
+      opts.onProgress ?? (cfg.emit ? (p: ImageProgress) => cfg.emit!(p.message) : this.deps.onProgress ? (p: ImageProgress) => this.deps.onProgress!(cfg.id, p) : undefined);
     const state = await startJail(this.deps, cfg, { ...opts, ...(onProgress ? { onProgress } : {}) }, (s) => teardownJail(this.deps, cfg.id, s));
     this.track(cfg.id, state);
     const handle: PotTaskHandle = { driver: POT, id: cfg.id, state, startedAt: Date.now() };

@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import { CatalogAgent, ConsulClient, localExec, ServiceRegistrar } from '../catalog/index.js';
+import { createDefaultDrivers, PotDriver, type DriverRegistry } from '../drivers/index.js';
+import { ImageStore } from '../images/index.js';
+import { ensureDemoImages } from '../images/demo/index.js';
+import { IngressAgent } from '../ingress/index.js';
+import { RegistryAgent } from '../registry/index.js';
+import type { Store } from '../state/index.js';
+import { POTLUCK_URL, type AgentConfig } from './config.js';
+import type { Logger } from './logger.js';
+
+/** The catalog role on the agent's store (the server's, when both run here). */
+export async function startCatalog(config: AgentConfig, store: Store, log: Logger): Promise<CatalogAgent> {
+  const catalog = await CatalogAgent.create({
+    store,
+    bindAddr: config.bindAddr,
+    advertiseAddr: config.advertiseAddr,
+    httpPort: config.catalog.httpPort,
+    dnsPort: config.catalog.dnsPort,
+    domain: config.catalog.domain,
+    datacenter: config.datacenter,
+    exec: localExec,
+    logger: log,
+  });
+  await catalog.start();
+  return catalog;
+}
+
+/** The registry role; in dev mode it also builds and publishes the demo images (once). */
+export async function startRegistry(config: AgentConfig, log: Logger): Promise<RegistryAgent> {
+  const dataDir = join(config.dataDir, 'registry');
+  if (config.registry.demoImages) {
+    for (const r of await ensureDemoImages(dataDir, { logger: log })) {
+      if (r.status === 'failed') log.warn(`demo image ${r.name} not available: ${r.error ?? 'unknown error'}`);
+      else log.info(`demo image ${r.name} ${r.status}: ${r.urlPath}`);
+    }
+  }
+  const registry = await RegistryAgent.create({ dataDir, bindAddr: config.bindAddr, port: config.registry.port, pushToken: config.registry.pushToken, logger: log });
+  await registry.start();
+  return registry;
+}
+
+export async function startIngress(config: AgentConfig, catalogAddress: string, log: Logger): Promise<IngressAgent> {
+  const ingress = await IngressAgent.create({
+    catalogAddress: config.ingress.catalogAddress ?? catalogAddress,
+    entryPoints: [{ name: 'http', address: `${config.bindAddr}:${config.ingress.httpPort}` }],
+    dashboard: { address: `${config.bindAddr}:${config.ingress.dashboardPort}` },
+    domain: config.ingress.domain,
+    logger: log,
+  });
+  await ingress.start();
+  return ingress;
+}
+
+/** raw_exec always; pot when runc and root are there (it reports itself unhealthy otherwise). */
+export async function createDrivers(config: AgentConfig, registryAddress: string | undefined, log: Logger): Promise<{ drivers: DriverRegistry; pot: PotDriver }> {
+  const mirrors = Object.entries(config.client.imageMirrors).map(([prefix, replacement]) => ({ prefix, replacement }));
+  if (registryAddress && !config.client.imageMirrors[POTLUCK_URL]) mirrors.push({ prefix: POTLUCK_URL, replacement: `http://${registryAddress}/` });
+  const images = await ImageStore.create({ cacheDir: join(config.dataDir, 'images'), mirrors, logger: log });
+  const pot = await PotDriver.create({ stateDir: join(config.dataDir, 'pot'), images });
+  const drivers = createDefaultDrivers();
+  drivers.register(pot);
+  return { drivers, pot };
+}
+
+export function serviceRegistrar(catalogAddress: string, log: Logger): ServiceRegistrar {
+  return new ServiceRegistrar({ client: new ConsulClient(catalogAddress), logger: log });
+}

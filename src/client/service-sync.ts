@@ -1,0 +1,80 @@
+import { PassThrough } from 'node:stream';
+import type { Allocation, Node } from '../structs/index.js';
+import type { AllocClientUpdate } from '../api/types.js';
+import type { ExecOptions } from '../drivers/driver.js';
+import type { Logger } from './util.js';
+
+/** Runs a command inside (or beside) a task, for script checks. */
+export type TaskCommandExec = (cmd: string, args: string[], timeoutMs: number) => Promise<{ exitCode: number | null; output: string; timedOut: boolean }>;
+
+/**
+ * What the client needs from a service catalog: the catalog's registrar
+ * (src/catalog) has this shape; the agent injects it, so the client does
+ * not depend on the catalog module.
+ */
+export interface ServiceRegistry {
+  registerAllocServices(input: { alloc: Allocation; job: NonNullable<Allocation['Job']>; node: Node; taskName?: string; exec?: TaskCommandExec }): Promise<string[]>;
+  deregisterAlloc(allocId: string): Promise<void>;
+}
+
+type Exec = (allocId: string, task: string, opts: ExecOptions) => Promise<{ exitCode: number }>;
+
+/**
+ * Keeps the catalog in step with the allocations' client states: a running
+ * allocation's services (group and task level) are registered with the node
+ * address and mapped host ports; they are removed when it stops or fails.
+ */
+export class ServiceSync {
+  private readonly registered = new Set<string>();
+
+  constructor(
+    private readonly registry: ServiceRegistry,
+    private readonly node: () => Node,
+    private readonly exec: Exec,
+    private readonly logger: Logger,
+  ) {}
+
+  onUpdate(alloc: Allocation, update: AllocClientUpdate): void {
+    if (update.ClientStatus === 'running' && alloc.DesiredStatus === 'run') void this.register(alloc);
+    else if (update.ClientStatus !== 'pending' || alloc.DesiredStatus !== 'run') void this.deregister(alloc.ID);
+  }
+
+  async deregister(allocId: string): Promise<void> {
+    if (!this.registered.delete(allocId)) return;
+    await this.registry.deregisterAlloc(allocId).catch((err: unknown) => this.logger.warn(`alloc ${allocId}: deregistering services failed: ${(err as Error).message}`));
+  }
+
+  private async register(alloc: Allocation): Promise<void> {
+    const job = alloc.Job;
+    const group = job?.TaskGroups.find((g) => g.Name === alloc.TaskGroup);
+    if (!job || !group || this.registered.has(alloc.ID)) return;
+    const hasServices = group.Services.length > 0 || group.Tasks.some((t) => t.Services.length > 0);
+    if (!hasServices) return;
+    this.registered.add(alloc.ID);
+    try {
+      if (group.Services.length > 0) await this.registry.registerAllocServices({ alloc, job, node: this.node(), exec: this.checkExec(alloc.ID, group.Tasks[0]!.Name) });
+      for (const task of group.Tasks.filter((t) => t.Services.length > 0)) {
+        await this.registry.registerAllocServices({ alloc, job, node: this.node(), taskName: task.Name, exec: this.checkExec(alloc.ID, task.Name) });
+      }
+    } catch (err) {
+      this.registered.delete(alloc.ID);
+      this.logger.warn(`alloc ${alloc.ID}: registering services failed (retried on the next status change): ${(err as Error).message}`);
+    }
+  }
+
+  /** Script checks run through the task's driver: inside the jail for pot, beside the process for raw_exec. */
+  private checkExec(allocId: string, task: string): TaskCommandExec {
+    return async (cmd, args, timeoutMs) => {
+      const out = new PassThrough();
+      let output = '';
+      out.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4096)));
+      try {
+        const { exitCode } = await this.exec(allocId, task, { command: [cmd, ...args], tty: false, stdout: out, stderr: out, timeoutMs });
+        return { exitCode, output, timedOut: false };
+      } catch (err) {
+        const timedOut = /timed? ?out/i.test((err as Error).message);
+        return { exitCode: null, output: output || (err as Error).message, timedOut };
+      }
+    };
+  }
+}
