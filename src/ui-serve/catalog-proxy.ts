@@ -1,0 +1,31 @@
+/** GET-only pass-through to the catalog API so the orchestrator UI can show check statuses. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { KilnError } from '../structs/errors.js';
+
+const PASSED_HEADERS = ['content-type', 'x-consul-index', 'x-consul-knownleader', 'x-consul-lastcontact'];
+
+export async function proxyCatalog(req: FastifyRequest, reply: FastifyReply, catalogAddress: string, rest: string): Promise<FastifyReply> {
+  if (!rest.startsWith('v1/')) throw new KilnError('BAD_REQUEST', `/ui-api/catalog/ only forwards /v1/ paths of the catalog API (got /${rest})`);
+  const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
+  const base = catalogAddress.startsWith('http') ? catalogAddress : `http://${catalogAddress}`;
+  const abort = new AbortController();
+  // A blocking query may wait minutes: stop it when the browser goes away.
+  req.raw.once('close', () => abort.abort());
+  let res: Response;
+  try {
+    res = await fetch(`${base.replace(/\/$/, '')}/${rest}${query}`, { signal: abort.signal, headers: tokenHeader(req) });
+  } catch (err) {
+    throw new KilnError('UNAVAILABLE', `catalog at ${base} is not reachable: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  reply.code(res.status);
+  for (const h of PASSED_HEADERS) {
+    const v = res.headers.get(h);
+    if (v) reply.header(h, v);
+  }
+  return reply.send(Buffer.from(await res.arrayBuffer()));
+}
+
+function tokenHeader(req: FastifyRequest): Record<string, string> {
+  const t = req.headers['x-consul-token'];
+  return typeof t === 'string' ? { 'x-consul-token': t } : {};
+}

@@ -1,0 +1,34 @@
+/** The slices of Nomad-shaped API objects the UI reads (see src/structs/ on the server side). */
+export interface Summary { Queued: number; Starting: number; Running: number; Failed: number; Complete: number; Lost: number }
+export interface JobStub {
+  ID: string; Name: string; Namespace: string; Type: string; Priority: number; Status: string; Stop: boolean; Version: number;
+  SubmitTime: number; Datacenters: string[]; JobSummary?: { Summary: Record<string, Summary> };
+}
+export interface Service { Name: string; PortLabel?: string; Tags?: string[] }
+export interface Task { Name: string; Driver: string; Config: Record<string, unknown>; Resources?: { CPU?: number; MemoryMB?: number }; Services?: Service[] }
+export interface TaskGroup { Name: string; Count: number; Tasks: Task[]; Services?: Service[] }
+export interface Job extends Omit<JobStub, 'JobSummary'> { TaskGroups: TaskGroup[]; [k: string]: unknown }
+export interface AllocMetric {
+  NodesEvaluated: number; NodesFiltered: number; NodesAvailable: Record<string, number>; ClassFiltered: Record<string, number>;
+  ConstraintFiltered: Record<string, number>; NodesExhausted: number; ClassExhausted: Record<string, number>;
+  DimensionExhausted: Record<string, number>; CoalescedFailures: number;
+}
+export interface Evaluation {
+  ID: string; JobID: string; Type: string; TriggeredBy: string; Status: string; StatusDescription?: string; Priority: number;
+  FailedTGAllocs?: Record<string, AllocMetric>; BlockedEval?: string; CreateTime: number; ModifyTime: number; NodeID?: string;
+}
+export interface TaskEvent { Type: string; Time: number; DisplayMessage: string; Message: string }
+export interface TaskState { State: string; Failed: boolean; Restarts: number; StartedAt?: string; FinishedAt?: string; Events: TaskEvent[] }
+export interface AllocatedPort { Label: string; Value: number; To: number; HostIP: string }
+export interface Allocation {
+  ID: string; Name: string; NodeID: string; NodeName: string; JobID: string; JobVersion: number; TaskGroup: string; EvalID: string;
+  DesiredStatus: string; ClientStatus: string; ClientDescription: string; TaskStates?: Record<string, TaskState>;
+  AllocatedResources?: { Tasks: Record<string, { Cpu: { CpuShares: number }; Memory: { MemoryMB: number } }>; Shared: { Ports: AllocatedPort[] } };
+  CreateTime: number; ModifyTime: number; Job?: Job; Metrics?: AllocMetric;
+}
+export interface NodeStub { ID: string; Name: string; Datacenter: string; NodeClass: string; NodePool: string; Address: string; Status: string; Drain: boolean; SchedulingEligibility: string; Drivers?: Record<string, { Detected: boolean; Healthy: boolean; HealthDescription?: string }> }
+export interface NodeFull extends NodeStub {
+  Attributes: Record<string, string>; Meta?: Record<string, string>; HTTPAddr: string;
+  NodeResources: { Cpu: { CpuShares: number; TotalCpuCores: number }; Memory: { MemoryMB: number }; Disk: { DiskMB: number } };
+  ReservedResources?: { Cpu: { CpuShares: number }; Memory: { MemoryMB: number } };
+}

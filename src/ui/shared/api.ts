@@ -1,0 +1,107 @@
+/**
+ * Fetch helpers. watch() runs a blocking-query loop (Nomad's X-Kiln-Index /
+ * X-Nomad-Index, Consul's X-Consul-Index) so pages update without reloads;
+ * APIs without an index header are polled.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const TOKEN_KEY = 'kiln-token';
+export const token = {
+  get: () => sessionStorage.getItem(TOKEN_KEY) ?? '',
+  set: (t: string) => (t ? sessionStorage.setItem(TOKEN_KEY, t) : sessionStorage.removeItem(TOKEN_KEY)),
+};
+
+function headers(extra: Record<string, string> = {}): Record<string, string> {
+  const t = token.get();
+  return t ? { ...extra, 'X-Nomad-Token': t, 'X-Consul-Token': t } : extra;
+}
+
+async function check(res: Response): Promise<Response> {
+  if (res.ok) return res;
+  let msg = `${res.status} ${res.statusText}`;
+  try {
+    const body = (await res.json()) as { error?: { message?: string } | string };
+    msg = typeof body.error === 'string' ? body.error : (body.error?.message ?? msg);
+  } catch {
+    /* not JSON: keep the status line */
+  }
+  throw new ApiError(res.status, msg);
+}
+
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const res = await check(await fetch(path, { headers: headers(), signal }));
+  return (await res.json()) as T;
+}
+
+export async function send<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await check(await fetch(path, { method, headers: headers({ 'content-type': 'application/json' }), body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) }));
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+function indexOf(res: Response): number | undefined {
+  const raw = res.headers.get('x-kiln-index') ?? res.headers.get('x-nomad-index') ?? res.headers.get('x-consul-index');
+  return raw ? Number(raw) : undefined;
+}
+
+export interface WatchOptions {
+  /** Poll interval when the API has no index header. */
+  pollMs?: number;
+  onError?: (err: unknown) => void;
+}
+
+/** Calls onData with each new answer until stop() (returned) is called. */
+export function watch<T>(path: string, onData: (data: T) => void, opts: WatchOptions = {}): () => void {
+  const abort = new AbortController();
+  let index = 0;
+  const sep = path.includes('?') ? '&' : '?';
+  const loop = async () => {
+    while (!abort.signal.aborted) {
+      try {
+        const url = index ? `${path}${sep}index=${index}&wait=30s` : path;
+        const res = await check(await fetch(url, { headers: headers(), signal: abort.signal }));
+        const next = indexOf(res);
+        const data = (await res.json()) as T;
+        if (next === undefined || next !== index) onData(data);
+        if (next === undefined) await sleep(opts.pollMs ?? 2000, abort.signal);
+        else index = next < index ? 0 : next;
+      } catch (err) {
+        if (abort.signal.aborted) return;
+        opts.onError?.(err);
+        index = 0;
+        await sleep(2000, abort.signal);
+      }
+    }
+  };
+  void loop();
+  return () => abort.abort();
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+}
+
+/** Streams a text response (logs) chunk by chunk. */
+export async function streamText(url: string, onChunk: (text: string) => void, signal: AbortSignal): Promise<void> {
+  const res = await check(await fetch(url, { headers: headers(), signal }));
+  if (!res.body) return;
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    onChunk(value);
+  }
+}
