@@ -56,6 +56,10 @@ export interface ExecOptions {
   /** Kill the exec'd process after this long (script checks). */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Initial terminal size (TTY only); drivers without resizing ignore it. */
+  size?: { cols: number; rows: number };
+  /** Called once the command runs, so a websocket can resize its terminal (a no-op where the driver cannot). */
+  onStart?(session: { resize(cols: number, rows: number): void }): void;
 }
 
 export interface TaskDriver {

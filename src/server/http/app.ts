@@ -1,3 +1,4 @@
+import websocket from '@fastify/websocket';
 import Fastify from 'fastify';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ZodError } from 'zod';
@@ -24,6 +25,8 @@ export interface ErrorBody {
 export function createApp(opts: AppOptions): FastifyInstance {
   const bodyLimit = opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const app = Fastify({ logger: false, bodyLimit, forceCloseConnections: true, return503OnClosing: true });
+  // Websocket routes (alloc exec) need the plugin loaded before they are declared.
+  void app.register(websocket);
 
   app.setErrorHandler((err, req, reply) => {
     const mapped = toKilnError(err, bodyLimit);

@@ -2,16 +2,19 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { FastifyInstance } from 'fastify';
 import { KilnError, NotFoundError } from '../../structs/index.js';
+import { registerClientExecProxy } from './client-exec-proxy.js';
 import type { RouteDeps } from './route-deps.js';
 
 /**
  * Server-side proxy for client-agent routes, for agents that run the server
  * role without a client: look up the allocation's node and stream the node's
- * answer through unchanged (status, content type, body). Only register it
+ * answer through unchanged (status, content type, body); the exec websocket
+ * is relayed frame by frame (client-exec-proxy.ts). Only register it
  * when no client shares this listener — the client registers the real
  * handler on the same path.
  */
 export function registerClientProxyRoutes(app: FastifyInstance, d: Pick<RouteDeps, 'view'>): void {
+  registerClientExecProxy(app, d);
   app.get<{ Params: { alloc: string } }>('/v1/client/fs/logs/:alloc', async (req, reply) => {
     const alloc = d.view.alloc(d.view.resolveAllocId(req.params.alloc));
     if (!alloc) throw new NotFoundError('allocation', req.params.alloc);
