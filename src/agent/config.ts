@@ -27,6 +27,8 @@ export interface AgentConfig {
     catalogAddress?: string;
     /** Image URL prefix → replacement (e.g. a public registry → the local one). */
     imageMirrors: Record<string, string>;
+    /** The pot driver's jail network and cgroup parent (defaults: bridge kiln0, 10.192.0.0/10, chains KILN-*, cgroup /kiln). */
+    jails: { bridge?: string; subnet?: string; chainPrefix?: string; cgroupParent?: string };
   };
   catalog: { enabled: boolean; httpPort: number; dnsPort: number; domain: string };
   ingress: { enabled: boolean; httpPort: number; dashboardPort: number; domain: string; catalogAddress?: string };
@@ -63,6 +65,11 @@ const FileSchema = z
           meta: blockOf(z.record(z.string(), z.string())).optional(),
           catalog_address: z.string().min(1).optional(),
           image_mirrors: blockOf(z.record(z.string(), z.string())).optional(),
+          jail_network: blockOf(
+            z
+              .object({ bridge: z.string().min(1).max(15).optional(), subnet: z.string().min(1).optional(), chain_prefix: z.string().min(1).optional(), cgroup_parent: z.string().min(1).optional() })
+              .strict(),
+          ).optional(),
         })
         .strict(),
     ).optional(),
@@ -100,7 +107,7 @@ export function devConfig(overrides: { dataDir?: string; bindAddr?: string; http
     logLevel: 'info',
     ports: { http: overrides.httpPort ?? 4646 },
     server: { enabled: true },
-    client: { enabled: true, servers: [], nodeClass: '', meta: {}, imageMirrors: {} },
+    client: { enabled: true, servers: [], nodeClass: '', meta: {}, imageMirrors: {}, jails: {} },
     // -http-port 0 (tests) makes every listener ephemeral, so several stacks can run side by side.
     catalog: { enabled: true, httpPort: ephemeral ? 0 : 8500, dnsPort: ephemeral ? 0 : 8600, domain: 'consul' },
     ingress: { enabled: true, httpPort: ephemeral ? 0 : 8080, dashboardPort: ephemeral ? 0 : 9200, domain: 'minipot' },
@@ -110,7 +117,7 @@ export function devConfig(overrides: { dataDir?: string; bindAddr?: string; http
 }
 
 /** Read `-config` (a file, or a directory of `*.hcl` / `*.json` files merged in name order). */
-export async function loadConfigPath(path: string): Promise<AgentConfig> {
+export async function loadConfigPath(path: string, base?: AgentConfig): Promise<AgentConfig> {
   const files = statSync(path).isDirectory()
     ? readdirSync(path)
         .filter((f) => f.endsWith('.hcl') || f.endsWith('.json'))
@@ -120,7 +127,7 @@ export async function loadConfigPath(path: string): Promise<AgentConfig> {
   if (files.length === 0) throw new KilnError('CONFIG_INVALID', `no .hcl or .json files in config directory ${path}`);
   let merged: AgentConfigFile = {};
   for (const f of files) merged = { ...merged, ...(await readConfigFile(f)) };
-  return resolveConfig(merged);
+  return resolveConfig(merged, base);
 }
 
 async function readConfigFile(file: string): Promise<AgentConfigFile> {
@@ -141,43 +148,87 @@ async function readConfigFile(file: string): Promise<AgentConfigFile> {
   return result.data;
 }
 
-export function resolveConfig(file: AgentConfigFile): AgentConfig {
-  const serverEnabled = file.server?.enabled ?? false;
-  const clientEnabled = file.client?.enabled ?? false;
-  const enabled = (b?: { enabled?: boolean }) => b?.enabled ?? false;
-  if (![file.server, file.client, file.catalog, file.ingress, file.registry].some(enabled)) {
+/** Settings of a plain (non-dev) agent before its config file: no role enabled. */
+export function defaultConfig(): AgentConfig {
+  return {
+    datacenter: 'dc1',
+    region: 'global',
+    dataDir: '/var/lib/kiln',
+    bindAddr: '127.0.0.1',
+    advertiseAddr: '127.0.0.1',
+    logLevel: 'info',
+    ports: { http: 4646 },
+    server: { enabled: false },
+    client: { enabled: false, servers: [], nodeClass: '', meta: {}, imageMirrors: {}, jails: {} },
+    catalog: { enabled: false, httpPort: 8500, dnsPort: 8600, domain: 'consul' },
+    ingress: { enabled: false, httpPort: 8080, dashboardPort: 9200, domain: 'minipot' },
+    registry: { enabled: false, port: 5000, demoImages: false },
+    dev: false,
+  };
+}
+
+/**
+ * Apply a config file over `base` (the plain defaults, or the dev stack's
+ * with `kiln agent -dev -config extra.hcl`): every setting the file names wins.
+ */
+export function resolveConfig(file: AgentConfigFile, base: AgentConfig = defaultConfig()): AgentConfig {
+  const on = (b: { enabled?: boolean } | undefined, current: boolean) => b?.enabled ?? current;
+  const roles = {
+    server: on(file.server, base.server.enabled),
+    client: on(file.client, base.client.enabled),
+    catalog: on(file.catalog, base.catalog.enabled),
+    ingress: on(file.ingress, base.ingress.enabled),
+    registry: on(file.registry, base.registry.enabled),
+  };
+  if (!Object.values(roles).some(Boolean)) {
     throw new KilnError('CONFIG_INVALID', 'agent config enables no role: set `enabled = true` in at least one of server {}, client {}, catalog {}, ingress {}, registry {}');
   }
-  const httpPort = file.ports?.http ?? 4646;
-  const bindAddr = file.bind_addr ?? '127.0.0.1';
-  const servers = file.client?.servers ?? (serverEnabled ? [] : ['127.0.0.1:4646']);
+  const bindAddr = file.bind_addr ?? base.bindAddr;
+  const c = file.client;
   return {
-    datacenter: file.datacenter ?? 'dc1',
-    region: file.region ?? 'global',
-    dataDir: file.data_dir ?? '/var/lib/kiln',
+    datacenter: file.datacenter ?? base.datacenter,
+    region: file.region ?? base.region,
+    dataDir: file.data_dir ?? base.dataDir,
     bindAddr,
-    advertiseAddr: file.advertise_addr ?? (bindAddr === '0.0.0.0' ? '127.0.0.1' : bindAddr),
-    logLevel: (file.log_level?.toLowerCase() ?? 'info') as LogLevel,
-    ports: { http: httpPort },
-    server: { enabled: serverEnabled },
+    advertiseAddr: file.advertise_addr ?? (file.bind_addr ? (bindAddr === '0.0.0.0' ? '127.0.0.1' : bindAddr) : base.advertiseAddr),
+    logLevel: (file.log_level?.toLowerCase() ?? base.logLevel) as LogLevel,
+    ports: { http: file.ports?.http ?? base.ports.http },
+    server: { enabled: roles.server },
     client: {
-      enabled: clientEnabled,
-      servers,
-      nodeName: file.client?.node_name,
-      nodeClass: file.client?.node_class ?? '',
-      meta: file.client?.meta ?? {},
-      catalogAddress: file.client?.catalog_address,
-      imageMirrors: file.client?.image_mirrors ?? {},
+      enabled: roles.client,
+      servers: c?.servers ?? (roles.server || base.client.servers.length > 0 ? base.client.servers : ['127.0.0.1:4646']),
+      nodeName: c?.node_name ?? base.client.nodeName,
+      nodeClass: c?.node_class ?? base.client.nodeClass,
+      meta: c?.meta ?? base.client.meta,
+      catalogAddress: c?.catalog_address ?? base.client.catalogAddress,
+      imageMirrors: c?.image_mirrors ?? base.client.imageMirrors,
+      jails: {
+        ...base.client.jails,
+        ...(c?.jail_network?.bridge ? { bridge: c.jail_network.bridge } : {}),
+        ...(c?.jail_network?.subnet ? { subnet: c.jail_network.subnet } : {}),
+        ...(c?.jail_network?.chain_prefix ? { chainPrefix: c.jail_network.chain_prefix } : {}),
+        ...(c?.jail_network?.cgroup_parent ? { cgroupParent: c.jail_network.cgroup_parent } : {}),
+      },
     },
-    catalog: { enabled: enabled(file.catalog), httpPort: file.catalog?.http_port ?? 8500, dnsPort: file.catalog?.dns_port ?? 8600, domain: file.catalog?.domain ?? 'consul' },
+    catalog: {
+      enabled: roles.catalog,
+      httpPort: file.catalog?.http_port ?? base.catalog.httpPort,
+      dnsPort: file.catalog?.dns_port ?? base.catalog.dnsPort,
+      domain: file.catalog?.domain ?? base.catalog.domain,
+    },
     ingress: {
-      enabled: enabled(file.ingress),
-      httpPort: file.ingress?.http_port ?? 8080,
-      dashboardPort: file.ingress?.dashboard_port ?? 9200,
-      domain: file.ingress?.domain ?? 'minipot',
-      catalogAddress: file.ingress?.catalog_address,
+      enabled: roles.ingress,
+      httpPort: file.ingress?.http_port ?? base.ingress.httpPort,
+      dashboardPort: file.ingress?.dashboard_port ?? base.ingress.dashboardPort,
+      domain: file.ingress?.domain ?? base.ingress.domain,
+      catalogAddress: file.ingress?.catalog_address ?? base.ingress.catalogAddress,
     },
-    registry: { enabled: enabled(file.registry), port: file.registry?.port ?? 5000, pushToken: file.registry?.push_token, demoImages: file.registry?.demo_images ?? false },
-    dev: false,
+    registry: {
+      enabled: roles.registry,
+      port: file.registry?.port ?? base.registry.port,
+      pushToken: file.registry?.push_token ?? base.registry.pushToken,
+      demoImages: file.registry?.demo_images ?? base.registry.demoImages,
+    },
+    dev: base.dev,
   };
 }

@@ -57,7 +57,7 @@ export async function createDrivers(config: AgentConfig, registryAddress: string
   const mirrors = Object.entries(config.client.imageMirrors).map(([prefix, replacement]) => ({ prefix, replacement }));
   if (registryAddress && !config.client.imageMirrors[POTLUCK_URL]) mirrors.push({ prefix: POTLUCK_URL, replacement: `http://${registryAddress}/` });
   const images = await ImageStore.create({ cacheDir: join(config.dataDir, 'images'), mirrors, logger: log });
-  const pot = await PotDriver.create({ stateDir: join(config.dataDir, 'pot'), images });
+  const pot = await PotDriver.create({ stateDir: join(config.dataDir, 'pot'), images, ...config.client.jails });
   const drivers = createDefaultDrivers();
   drivers.register(pot);
   return { drivers, pot };

@@ -35,8 +35,9 @@ export async function agentConfigFromFlags(flags: AgentFlags): Promise<AgentConf
   if (httpPort !== undefined && (!Number.isInteger(httpPort) || httpPort < 0 || httpPort > 65535)) {
     throw new KilnError('CONFIG_INVALID', `-http-port "${flags.httpPort}" is not a port number (0-65535)`);
   }
-  const config = flags.config ? await loadConfigPath(flags.config) : devConfig({ dataDir: flags.dataDir, bindAddr: flags.bind, httpPort });
-  if (flags.dev && flags.config) config.dev = true;
+  // -dev with -config: the dev stack, with the file's settings on top (as `nomad agent -dev -config`).
+  const dev = flags.dev ? devConfig({ dataDir: flags.dataDir, bindAddr: flags.bind, httpPort }) : undefined;
+  const config = flags.config ? await loadConfigPath(flags.config, dev) : dev!;
   if (flags.dataDir) config.dataDir = flags.dataDir;
   if (flags.bind) config.bindAddr = flags.bind;
   if (httpPort !== undefined) config.ports.http = httpPort;
