@@ -13,6 +13,10 @@ import { registerJobRoutes } from './http/jobs-routes.js';
 import { registerNodeRoutes } from './http/nodes-routes.js';
 import type { AgentInfo, RouteDeps } from './http/route-deps.js';
 import { registerStatusRoutes } from './http/status-routes.js';
+import type { LeaderElection } from './leader/election.js';
+import { FencedStore } from './leader/election-fence.js';
+import { HeartbeatRelay } from './leader/election-heartbeats.js';
+import { registerElectionStatus } from './leader/election-status.js';
 import type { EvalGcOptions } from './leader/eval-gc.js';
 import { HeartbeatMonitor } from './leader/heartbeats.js';
 import { Leader } from './leader/leader.js';
@@ -64,6 +68,12 @@ export interface ServerAgentOptions {
   proxyClientRoutes?: boolean;
   /** The scheduler; defaults to src/scheduler's computePlan. */
   computePlan?: PlanFunction;
+  /**
+   * Cluster mode (etcd): leader duties run only while this server is elected,
+   * and their writes are fenced on the leadership. Without it the server is
+   * always leader (single node).
+   */
+  election?: LeaderElection;
 }
 
 /**
@@ -77,6 +87,7 @@ export class ServerAgent {
   readonly app: FastifyInstance;
   readonly leader: Leader;
   readonly nodes: NodeService;
+  private readonly relay: HeartbeatRelay | undefined;
   private readonly shutdown = new AbortController();
   private listening: AddressInfo | undefined;
 
@@ -94,8 +105,12 @@ export class ServerAgent {
       failoverTtlMs: opts.failoverHeartbeatTtlMs,
       onExpire: (nodeId) => this.nodes.markDown(nodeId),
     });
-    this.nodes = new NodeService({ store, view, writer, clock, heartbeats });
-    this.leader = new Leader({ store, view, writer, clock, logger, heartbeats, computePlan, workers: opts.schedulerWorkers, evalGc: opts.evalGc });
+    const { election } = opts;
+    const leaderStore = election ? new FencedStore(store, () => election.fence()) : store;
+    const leaderWriter = election ? new StateWriter(leaderStore, view, logger) : writer;
+    this.relay = election && new HeartbeatRelay(store, heartbeats, election, logger);
+    this.nodes = new NodeService({ store, view, writer, clock, heartbeats: this.relay ?? heartbeats });
+    this.leader = new Leader({ store: leaderStore, view, writer: leaderWriter, clock, logger, heartbeats, computePlan, workers: opts.schedulerWorkers, evalGc: opts.evalGc });
     this.app = createApp({ bodyLimitBytes: opts.bodyLimitBytes, logger });
     const deps: RouteDeps = {
       view,
@@ -114,14 +129,16 @@ export class ServerAgent {
     registerNodeRoutes(this.app, deps);
     registerStatusRoutes(this.app, deps);
     if (opts.proxyClientRoutes) registerClientProxyRoutes(this.app, deps);
+    if (election) registerElectionStatus(this.app, election);
   }
 
   static async create(opts: ServerAgentOptions): Promise<ServerAgent> {
     return new ServerAgent(opts);
   }
 
-  /** Start the leader duties, then listen. */
+  /** Start the leader duties (with an election: listen, then campaign), then listen. */
   async start(): Promise<void> {
+    if (this.opts.election) return this.startClustered(this.opts.election);
     await this.leader.start();
     try {
       await this.app.listen({ host: this.opts.bindAddr ?? '127.0.0.1', port: this.opts.port ?? DEFAULT_SERVER_PORT });
@@ -135,8 +152,28 @@ export class ServerAgent {
   /** End blocking queries, stop the leader duties (in-flight writes finish), close the listener. */
   async stop(): Promise<void> {
     this.shutdown.abort();
+    await this.opts.election?.stop();
     await this.leader.stop();
     await this.app.close();
+  }
+
+  private async startClustered(election: LeaderElection): Promise<void> {
+    await this.app.listen({ host: this.opts.bindAddr ?? '127.0.0.1', port: this.opts.port ?? DEFAULT_SERVER_PORT });
+    this.listening = this.app.server.address() as AddressInfo;
+    const relay = this.relay!;
+    await election.start(
+      { name: this.opts.name ?? 'kiln-server', address: this.address },
+      {
+        onElected: async () => {
+          await this.leader.start();
+          await relay.startRelaying();
+        },
+        onDeposed: async () => {
+          relay.stopRelaying();
+          await this.leader.stop();
+        },
+      },
+    );
   }
 
   /** `host:port` actually listened on (after start). */
