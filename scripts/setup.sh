@@ -43,3 +43,6 @@ fi
 
 echo "==> building"
 npx tsc -p tsconfig.json
+
+echo "==> building the web UIs (vite)"
+node src/ui/build.mjs

@@ -21,10 +21,26 @@ function breadcrumbs(path: string): HTMLElement {
   return h('nav', { 'aria-label': 'Key path', class: 'toolbar' }, crumbs.flatMap((c, i) => (i ? [' / ', c] : [c])));
 }
 
+/** Keys one level below prefix: leaves and "folder/" entries (grouped here, see listUrl). */
+export function children(allKeys: string[], prefix: string): string[] {
+  const out = new Set<string>();
+  for (const k of allKeys) {
+    if (!k.startsWith(prefix) || k === prefix) continue;
+    const rest = k.slice(prefix.length);
+    const slash = rest.indexOf('/');
+    out.add(prefix + (slash === -1 ? rest : rest.slice(0, slash + 1)));
+  }
+  return [...out].sort();
+}
+
+// Listed without `separator` and grouped client-side: the catalog's separator
+// handling of a trailing-slash prefix and its GET /v1/kv/ (root) differ from Consul's.
+const listUrl = (prefix: string) => (prefix ? `${kvPath(prefix)}?keys` : '/v1/kv//?keys');
+
 async function folder(body: HTMLElement, prefix: string): Promise<void> {
   let keys: string[] = [];
   try {
-    keys = await getJson<string[]>(`${kvPath(prefix)}?keys&separator=/`);
+    keys = children(await getJson<string[]>(listUrl(prefix)), prefix);
   } catch (e) {
     if (!(e instanceof ApiError && e.status === 404)) throw e;
   }
@@ -34,7 +50,7 @@ async function folder(body: HTMLElement, prefix: string): Promise<void> {
     e.preventDefault();
     if (name.value) location.hash = `#/kv/${prefix}${name.value}`;
   });
-  const items = keys.filter((k) => k !== prefix).map((k) => h('li', {}, link(`#/kv/${k}`, k.slice(prefix.length) || k)));
+  const items = keys.map((k) => h('li', {}, link(`#/kv/${k}`, k.slice(prefix.length) || k)));
   fill(body, form, items.length ? h('ul', { 'aria-label': 'Keys' }, items) : h('p', { class: 'empty' }, 'No keys here.'));
 }
 

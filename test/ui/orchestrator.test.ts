@@ -1,0 +1,135 @@
+/**
+ * The orchestrator UI in headless chromium against a real dev agent: jobs list,
+ * job, allocation, live logs, Exec (`echo hi`), scale to 2 without a reload;
+ * plus clients, cluster and evaluations pages, accessibility basics on each.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { startDevAgent } from '../support/agent-process.js';
+import { contrastPairs, tabToListLink, unnamedControls } from './support/a11y.js';
+import { launchBrowser, screenshot } from './support/browser.js';
+import { startFront, type Front } from './support/front.js';
+
+const JOB = (dc: string) => `
+job "hello-web" {
+  datacenters = ["${dc}"]
+  type = "service"
+  group "hello-web" {
+    count = 1
+    task "www" {
+      driver = "raw_exec"
+      config {
+        command = "/bin/sh"
+        args    = ["-c", "echo hello from kiln; while true; do sleep 1; done"]
+      }
+      resources {
+        cpu    = 50
+        memory = 32
+      }
+    }
+  }
+}`;
+
+async function post(address: string, path: string, body: unknown): Promise<unknown> {
+  const res = await fetch(`${address}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await res.text();
+  assert.ok(res.ok, `POST ${path}: ${res.status} ${text}`);
+  return JSON.parse(text);
+}
+
+/** The UI's origin: the agent itself once it mounts the UI, else a front serving it with mountUi. */
+async function uiOrigin(agentAddress: string): Promise<{ origin: string; front?: Front }> {
+  const res = await fetch(`${agentAddress}/ui/`);
+  if (res.ok && (await res.text()).includes('kiln — orchestrator')) return { origin: agentAddress };
+  const front = await startFront(agentAddress);
+  return { origin: front.address, front };
+}
+
+async function checkA11y(page: Page, what: string, listLink?: string): Promise<void> {
+  assert.deepEqual(await unnamedControls(page), [], `${what}: every input and button has an accessible name`);
+  const low = (await contrastPairs(page)).filter((p) => p.ratio < 4.5);
+  assert.deepEqual(low, [], `${what}: text/background pairs reach WCAG AA 4.5:1`);
+  if (listLink !== undefined) assert.equal(await tabToListLink(page), listLink, `${what}: Tab reaches the list's first row link`);
+}
+
+test('orchestrator UI: jobs → job → allocation → logs → exec → scale, live', async () => {
+  const dataDir = mkdtempSync(join(os.tmpdir(), 'kiln-ui-'));
+  const agent = await startDevAgent(dataDir);
+  const { origin, front } = await uiOrigin(agent.address);
+  const browser = await launchBrowser();
+  const { page } = browser;
+  try {
+    const self = (await (await fetch(`${agent.address}/v1/agent/self`)).json()) as { config: { Datacenter: string } };
+    const job = await post(agent.address, '/v1/jobs/parse', { JobHCL: JOB(self.config.Datacenter), Canonicalize: true });
+    await post(agent.address, '/v1/jobs', { Job: job });
+
+    // `/` redirects to the UI, whose default page is the jobs list.
+    await page.goto(`${origin}/`);
+    await page.getByRole('link', { name: 'hello-web' }).waitFor({ timeout: 30_000 });
+    assert.match(page.url(), /\/ui\/(#\/jobs)?$/);
+    await page.getByText('running 1').waitFor({ timeout: 60_000 });
+    await checkA11y(page, 'jobs list', 'hello-web');
+    await screenshot(page, 'nomad-jobs');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await checkA11y(page, 'jobs list (dark)');
+    await screenshot(page, 'nomad-jobs-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    await page.getByRole('link', { name: 'hello-web' }).click();
+    assert.match(page.url(), /#\/jobs\/hello-web$/);
+    const allocTable = page.getByRole('table', { name: 'Allocations' });
+    await allocTable.getByText('running').first().waitFor({ timeout: 60_000 });
+    await checkA11y(page, 'job detail');
+    await screenshot(page, 'nomad-job');
+
+    // Deep link: the allocation page opened from the job's list.
+    await allocTable.getByRole('link').first().click();
+    assert.match(page.url(), /#\/allocations\/[0-9a-f-]{36}$/);
+    await page.getByLabel('Log output').getByText('hello from kiln').waitFor({ timeout: 30_000 });
+    await checkA11y(page, 'allocation');
+    await screenshot(page, 'nomad-allocation');
+
+    const allocUrl = page.url();
+
+    // Scale to 2 from the job page: the second allocation appears without a reload.
+    await page.getByRole('link', { name: 'hello-web' }).first().click();
+    await page.evaluate(() => ((window as unknown as { noReload: boolean }).noReload = true));
+    await page.getByLabel('Count for group hello-web').fill('2');
+    await page.getByRole('button', { name: 'Scale' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('table[aria-label="Allocations"] tbody tr').length === 2, undefined, { timeout: 60_000 });
+    await allocTable.getByText('running').nth(1).waitFor({ timeout: 60_000 });
+    assert.equal(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload), true, 'the page was not reloaded');
+    await screenshot(page, 'nomad-job-scaled');
+
+    for (const [nav, name, shot] of [['Clients', undefined, 'nomad-clients'], ['Cluster', undefined, 'nomad-cluster'], ['Evaluations', undefined, 'nomad-evaluations']] as const) {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: nav }).click();
+      await page.locator('main table').first().waitFor({ timeout: 30_000 });
+      await checkA11y(page, nav, name);
+      await screenshot(page, shot);
+    }
+    assert.ok(await tabToListLink(page), 'Tab reaches the evaluations list');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clients' }).click();
+    await page.locator('main table a').first().click();
+    await page.getByRole('table', { name: 'Drivers' }).getByText('raw_exec').waitFor({ timeout: 30_000 });
+    await screenshot(page, 'nomad-client');
+
+    // Exec from the allocation page (deep link): `echo hi` comes back in the terminal.
+    await page.goto(allocUrl);
+    await page.getByRole('button', { name: 'Exec' }).click();
+    await page.locator('.xterm-rows').waitFor({ timeout: 30_000 });
+    await page.getByRole('status').getByText(/^Connected/).waitFor({ timeout: 30_000 });
+    await page.locator('.xterm-helper-textarea').focus();
+    await page.keyboard.type('echo hi\n');
+    await page.waitForFunction(() => [...document.querySelectorAll('.xterm-rows > div')].some((r) => r.textContent?.trim() === 'hi'), undefined, { timeout: 30_000 });
+    await screenshot(page, 'nomad-exec');
+  } finally {
+    await browser.close();
+    await front?.close();
+    await agent.interrupt();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
