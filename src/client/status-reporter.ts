@@ -3,6 +3,13 @@ import type { Logger } from './util.js';
 import { backoffMs, errorMessage, silentLogger } from './util.js';
 
 /**
+ * Coalescing window for updates. Short on purpose: while a send is in flight
+ * new updates queue up anyway, so batching comes for free under load and an
+ * idle client reports a state change without waiting.
+ */
+const BATCH_DELAY_MS = 10;
+
+/**
  * Sends allocation status to the servers in batches. Updates for the same
  * allocation coalesce (only the latest matters); a failed send is retried
  * with backoff, and an update that arrived meanwhile always wins over the
@@ -22,7 +29,7 @@ export class AllocStatusReporter {
 
   report(update: AllocClientUpdate): void {
     this.pending.set(update.ID, update);
-    this.schedule(this.opts.batchDelayMs ?? 100);
+    this.schedule(this.opts.batchDelayMs ?? BATCH_DELAY_MS);
   }
 
   /** Send whatever is pending now (one attempt); used at shutdown. */
@@ -57,7 +64,7 @@ export class AllocStatusReporter {
     try {
       await this.api.updateAllocations(batch);
       this.failures = 0;
-      if (this.pending.size > 0) this.schedule(this.opts.batchDelayMs ?? 100);
+      if (this.pending.size > 0) this.schedule(this.opts.batchDelayMs ?? BATCH_DELAY_MS);
     } catch (err) {
       for (const u of batch) if (!this.pending.has(u.ID)) this.pending.set(u.ID, u);
       const wait = backoffMs(this.failures++, 500, 15_000);
