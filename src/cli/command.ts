@@ -36,6 +36,12 @@ export interface CommandDef {
   errorExitCode?: number;
   examples?: readonly string[];
   hidden?: boolean;
+  /**
+   * Everything after the first argument belongs to the command, flags
+   * included (`kiln alloc exec <alloc> ls -la`), as Go's flag package stops
+   * at the first argument: argv.ts inserts `--` there.
+   */
+  passThroughArgs?: boolean;
   run(ctx: CommandContext, args: readonly string[]): Promise<number>;
 }
 
@@ -45,6 +51,12 @@ export class FlagValues {
 
   bool(name: FlagName): boolean {
     return this.values[flagKey(name)] === true;
+  }
+
+  /** A negatable boolean: true (`-x`), false (`-x=false`) or undefined when absent. */
+  optBool(name: FlagName): boolean | undefined {
+    const v = this.values[flagKey(name)];
+    return typeof v === 'boolean' ? v : undefined;
   }
 
   str(name: FlagName): string | undefined {

@@ -17,6 +17,8 @@ export interface FlagSpec {
   defaultText?: string;
   /** Environment variables consulted when the flag is absent, in order. */
   env?: string[];
+  /** A boolean that can be turned off explicitly (`-i=false`), for flags that default to on or to "auto". */
+  negatable?: boolean;
 }
 
 const flag = <const N extends string>(name: N, rest: Omit<FlagSpec, 'name'>): FlagSpec & { name: N } => ({ name, ...rest });
@@ -59,6 +61,10 @@ export const FLAGS = {
   path: flag('path', { value: 'path', description: 'Directory in the registry to publish under (the image URL is <registry>/<path>)', defaultText: 'the pot name' }),
   'demo-images': flag('demo-images', { description: 'Build and publish the demo images (hello, nginx-nomad) on start when missing' }),
   port: flag('port', { value: 'port', description: 'Port to listen on', defaultText: '5000' }),
+  i: flag('i', { description: 'Pass stdin to the command (-i=false to not read stdin)', defaultText: 'true', negatable: true }),
+  t: flag('t', { description: 'Give the command a pseudo-terminal (-t=false to not)', defaultText: 'true when stdin is a terminal', negatable: true }),
+  task: flag('task', { value: 'task', description: 'Task to run the command beside (needed when the allocation has several tasks)' }),
+  e: flag('e', { value: 'char', description: "Escape character for terminal sessions: <char>. at the start of a line ends the session; 'none' disables it", defaultText: '~' }),
   'catalog-address': flag('catalog-address', { value: 'addr', description: 'HTTP address of the service catalog', defaultText: 'http://127.0.0.1:8500', env: ['KILN_CATALOG_ADDR', 'CONSUL_HTTP_ADDR'] }),
 } as const;
 
@@ -93,6 +99,11 @@ export function addFlags(cmd: Command, names: readonly FlagName[]): Command {
     const spec: FlagSpec = FLAGS[name];
     const option = new Option(commanderFlags(spec), flagHelp(spec));
     cmd.addOption(option);
+    if (spec.negatable && !spec.value) {
+      // argv.ts turns `-x=false` into `--no-x`; absent stays undefined so the command can apply its own default.
+      cmd.addOption(new Option(`--no-${spec.name}`).hideHelp());
+      cmd.setOptionValueWithSource(flagKey(spec.name), undefined, 'default');
+    }
   }
   return cmd;
 }

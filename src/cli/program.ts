@@ -22,8 +22,9 @@ export interface RunOptions {
 export async function runCli(argv: readonly string[], io: CliIo, opts: RunOptions = {}): Promise<number> {
   const signal = opts.signal ?? new AbortController().signal;
   let exitCode = 0;
-  const args = normalizeArgv(argv, allFlagSpecs());
-  const program = buildProgram(io, opts.commands ?? COMMANDS, (def, cmd, params) => runDef(def, io, cmd, params, signal).then((code) => void (exitCode = code)));
+  const commands = opts.commands ?? COMMANDS;
+  const args = normalizeArgv(argv, allFlagSpecs(), commands.filter((c) => c.passThroughArgs).map((c) => c.path));
+  const program = buildProgram(io, commands, (def, cmd, params) => runDef(def, io, cmd, params, signal).then((code) => void (exitCode = code)));
   try {
     await registerAgent(program, firstCommandWord(args) === 'agent');
     await program.parseAsync(args, { from: 'user' });
@@ -59,7 +60,8 @@ export function buildProgram(io: CliIo, commands: readonly CommandDef[], runner:
     addFlags(cmd, def.flags);
     cmd.action(async (...params: unknown[]) => {
       const self = params[params.length - 1] as Command;
-      await runner(def, self, self.processedArgs.filter((a): a is string => typeof a === 'string'));
+      // A variadic last argument (`<command...>`) arrives as an array: flatten it into the list.
+      await runner(def, self, self.processedArgs.flatMap((a: unknown) => (Array.isArray(a) ? a.map(String) : typeof a === 'string' ? [a] : [])));
     });
   }
   return program;

@@ -35,13 +35,13 @@ export async function startExecCluster(mode: 'shared' | 'split'): Promise<ExecCl
   const store = await SqliteStore.open(join(dir, 'server', 'state.db'));
   const view = await StateView.create(store);
   const server = await ServerAgent.create({ store, view, port: 0, logger: silentLogger, proxyClientRoutes: mode === 'split' });
-  let client: ClientAgent | undefined;
+  const ref: { client?: ClientAgent } = {};
   // Routes must exist before listen, the client needs the listener's address: resolve it late, as the agent does.
   const late: ClientExecSource & { resolveAllocLogs(id: string): { allocId: string; logDir: string } } = {
-    execTask: (a, t, o) => (client ? client.execTask(a, t, o) : Promise.reject(new KilnError('UNAVAILABLE', 'client starting'))),
+    execTask: (a, t, o) => (ref.client ? ref.client.execTask(a, t, o) : Promise.reject(new KilnError('UNAVAILABLE', 'client starting'))),
     resolveAllocLogs: (a) => {
-      if (!client) throw new KilnError('UNAVAILABLE', 'client starting');
-      return client.resolveAllocLogs(a);
+      if (!ref.client) throw new KilnError('UNAVAILABLE', 'client starting');
+      return ref.client.resolveAllocLogs(a);
     },
   };
   let nodeApp: FastifyInstance | undefined;
@@ -60,14 +60,14 @@ export async function startExecCluster(mode: 'shared' | 'split'): Promise<ExecCl
     nodeHttpAddr = `127.0.0.1:${(nodeApp.server.address() as { port: number }).port}`;
   }
   const dataDir = join(dir, 'client');
-  client = await ClientAgent.create({
+  const client = (ref.client = await ClientAgent.create({
     dataDir,
     api: new KilnClient({ address: base, timeoutMs: 5000 }),
     drivers: createDefaultDrivers(),
     datacenter: 'dc1',
     httpAddr: nodeHttpAddr,
     watchWaitMs: 1000,
-  });
+  }));
   client.start();
   const started = client;
   return {

@@ -10,6 +10,7 @@ import { jobHistory } from './job-history.js';
 import { jobStop } from './job-stop.js';
 import { allocStatus } from './alloc-status.js';
 import { allocLogs } from './alloc-logs.js';
+import { allocExec } from './alloc-exec.js';
 import { allocStop } from './alloc-stop.js';
 import { nodeStatus } from './node-status.js';
 import { nodeEligibility } from './node-eligibility.js';
@@ -39,6 +40,7 @@ export const COMMANDS: readonly CommandDef[] = [
   jobStop,
   allocStatus,
   allocLogs,
+  allocExec,
   allocStop,
   nodeStatus,
   nodeEligibility,
