@@ -36,7 +36,7 @@ export function mountUi(app: FastifyInstance, which: UiName, options: MountUiOpt
 
   const index = (reply: FastifyReply) =>
     built
-      ? reply.header('cache-control', 'no-cache').sendFile('index.html', root)
+      ? reply.header('cache-control', 'no-cache').sendFile('index.html', root, { cacheControl: false })
       : reply.code(503).type('text/plain').send(`the ${which} web UI is not built: run "node src/ui/build.mjs" (scripts/setup.sh does) and restart`);
 
   serveExact(app, prefix, (reply) => reply.redirect(`${prefix}/`));
@@ -44,7 +44,8 @@ export function mountUi(app: FastifyInstance, which: UiName, options: MountUiOpt
   if (options.redirectRoot !== false && prefix !== '') serveExact(app, '/', (reply) => reply.redirect(`${prefix}/`));
   app.get<{ Params: { '*': string } }>(`${prefix}/*`, async (req, reply) => {
     const file = safeFile(root, req.params['*']);
-    if (built && file) return reply.header('cache-control', file.startsWith(`assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache').sendFile(file, root);
+    // Vite's assets/ names carry a content hash: cache them for good; the rest revalidates.
+    if (built && file) return file.startsWith(`assets${sep}`) ? reply.sendFile(file, root, { maxAge: '365d', immutable: true }) : reply.header('cache-control', 'no-cache').sendFile(file, root, { cacheControl: false });
     // Unknown asset → 404; anything else is a client-side route → index.html (SPA fallback).
     if (/\.[a-z0-9]+$/i.test(req.params['*'])) return reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no file ${req.url} in the ${which} UI` } });
     return index(reply);

@@ -36,12 +36,15 @@ export function openTerminal(el: HTMLElement, allocId: string, task: string, com
     term.focus();
   };
   ws.onmessage = (ev: MessageEvent<string>) => {
-    const f = JSON.parse(ev.data) as { stdout?: { data?: string }; stderr?: { data?: string }; exited?: boolean; result?: { exit_code?: number } };
+    const f = JSON.parse(ev.data) as { stdout?: { data?: string }; stderr?: { data?: string }; exited?: boolean; result?: { exit_code?: number }; error?: { message?: string } };
     const out = f.stdout?.data ?? f.stderr?.data;
     if (out) term.write(fromB64(out));
+    if (f.error) status.textContent = `Exec failed: ${f.error.message ?? 'unknown error'}`;
     if (f.exited) status.textContent = `Exited with code ${f.result?.exit_code ?? 0}`;
   };
-  ws.onclose = () => { if (!status.textContent?.startsWith('Exited')) status.textContent = 'Connection closed'; };
+  ws.onclose = () => {
+    if (!/^(Exited|Exec)/.test(status.textContent ?? '')) status.textContent = 'Connection closed';
+  };
   ws.onerror = () => (status.textContent = 'Exec connection failed (is the task running?)');
   const input = term.onData((d) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify({ stdin: { data: toB64(d) } })));
   const resized = term.onResize(sendSize);

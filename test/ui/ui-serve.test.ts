@@ -1,0 +1,115 @@
+/** mountUi over real HTTP: redirects, index and assets, SPA fallback, 404s, traversal, the catalog proxy. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import { mountUi } from '../../src/ui-serve/index.js';
+import { explainFailure } from '../../src/ui/nomad/placement.js';
+import { diffJobs } from '../../src/ui/nomad/diff.js';
+
+function fakeDist(): string {
+  const dir = mkdtempSync(join(os.tmpdir(), 'kiln-ui-dist-'));
+  for (const app of ['nomad', 'ingress']) {
+    mkdirSync(join(dir, app, 'assets'), { recursive: true });
+    writeFileSync(join(dir, app, 'index.html'), `<!doctype html><title>${app} ui</title>`);
+    writeFileSync(join(dir, app, 'assets', 'index-abc.js'), 'console.log(1)');
+  }
+  return dir;
+}
+
+test('mountUi serves index, assets and SPA fallback under the prefix, redirects /', async () => {
+  const dist = fakeDist();
+  const app = Fastify();
+  mountUi(app, 'nomad', { distDir: dist });
+  try {
+    const root = await app.inject({ url: '/' });
+    assert.equal(root.statusCode, 302);
+    assert.equal(root.headers.location, '/ui/');
+    assert.equal((await app.inject({ url: '/ui' })).headers.location, '/ui/');
+    const index = await app.inject({ url: '/ui/' });
+    assert.equal(index.statusCode, 200);
+    assert.match(index.body, /nomad ui/);
+    const asset = await app.inject({ url: '/ui/assets/index-abc.js' });
+    assert.equal(asset.body, 'console.log(1)');
+    assert.match(String(asset.headers['cache-control']), /immutable/);
+    assert.match((await app.inject({ url: '/ui/jobs/web' })).body, /nomad ui/, 'client-side routes fall back to index.html');
+    assert.equal((await app.inject({ url: '/ui/assets/missing.js' })).statusCode, 404);
+    const escape = await app.inject({ url: '/ui/..%2f..%2f..%2f..%2f..%2fetc%2fpasswd' });
+    assert.doesNotMatch(escape.body, /root:/, 'paths never leave the UI directory');
+    assert.equal((await app.inject({ url: '/ui/..%2fingress%2fassets%2findex-abc.js' })).statusCode, 404);
+  } finally {
+    await app.close();
+    rmSync(dist, { recursive: true, force: true });
+  }
+});
+
+test('mountUi takes over existing placeholder routes at / and the prefix (ingress dashboard)', async () => {
+  const dist = fakeDist();
+  const app = Fastify();
+  app.get('/', async () => 'placeholder');
+  app.get('/dashboard/', async () => 'placeholder');
+  app.get('/api/overview', async () => ({ ok: true }));
+  mountUi(app, 'ingress', { prefix: '/dashboard', distDir: dist });
+  try {
+    assert.equal((await app.inject({ url: '/' })).headers.location, '/dashboard/');
+    assert.match((await app.inject({ url: '/dashboard/' })).body, /ingress ui/);
+    assert.deepEqual((await app.inject({ url: '/api/overview' })).json(), { ok: true });
+  } finally {
+    await app.close();
+    rmSync(dist, { recursive: true, force: true });
+  }
+});
+
+test('mountUi answers 503 with how to build when the UI is not built', async () => {
+  const app = Fastify();
+  mountUi(app, 'catalog', { distDir: mkdtempSync(join(os.tmpdir(), 'kiln-ui-empty-')) });
+  const res = await app.inject({ url: '/ui/' });
+  assert.equal(res.statusCode, 503);
+  assert.match(res.body, /node src\/ui\/build\.mjs/);
+  await app.close();
+});
+
+test('the orchestrator UI proxies GETs to the catalog, passing the index header', async () => {
+  const catalog = http.createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'x-consul-index': '42' });
+    res.end(JSON.stringify({ url: req.url }));
+  });
+  await new Promise<void>((r) => catalog.listen(0, '127.0.0.1', r));
+  const app = Fastify();
+  mountUi(app, 'nomad', { distDir: fakeDist(), catalogAddress: `http://127.0.0.1:${(catalog.address() as AddressInfo).port}` });
+  const noCatalog = Fastify();
+  mountUi(noCatalog, 'nomad', { distDir: fakeDist() });
+  try {
+    const res = await app.inject({ url: '/ui-api/catalog/v1/health/service/web?index=3&wait=1s' });
+    assert.equal(res.headers['x-consul-index'], '42');
+    assert.deepEqual(res.json(), { url: '/v1/health/service/web?index=3&wait=1s' });
+    assert.equal((await app.inject({ url: '/ui-api/catalog/etc/x' })).statusCode >= 400, true, 'only /v1/ paths are forwarded');
+    assert.equal((await noCatalog.inject({ url: '/ui-api/catalog/v1/catalog/services' })).statusCode >= 500, true);
+  } finally {
+    await app.close();
+    await noCatalog.close();
+    catalog.close();
+  }
+});
+
+test('placement failures read like Nomad', () => {
+  const lines = explainFailure({
+    NodesEvaluated: 3, NodesFiltered: 2, NodesAvailable: { minipot: 3 }, ClassFiltered: {}, ConstraintFiltered: { '${attr.kernel.name} = freebsd': 2 },
+    NodesExhausted: 1, ClassExhausted: {}, DimensionExhausted: { memory: 1 }, CoalescedFailures: 1,
+  });
+  assert.deepEqual(lines, ['2 allocations could not be placed (1 coalesced)', 'Constraint "${attr.kernel.name} = freebsd" filtered 2 nodes', 'Resources exhausted on 1 nodes', 'Dimension "memory" exhausted on 1 nodes']);
+});
+
+test('job version diff lists changed, added and removed fields, ignoring bookkeeping', () => {
+  const v0 = { ID: 'web', Version: 0, TaskGroups: [{ Name: 'web', Count: 1, Tasks: [{ Name: 't', Env: { A: '1' } }] }] };
+  const v1 = { ID: 'web', Version: 1, TaskGroups: [{ Name: 'web', Count: 2, Tasks: [{ Name: 't', Meta: { B: '2' } }] }] };
+  assert.deepEqual(diffJobs(v0, v1), [
+    { kind: '~', path: 'TaskGroups.0.Count', old: '1', new: '2' },
+    { kind: '-', path: 'TaskGroups.0.Tasks.0.Env.A', old: '"1"' },
+    { kind: '+', path: 'TaskGroups.0.Tasks.0.Meta.B', new: '"2"' },
+  ]);
+});
