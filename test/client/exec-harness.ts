@@ -30,7 +30,12 @@ export interface ExecCluster {
   close(): Promise<void>;
 }
 
-export async function startExecCluster(mode: 'shared' | 'split'): Promise<ExecCluster> {
+/**
+ * `recordResizes`: the route's sessions push `<cols>x<rows>` there. raw_exec
+ * cannot resize, so the source hands the route a recording session before
+ * delegating, to observe the tty_size frames a caller sends.
+ */
+export async function startExecCluster(mode: 'shared' | 'split', recordResizes?: string[]): Promise<ExecCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'kiln-exec-'));
   const store = await SqliteStore.open(join(dir, 'server', 'state.db'));
   const view = await StateView.create(store);
@@ -38,7 +43,11 @@ export async function startExecCluster(mode: 'shared' | 'split'): Promise<ExecCl
   const ref: { client?: ClientAgent } = {};
   // Routes must exist before listen, the client needs the listener's address: resolve it late, as the agent does.
   const late: ClientExecSource & { resolveAllocLogs(id: string): { allocId: string; logDir: string } } = {
-    execTask: (a, t, o) => (ref.client ? ref.client.execTask(a, t, o) : Promise.reject(new KilnError('UNAVAILABLE', 'client starting'))),
+    execTask: (a, t, o) => {
+      if (!ref.client) return Promise.reject(new KilnError('UNAVAILABLE', 'client starting'));
+      if (recordResizes) o.onStart?.({ resize: (cols, rows) => recordResizes.push(`${cols}x${rows}`) });
+      return ref.client.execTask(a, t, o);
+    },
     resolveAllocLogs: (a) => {
       if (!ref.client) throw new KilnError('UNAVAILABLE', 'client starting');
       return ref.client.resolveAllocLogs(a);
@@ -137,3 +146,4 @@ export const b64 = (s: string): string => Buffer.from(s).toString('base64');
 export function execWsUrl(httpAddr: string, allocId: string, task: string, command: string[], tty: boolean): string {
   return `ws://${httpAddr}/v1/client/allocation/${allocId}/exec?task=${task}&command=${encodeURIComponent(JSON.stringify(command))}&tty=${tty}`;
 }
+
