@@ -75,13 +75,15 @@ const onDownNode = (a: Allocation, input: ReconcileInput): boolean => {
 /** Desired (the job's groups × Count) against actual (the job's allocations), one bucket list per group. */
 export function reconcile(input: ReconcileInput): GroupReconcile[] {
   const byGroup = new Map<string, Allocation[]>();
+  const job = input.job;
   for (const a of input.allocs) {
     if (a.DesiredStatus !== 'run') continue; // already stopping or stopped
+    // A finished allocation of an earlier job under the same ID (purged, then registered again) is history, not a slot to reschedule.
+    if (job && a.CreateIndex < job.CreateIndex && (a.ClientStatus === 'failed' || a.ClientStatus === 'complete' || a.ClientStatus === 'lost')) continue;
     let list = byGroup.get(a.TaskGroup);
     if (!list) byGroup.set(a.TaskGroup, (list = []));
     list.push(a);
   }
-  const job = input.job;
   const out: GroupReconcile[] = [];
   const live = job && !job.Stop ? job : undefined;
   const changes = live ? new GroupChangeDetector(live, input.jobVersion) : undefined;

@@ -70,6 +70,8 @@ export class Harness implements SchedulerState {
     return this.usage.get(nodeId) ?? { cpu: 0, memoryMB: 0, ports: new Set() };
   }
 
+  private lastIndex = 1;
+
   upsertJob(job: Job): Job {
     this.jobs.set(jobKey(job.Namespace, job.ID), job);
     this.versions.set(`${jobKey(job.Namespace, job.ID)}@${job.Version}`, job);
@@ -90,6 +92,8 @@ export class Harness implements SchedulerState {
 
   upsertAlloc(alloc: Allocation): void {
     const previous = this.allocMap.get(alloc.ID);
+    // The store gives new allocations the revision that created them, after their job's.
+    if (!previous && alloc.CreateIndex === 0) alloc.CreateIndex = ++this.lastIndex;
     if (previous && isAllocLive(previous)) this.addUsage(previous, -1);
     if (previous && previous.NodeID !== alloc.NodeID) this.byNode.get(previous.NodeID)?.delete(alloc.ID);
     this.allocMap.set(alloc.ID, alloc);

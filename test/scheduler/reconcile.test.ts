@@ -153,3 +153,16 @@ test('desiredUpdates of an unchanged submitted job ignores everything; of a scal
   const scaled = withCount(5)(structuredClone(job));
   assert.deepEqual(desiredUpdates(h, scaled, h.now), { web: { Place: 3, Stop: 0, InPlaceUpdate: 2, DestructiveUpdate: 0, Ignore: 0 } });
 });
+
+test('a job registered again after a purge places fresh allocations instead of waiting on the old failed ones', () => {
+  const h = cluster();
+  h.upsertJob(mockJob({ TaskGroups: [mockGroup({ Count: 1 })] }));
+  const [first] = placedAllocs(h.schedule('example'));
+  h.updateAlloc(first!.ID, { ClientStatus: 'failed' });
+  // Purged and registered again: the store gives the new job a later creation index.
+  h.upsertJob(mockJob({ CreateIndex: 1_000, TaskGroups: [mockGroup({ Count: 1 })] }));
+  const plan = h.schedule('example');
+  assert.deepEqual(placedAllocs(plan).map((a) => a.Name), ['example.web[0]']);
+  assert.equal(placedAllocs(plan)[0]!.PreviousAllocation, undefined, 'not a reschedule of the old job\'s allocation');
+  assert.equal(plan.CreatedEvals.length, 0, 'no delayed follow-up for the old allocation');
+});
