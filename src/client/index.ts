@@ -16,6 +16,8 @@ export { AllocStatusReporter } from './status-reporter.js';
 export { readLogs, MAX_FRAME_BYTES } from './logs.js';
 export type { ClientLogSource, LogFrame, ReadLogsOptions, LogType } from './logs.js';
 export { registerClientRoutes } from './routes.js';
+export { registerClientExecRoute, parseExecQuery } from './exec-route.js';
+export type { ClientExecSource, ExecRequest } from './exec-route.js';
 export { RotatingFileWriter, listLogIndexes, logFileBytes } from './logs/rotating-writer.js';
 export { formatGoDuration } from './duration.js';
 export type { Logger } from './util.js';
