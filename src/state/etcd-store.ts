@@ -25,7 +25,7 @@ export interface EtcdStoreOptions {
   /**
    * Called when a watch cannot continue (history compacted past its revision,
    * or etcd cancelled it). The watcher receives nothing more: rebuild the view
-   * from a fresh range (StateView.create) — see docs/operations.md. Default: log.
+   * with `StateView.resync(store)` — see docs/operations.md. Default: log.
    */
   onWatchFailed?: (err: KilnError) => void;
 }

@@ -58,6 +58,26 @@ export class StateView implements StateReader {
     return view;
   }
 
+  /**
+   * Re-read everything and watch again from there: the recovery when the
+   * store's watch cannot resume (etcd compacted past it). Objects gone
+   * meanwhile apply as deletes, the rest as puts, in one batch, so indexes,
+   * waiters and change listeners (the eval broker) all see the catch-up.
+   */
+  async resync(store: Store): Promise<void> {
+    this.unwatch();
+    const revision = await store.revision();
+    const puts: WatchEvent[] = [];
+    for (const [prefix] of TABLE_BY_PREFIX) for (const kv of await store.range(prefix)) puts.push({ type: 'put', ...kv });
+    const present = new Set(puts.map((e) => e.key));
+    const held = [...this.jobsByKey.values()].map((j) => keys.job(j.Namespace, j.ID));
+    for (const versions of this.versionsByJob.values()) for (const j of versions.values()) held.push(keys.jobVersion(j.Namespace, j.ID, j.Version));
+    held.push(...[...this.allocsById.keys()].map(keys.alloc), ...[...this.evalsById.keys()].map(keys.evaluation), ...[...this.nodesById.keys()].map(keys.node));
+    const deletes: WatchEvent[] = held.filter((k) => !present.has(k)).map((key) => ({ type: 'delete', key, modRevision: revision }));
+    this.applyBatch([...deletes, ...puts], revision);
+    this.unwatch = store.watch(revision, (events, rev) => this.applyBatch(events, rev));
+  }
+
   close(): void {
     this.unwatch();
     this.waiters.closeAll();

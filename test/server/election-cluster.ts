@@ -2,7 +2,7 @@ import { ServerAgent, silentLogger } from '../../src/server/index.js';
 import { EtcdElection } from '../../src/server/leader/election.js';
 import { EtcdStore } from '../../src/state/etcd-store.js';
 import { StateView } from '../../src/state/view.js';
-import { api, waitFor } from './helpers.js';
+import { api, waitFor, type ServerOverrides } from './helpers.js';
 
 /** One ServerAgent in cluster mode: its own etcd client, view and election. */
 export interface ClusterServer {
@@ -20,11 +20,11 @@ export interface ClusterServer {
 
 export const TEST_TTL_SECONDS = 2;
 
-export async function startClusterServer(endpoint: string, name: string): Promise<ClusterServer> {
+export async function startClusterServer(endpoint: string, name: string, overrides: ServerOverrides = {}): Promise<ClusterServer> {
   const store = await EtcdStore.open({ endpoints: [endpoint] });
   const view = await StateView.create(store);
   const election = new EtcdElection({ store, ttlSeconds: TEST_TTL_SECONDS });
-  const server = await ServerAgent.create({ store, view, port: 0, name, logger: silentLogger, election, schedulerWorkers: 1 });
+  const server = await ServerAgent.create({ store, view, port: 0, name, logger: silentLogger, election, schedulerWorkers: 1, ...overrides });
   await server.start();
   let stopped = false;
   const finish = async (stopServer: () => Promise<void>): Promise<void> => {

@@ -4,7 +4,7 @@ import { Etcd3 } from 'etcd3';
 import { clusterKeys } from '../../src/server/leader/election.js';
 import { startEtcd, type TestEtcd } from '../support/etcd.js';
 import { agreedLeader, startClusterServer, TEST_TTL_SECONDS, type ClusterServer } from './election-cluster.js';
-import { api, waitFor } from './helpers.js';
+import { api, nodeJson, waitFor } from './helpers.js';
 
 let etcd: TestEtcd;
 before(async () => {
@@ -101,5 +101,29 @@ test('fencing: a write fenced on a lost leadership is refused, so a deposed lead
     assert.equal(await first.store.get('/evals/fenced'), undefined);
   } finally {
     await c.stopAll();
+  }
+});
+
+test('heartbeats sent to a follower keep the node alive on the leader; silence marks it down', async () => {
+  const fast = { minHeartbeatTtlMs: 400, heartbeatGraceMs: 400 };
+  const servers = [await startClusterServer(etcd.endpoint, 'hb-0', fast), await startClusterServer(etcd.endpoint, 'hb-1', fast)];
+  try {
+    const leader = await agreedLeader(servers);
+    const follower = servers.find((s) => s !== leader)!;
+    const node = nodeJson();
+    const reg = await api(follower.base, 'POST', '/v1/node/register', { Node: node });
+    assert.equal(reg.status, 200);
+    let ttlMs = reg.body.HeartbeatTTL / 1e6;
+    assert.ok(ttlMs > 0);
+    for (let i = 0; i < 10; i++) {
+      await new Promise((r) => setTimeout(r, ttlMs * 0.8));
+      const hb = await api(follower.base, 'POST', `/v1/node/${node.ID}/heartbeat`, {});
+      assert.equal(hb.status, 200, JSON.stringify(hb.body));
+      ttlMs = hb.body.HeartbeatTTL / 1e6;
+      assert.equal(leader.view.node(node.ID!)?.Status, 'ready', `still ready after heartbeat ${i}`);
+    }
+    await waitFor('the silent node to be marked down by the leader', () => leader.view.node(node.ID!)?.Status === 'down');
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
   }
 });

@@ -93,15 +93,25 @@ export class ResumableWatch {
   private fail(err: Error): void {
     if (this.stopped) return;
     this.stopped = true;
-    const compacted = /compacted/i.test(err.message);
-    this.onError(
-      new KilnError(
-        compacted ? 'CONFLICT' : 'UNAVAILABLE',
-        compacted
-          ? `etcd compacted the history past revision ${this.last + 1}, so the watch cannot resume; rebuild the state view (StateView.create / restart the server) to re-read the state`
-          : `the etcd watch on ${this.root}/ ended (${err.message}) after revision ${this.last}; rebuild the state view to resume`,
-        { cause: err, details: { lastDelivered: this.last } },
-      ),
-    );
+    // etcd3 drops the cancel response's compact_revision; a range at the resume revision tells.
+    this.isCompacted(this.last + 1)
+      .then((compacted) => this.onError(this.describe(err, compacted)))
+      .catch(() => this.onError(this.describe(err, /compacted/i.test(err.message))));
+  }
+
+  private async isCompacted(revision: number): Promise<boolean> {
+    try {
+      await this.client.kv.range({ key: Buffer.from(this.root + '/'), limit: 1, keys_only: true, revision });
+      return false;
+    } catch (probe) {
+      return /compacted/i.test((probe as Error).message);
+    }
+  }
+
+  private describe(err: Error, compacted: boolean): KilnError {
+    const message = compacted
+      ? `etcd compacted the history past revision ${this.last + 1}, so the watch cannot resume; rebuild the state view (StateView.resync, or restart the server) to re-read the state`
+      : `the etcd watch on ${this.root}/ ended (${err.message}) after revision ${this.last}; rebuild the state view (StateView.resync) to resume`;
+    return new KilnError(compacted ? 'CONFLICT' : 'UNAVAILABLE', message, { cause: err, details: { lastDelivered: this.last } });
   }
 }
