@@ -107,6 +107,9 @@ export class EtcdStore implements Store {
       throw new Error(`deletePrefix kept racing with concurrent writes after ${EXPANSION_ATTEMPTS} attempts`);
     } catch (err) {
       if (err instanceof KilnError) throw err;
+      if (/too many operations|request is too large/i.test((err as Error).message)) {
+        throw new KilnError('STORE_WRITE_FAILED', `etcd refused a transaction of ${req.ops.length} operations (${(err as Error).message}); nothing was written — start etcd with a higher --max-txn-ops / --max-request-bytes (see docs/operations.md)`, { cause: err });
+      }
       throw new KilnError('STORE_WRITE_FAILED', `etcd at ${this.opts.endpoints.join(', ')} did not commit the write (${(err as Error).message}); retry once etcd has a quorum (a timed-out write may still have been applied: re-read before retrying)`, { cause: err });
     }
   }

@@ -120,3 +120,14 @@ test('StateView.resync catches a view up after a lost watch: new objects appear,
     await store.close();
   }
 });
+
+test('a transaction over etcd --max-txn-ops fails with STORE_WRITE_FAILED naming the flag, and writes nothing', async () => {
+  const store = await EtcdStore.open({ endpoints: [etcd.endpoint], prefix: '/big' });
+  try {
+    const ops = Array.from({ length: 200 }, (_, i) => ({ type: 'put' as const, key: `/allocs/${i}`, value: '{}' }));
+    await assert.rejects(store.txn({ ops }), (err: KilnError) => err.code === 'STORE_WRITE_FAILED' && /--max-txn-ops/.test(err.message));
+    assert.deepEqual(await store.range('/allocs/'), []);
+  } finally {
+    await store.close();
+  }
+});
