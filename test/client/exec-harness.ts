@@ -114,7 +114,7 @@ export interface ExecTranscript {
 }
 
 /** A websocket exec client speaking Nomad's frames; `script` drives it once the socket is open. */
-export async function wsExec(url: string, script: (send: (frame: unknown) => void, seen: () => ExecTranscript) => Promise<void>): Promise<ExecTranscript> {
+export async function wsExec(url: string, script: (send: (frame: unknown) => void, seen: () => ExecTranscript, close: () => void) => Promise<void>): Promise<ExecTranscript> {
   const ws = new WebSocket(url);
   const t: ExecTranscript = { stdout: '', stderr: '', closeCode: 0 };
   ws.on('message', (data) => {
@@ -136,7 +136,7 @@ export async function wsExec(url: string, script: (send: (frame: unknown) => voi
     ws.once('open', () => resolve());
     closed.catch(reject);
   });
-  await script((frame) => ws.send(JSON.stringify(frame)), () => t);
+  await script((frame) => ws.send(JSON.stringify(frame)), () => t, () => ws.close(1000));
   await closed;
   return t;
 }

@@ -69,3 +69,30 @@ test('a missing program is reported as an error frame, not an exit', async () =>
   assert.ok(t.error, 'error frame sent');
   assert.match(t.error.message, /no\/such\/program/);
 });
+
+test('all output arrives before the exited frame', async () => {
+  const t = await wsExec(url(['/bin/sh', '-c', 'seq 1 50000; exit 6']), async (send) => send({ stdin: { close: true } }));
+  const lines = t.stdout.trimEnd().split('\n');
+  assert.equal(lines.length, 50000);
+  assert.equal(lines.at(-1), '50000');
+  assert.equal(t.exitCode, 6);
+});
+
+test('closing the websocket kills the command', async () => {
+  let pid = 0;
+  const t = await wsExec(url(['/bin/sh', '-c', 'echo $$; exec sleep 300']), async (send, seen, close) => {
+    send({ stdin: { close: true } });
+    pid = Number(await eventually(() => /^(\d+)\n/.exec(seen().stdout)?.[1], 20_000, 'the pid'));
+    process.kill(pid, 0);
+    close();
+  });
+  assert.equal(t.exitCode, undefined);
+  await eventually(() => {
+    try {
+      process.kill(pid, 0);
+      return undefined;
+    } catch {
+      return true;
+    }
+  }, 20_000, 'the command to be killed');
+});
