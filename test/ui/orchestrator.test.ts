@@ -20,11 +20,25 @@ job "hello-web" {
   type = "service"
   group "hello-web" {
     count = 1
+    network {
+      port "http" {}
+    }
     task "www" {
       driver = "raw_exec"
+      service {
+        name = "hello-web"
+        port = "http"
+        tags = ["www"]
+        check {
+          name     = "tcp"
+          type     = "tcp"
+          interval = "1s"
+          timeout  = "1s"
+        }
+      }
       config {
         command = "/bin/sh"
-        args    = ["-c", "echo hello from kiln; while true; do sleep 1; done"]
+        args    = ["-c", "echo hello from kiln; exec /bin/busybox httpd -f -p 127.0.0.1:\${NOMAD_PORT_http} -h /tmp"]
       }
       resources {
         cpu    = 50
@@ -42,10 +56,12 @@ async function post(address: string, path: string, body: unknown): Promise<unkno
 }
 
 /** The UI's origin: the agent itself once it mounts the UI, else a front serving it with mountUi. */
-async function uiOrigin(agentAddress: string): Promise<{ origin: string; front?: Front }> {
+async function uiOrigin(agentAddress: string, agentOutput: string): Promise<{ origin: string; front?: Front }> {
   const res = await fetch(`${agentAddress}/ui/`);
   if (res.ok && (await res.text()).includes('kiln — orchestrator')) return { origin: agentAddress };
-  const front = await startFront(agentAddress);
+  const catalogAddress = /Catalog: (http:\/\/[\d.]+:\d+)/.exec(agentOutput)?.[1];
+  assert.ok(catalogAddress, `the dev agent prints its catalog address:\n${agentOutput}`);
+  const front = await startFront(agentAddress, { catalogAddress });
   return { origin: front.address, front };
 }
 
@@ -59,7 +75,7 @@ async function checkA11y(page: Page, what: string, listLink?: string): Promise<v
 test('orchestrator UI: jobs → job → allocation → logs → exec → scale, live', async () => {
   const dataDir = mkdtempSync(join(os.tmpdir(), 'kiln-ui-'));
   const agent = await startDevAgent(dataDir);
-  const { origin, front } = await uiOrigin(agent.address);
+  const { origin, front } = await uiOrigin(agent.address, agent.output());
   const browser = await launchBrowser();
   const { page } = browser;
   try {
@@ -90,6 +106,8 @@ test('orchestrator UI: jobs → job → allocation → logs → exec → scale, 
     await allocTable.getByRole('link').first().click();
     assert.match(page.url(), /#\/allocations\/[0-9a-f-]{36}$/);
     await page.getByLabel('Log output').getByText('hello from kiln').waitFor({ timeout: 30_000 });
+    // The service's check status comes from the catalog (through /ui-api/catalog/), live.
+    await page.getByRole('table', { name: 'Checks of hello-web' }).getByText('passing').first().waitFor({ timeout: 30_000 });
     await checkA11y(page, 'allocation');
     await screenshot(page, 'nomad-allocation');
 
