@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { KilnClient } from '../api/index.js';
 import type { CatalogAgent } from '../catalog/index.js';
-import { ClientAgent, registerClientRoutes, type ClientLogSource } from '../client/index.js';
+import { ClientAgent, registerClientExecRoute, registerClientRoutes, type ClientExecSource, type ClientLogSource } from '../client/index.js';
 import type { PotDriver } from '../drivers/index.js';
 import type { IngressAgent } from '../ingress/index.js';
 import type { RegistryAgent } from '../registry/index.js';
@@ -124,10 +124,14 @@ export class Agent {
    * client agent needs the listener's address to register: route through a
    * source that resolves the client once it exists.
    */
-  private readonly lateClient: ClientLogSource = {
+  private readonly lateClient: ClientLogSource & ClientExecSource = {
     resolveAllocLogs: (allocId) => {
       if (!this.client) throw new KilnError('UNAVAILABLE', 'the client role is still starting; retry in a moment');
       return this.client.resolveAllocLogs(allocId);
+    },
+    execTask: (allocId, task, opts) => {
+      if (!this.client) return Promise.reject(new KilnError('UNAVAILABLE', 'the client role is still starting; retry in a moment'));
+      return this.client.execTask(allocId, task, opts);
     },
   };
 
@@ -146,7 +150,10 @@ export class Agent {
       proxyClientRoutes: !config.client.enabled,
       roles: (['server', 'client', 'catalog', 'ingress', 'registry'] as const).filter((r) => config[r].enabled),
     });
-    if (config.client.enabled) registerClientRoutes(this.server.app, this.lateClient);
+    if (config.client.enabled) {
+      registerClientRoutes(this.server.app, this.lateClient);
+      registerClientExecRoute(this.server.app, this.lateClient);
+    }
     await this.server.start();
     this.httpAddress = this.server.address;
   }
@@ -178,6 +185,7 @@ export class Agent {
     if (!this.server) {
       const http = (this.clientHttp = createApp({ logger: this.log('client') }));
       registerClientRoutes(http, this.lateClient);
+      registerClientExecRoute(http, this.lateClient);
       await http.listen({ host: config.bindAddr, port: config.ports.http });
       const a = http.server.address();
       this.httpAddress = typeof a === 'object' && a ? `${config.advertiseAddr}:${a.port}` : String(a);

@@ -116,7 +116,7 @@ test('an invalid job is a 400 JOBSPEC_INVALID with problems', async () => {
 test('a job ID with a slash is rejected: it could not be addressed or stored', async () => {
   const res = await api(t.base, 'POST', '/v1/jobs', { Job: jobJson('a/b') });
   assert.equal(res.status, 400);
-  assert.equal(res.body.error.code, 'BAD_REQUEST');
+  assert.equal(res.body.error.code, 'JOBSPEC_INVALID', 'the job validator names the problem');
   assert.match(res.body.error.message, /"\/"/);
 });
 
