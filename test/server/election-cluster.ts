@@ -20,8 +20,8 @@ export interface ClusterServer {
 
 export const TEST_TTL_SECONDS = 2;
 
-export async function startClusterServer(endpoint: string, name: string, overrides: ServerOverrides = {}): Promise<ClusterServer> {
-  const store = await EtcdStore.open({ endpoints: [endpoint] });
+export async function startClusterServer(endpoint: string, name: string, overrides: ServerOverrides = {}, prefix = '/kiln'): Promise<ClusterServer> {
+  const store = await EtcdStore.open({ endpoints: [endpoint], prefix });
   const view = await StateView.create(store);
   const election = new EtcdElection({ store, ttlSeconds: TEST_TTL_SECONDS });
   const server = await ServerAgent.create({ store, view, port: 0, name, logger: silentLogger, election, schedulerWorkers: 1, ...overrides });

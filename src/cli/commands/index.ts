@@ -28,6 +28,7 @@ import { registryServe } from './registry-serve.js';
 import { catalogServices } from './catalog-services.js';
 import { catalogService } from './catalog-service.js';
 import { catalogNodes } from './catalog-nodes.js';
+import { operatorSnapshot } from './operator-snapshot.js';
 
 export const COMMANDS: readonly CommandDef[] = [
   jobRun,
@@ -55,6 +56,7 @@ export const COMMANDS: readonly CommandDef[] = [
   catalogServices,
   catalogService,
   catalogNodes,
+  operatorSnapshot,
   status,
   version,
   docsCli,
