@@ -10,6 +10,7 @@ import { configFromCatalog } from './config-from-tags.js';
 import { createDashboardApp } from './dashboard/app.js';
 import { IngressMetrics } from './metrics.js';
 import { BackendPool } from './proxy/backends.js';
+import { HaproxyEngine } from './haproxy/engine.js';
 import { ProxyEngine, splitAddress, type EntryPointConfig, type ProxyTimeouts } from './proxy/engine.js';
 import { buildRoutingTable, emptyTable, type RoutingTable } from './routing-table.js';
 import type { CatalogServiceSnapshot, DynamicConfig } from './types.js';
@@ -23,7 +24,9 @@ export interface IngressAgentOptions {
   prefix?: string;
   /** Template with {name} and {domain}; default Host(`{name}.{domain}`). */
   defaultRule?: string;
-  engine?: 'builtin';
+  /** builtin: the Node.js proxy; haproxy: drives the Debian haproxy binary (haproxyBinary) from the same table. */
+  engine?: 'builtin' | 'haproxy';
+  haproxyBinary?: string;
   timeouts?: Partial<ProxyTimeouts>;
   /** Largest request header section accepted (bytes); larger gets 431. */
   maxHeaderSize?: number;
@@ -34,24 +37,37 @@ export interface IngressAgentOptions {
   logger?: WatcherLogger;
 }
 
+/** What an engine does with the table; both engines serve the same routing semantics. */
+interface DataPlane {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  setTable(table: RoutingTable): void;
+  addresses(): Map<string, { host: string; port: number }>;
+  settled?(): Promise<void>;
+}
+
 export const DEFAULT_TIMEOUTS: ProxyTimeouts = { headersTimeoutMs: 10_000, requestTimeoutMs: 300_000, keepAliveTimeoutMs: 60_000, backendTimeoutMs: 30_000 };
 
 export class IngressAgent {
   readonly app: FastifyInstance | undefined;
   readonly metrics = new IngressMetrics();
   private readonly watcher: CatalogWatcher;
-  private readonly engine: ProxyEngine;
+  private readonly engine: DataPlane;
   private readonly pool: BackendPool;
   private table: RoutingTable;
   private lastErrors = new Set<string>();
   private dashboardAddr?: { host: string; port: number };
 
-  private constructor(private readonly o: Required<Omit<IngressAgentOptions, 'logger' | 'defaultRule' | 'timeouts'>> & IngressAgentOptions) {
+  private constructor(private readonly o: Required<Omit<IngressAgentOptions, 'logger' | 'defaultRule' | 'timeouts' | 'haproxyBinary'>> & IngressAgentOptions) {
     const timeouts = { ...DEFAULT_TIMEOUTS, ...o.timeouts };
     const names = o.entryPoints.map((e) => e.name);
     this.table = emptyTable(names);
     this.pool = new BackendPool({ maxSocketsPerBackend: o.maxSocketsPerBackend, retireGraceMs: timeouts.backendTimeoutMs });
-    this.engine = new ProxyEngine({ entryPoints: o.entryPoints, timeouts, maxHeaderSize: o.maxHeaderSize, metrics: this.metrics, notFoundHint: `services are reachable as Host <service name>.${o.domain}` });
+    const notFoundHint = `services are reachable as Host <service name>.${o.domain}`;
+    this.engine =
+      o.engine === 'haproxy'
+        ? new HaproxyEngine({ entryPoints: o.entryPoints, timeouts, notFoundHint, binary: o.haproxyBinary, logger: o.logger })
+        : new ProxyEngine({ entryPoints: o.entryPoints, timeouts, maxHeaderSize: o.maxHeaderSize, metrics: this.metrics, notFoundHint });
     this.engine.setTable(this.table);
     this.watcher = new CatalogWatcher({ address: o.catalogAddress.replace(/\/$/, ''), waitSeconds: o.catalogWaitSeconds, logger: o.logger, onChange: (s) => this.apply(s) });
     this.app = o.dashboard
@@ -106,6 +122,16 @@ export class IngressAgent {
     await this.engine.stop();
     await this.app?.close();
     this.pool.close();
+  }
+
+  /** Resolves when the engine has applied the newest table (the haproxy engine applies asynchronously). */
+  async settled(): Promise<void> {
+    await this.engine.settled?.();
+  }
+
+  /** HAProxy config reloads (0 for the built-in engine). */
+  get engineReloads(): number {
+    return this.engine instanceof HaproxyEngine ? this.engine.reloads : 0;
   }
 
   /** The current table (routers, services, middlewares), as the dashboard shows it. */

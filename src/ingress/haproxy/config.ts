@@ -1,0 +1,142 @@
+/**
+ * The routing table rendered as an haproxy.cfg (pure). Routers become
+ * first-match `set-var(txn.router)` lines in priority order, middlewares
+ * HAProxy actions guarded by that variable, and each service a backend with
+ * pre-allocated server slots that the runtime API fills without a reload.
+ */
+import type { ProxyTimeouts } from '../proxy/engine.js';
+import { parseRule } from '../rules/index.js';
+import type { DynamicConfig, MiddlewareConfig, RouterConfig } from '../types.js';
+import { conditions, quote } from './conditions.js';
+
+export interface HaproxyConfigInput {
+  config: DynamicConfig;
+  entryPoints: { name: string; host: string; port: number }[];
+  socketPath: string;
+  /** Server slots per backend (service name → count). */
+  slots: Map<string, number>;
+  timeouts: ProxyTimeouts;
+  notFoundHint: string;
+}
+
+export interface RenderedConfig {
+  text: string;
+  /** service name → HAProxy backend name */
+  backends: Map<string, string>;
+  /** Routers this engine cannot express (they are left out), with why. */
+  skipped: { router: string; reason: string }[];
+}
+
+export function backendName(service: string): string {
+  return `be_${service.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+}
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+export function renderHaproxyConfig(i: HaproxyConfigInput): RenderedConfig {
+  const t = i.timeouts;
+  const lines = [
+    'global',
+    '  nbthread 1',
+    '  maxconn 4000',
+    `  stats socket ${i.socketPath} mode 600 level admin expose-fd listeners`,
+    '  log stderr format short local0 warning',
+    'defaults',
+    '  mode http',
+    '  log global',
+    '  option http-keep-alive',
+    '  option forwardfor',
+    '  http-reuse always',
+    '  option redispatch',
+    '  retries 1',
+    '  retry-on conn-failure empty-response',
+    '  timeout connect 5s',
+    `  timeout client ${t.keepAliveTimeoutMs}ms`,
+    `  timeout http-request ${t.headersTimeoutMs}ms`,
+    `  timeout http-keep-alive ${t.keepAliveTimeoutMs}ms`,
+    `  timeout server ${t.backendTimeoutMs}ms`,
+    '  timeout tunnel 1h',
+  ];
+  const backends = new Map(i.config.services.map((s) => [s.name, backendName(s.name)]));
+  const middlewares = new Map(i.config.middlewares.map((m) => [m.name, m]));
+  const skipped: RenderedConfig['skipped'] = [];
+  const routers = i.config.routers
+    .filter((r) => r.status !== 'disabled' && backends.has(r.service))
+    .sort((a, b) => b.priority - a.priority || a.name.localeCompare(b.name))
+    .flatMap((r) => {
+      const parsed = parseRule(r.rule);
+      const bad = !parsed.ok ? 'rule does not parse' : hasControl(r.rule) ? 'rule contains control characters' : headerNames(r.rule).some((h) => !TOKEN.test(h)) ? 'header name is not a token' : undefined;
+      if (bad || !parsed.ok) {
+        skipped.push({ router: r.name, reason: bad ?? 'rule does not parse' });
+        return [];
+      }
+      return [{ r, conds: conditions(parsed.node), id: r.name.replace(/[^A-Za-z0-9_.@-]/g, '_') }];
+    });
+  for (const ep of i.entryPoints) {
+    lines.push(`frontend fe_${ep.name}`, `  bind ${ep.host}:${ep.port}`);
+    lines.push('  http-request set-header X-Forwarded-Proto http', '  http-request set-header X-Forwarded-Host %[req.hdr(host)]', '  http-request set-header X-Forwarded-Port %[dst_port]');
+    for (const { r, conds, id } of routers) {
+      if (!r.entryPoints.includes(ep.name)) continue;
+      for (const c of conds) lines.push(`  http-request set-var(txn.router) str(${id}) if !{ var(txn.router) -m found } ${c}`);
+    }
+    for (const { r, id } of routers) {
+      if (!r.entryPoints.includes(ep.name)) continue;
+      const when = `{ var(txn.router) -m str ${id} }`;
+      for (const m of r.middlewares) lines.push(...middlewareLines(middlewares.get(m), when));
+      lines.push(`  use_backend ${backends.get(r.service)} if ${when}`);
+    }
+    lines.push(`  http-request return status 404 content-type "text/plain; charset=utf-8" string ${quote(`404 Not Found: no router matches this host and path on entry point ${ep.name}; ${i.notFoundHint}`)} if !{ var(txn.router) -m found }`);
+  }
+  for (const s of i.config.services) {
+    const name = backends.get(s.name)!;
+    lines.push(`backend ${name}`, '  balance roundrobin');
+    lines.push(`  http-error status 503 content-type "text/plain; charset=utf-8" string ${quote(`503 Service Unavailable: service ${s.name} has no healthy server`)}`);
+    const n = i.slots.get(s.name) ?? 4;
+    for (let k = 0; k < n; k++) lines.push(`  server s${k} 127.0.0.1:1 disabled`);
+  }
+  return { text: lines.join('\n') + '\n', backends, skipped };
+}
+
+function middlewareLines(m: MiddlewareConfig | undefined, when: string): string[] {
+  const spec = m?.spec;
+  if (!spec) return [];
+  switch (spec.type) {
+    case 'stripPrefix':
+      // The longest matching prefix is chosen once (txn.strip), then stripped.
+      return [...spec.prefixes]
+        .sort((a, b) => b.length - a.length)
+        .flatMap((p) => {
+          const chosen = `${when} { var(txn.strip) -m str ${quote(p)} }`;
+          return [
+            `  http-request set-var(txn.strip) str(${quote(p)}) if ${when} { path -m beg ${quote(p)} } !{ var(txn.strip) -m found }`,
+            `  http-request set-header X-Forwarded-Prefix ${quote(p)} if ${chosen}`,
+            `  http-request set-path /%[path,regsub(^${escapeRe(p)}/?,)] if ${chosen}`,
+          ];
+        });
+    case 'addPrefix':
+      return [`  http-request set-path ${quote(spec.prefix.replace(/\/$/, ''))}%[path] if ${when}`];
+    case 'headers':
+      return [
+        ...Object.entries(spec.customRequestHeaders).map(([h, v]) => (v === '' ? `  http-request del-header ${h} if ${when}` : `  http-request set-header ${h} ${quote(v)} if ${when}`)),
+        ...Object.entries(spec.customResponseHeaders).map(([h, v]) => (v === '' ? `  http-response del-header ${h} if ${when}` : `  http-response set-header ${h} ${quote(v)} if ${when}`)),
+      ];
+    case 'redirectScheme':
+      if (spec.scheme === 'http') return [];
+      return [`  http-request redirect scheme ${spec.scheme} code ${spec.permanent ? 301 : 302} if ${when}`];
+  }
+}
+
+function hasControl(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) < 0x20 || s.charCodeAt(i) === 0x7f) return true;
+  return false;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\,)]/g, '\\$&');
+}
+
+function headerNames(rule: string): string[] {
+  return [...rule.matchAll(/Header(?:Regexp)?\(\s*[`"]([^`"]*)[`"]/g)].map((m) => m[1]!);
+}
+
+export type { RouterConfig };
