@@ -61,7 +61,7 @@ async function uiOrigin(agentAddress: string, agentOutput: string): Promise<{ or
   if (res.ok && (await res.text()).includes('kiln — orchestrator')) return { origin: agentAddress };
   const catalogAddress = /Catalog: (http:\/\/[\d.]+:\d+)/.exec(agentOutput)?.[1];
   assert.ok(catalogAddress, `the dev agent prints its catalog address:\n${agentOutput}`);
-  const front = await startFront(agentAddress, { catalogAddress });
+  const front = await startFront(agentAddress, 'nomad', { catalogAddress });
   return { origin: front.address, front };
 }
 

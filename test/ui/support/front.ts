@@ -1,25 +1,26 @@
 /**
- * Until the agent mounts the orchestrator UI itself, tests serve it from a
- * front app (mountUi, the module under test) that forwards /v1/* — plain
- * HTTP streams and the exec websocket upgrade — to a real dev agent.
+ * Until the agent roles mount the UIs themselves, tests serve a UI from a
+ * front app (mountUi, the module under test) that forwards the API paths —
+ * plain HTTP streams and websocket upgrades — to the real role's listener.
  */
 import http from 'node:http';
 import net from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { mountUi, type MountUiOptions } from '../../../src/ui-serve/index.js';
+import { mountUi, type MountUiOptions, type UiName } from '../../../src/ui-serve/index.js';
 
 export interface Front {
   address: string;
   close(): Promise<void>;
 }
 
-export async function startFront(agentAddress: string, options: MountUiOptions = {}): Promise<Front> {
-  const target = new URL(agentAddress);
+/** `proxy`: path prefixes forwarded to `targetAddress` (default the Nomad/Consul API, /v1/). */
+export async function startFront(targetAddress: string, which: UiName, options: MountUiOptions & { proxy?: string[] } = {}): Promise<Front> {
+  const target = new URL(targetAddress);
   const app: FastifyInstance = Fastify({ logger: false });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, _payload, done) => done(null));
-  mountUi(app, 'nomad', options);
-  app.all('/v1/*', (req, reply) => {
+  mountUi(app, which, options);
+  for (const prefix of options.proxy ?? ['/v1/']) app.all(`${prefix}*`, (req, reply) => {
     reply.hijack();
     const upstream = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } }, (res) => {
       reply.raw.writeHead(res.statusCode ?? 502, res.headers);
