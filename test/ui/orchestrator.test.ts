@@ -130,6 +130,11 @@ test('orchestrator UI: jobs → job → allocation → logs → exec → scale, 
       await screenshot(page, shot);
     }
     assert.ok(await tabToListLink(page), 'Tab reaches the evaluations list');
+    // A job no node can hold: its evaluation's placement failure appears, explained, without a reload.
+    const huge = (await post(agent.address, '/v1/jobs/parse', { JobHCL: JOB(self.config.Datacenter).replace('job "hello-web"', 'job "too-big"').replace('memory = 32', 'memory = 100000000'), Canonicalize: true })) as Record<string, unknown>;
+    await post(agent.address, '/v1/jobs', { Job: huge });
+    await page.getByRole('table', { name: 'Evaluations' }).getByText(/Dimension "memory" exhausted on 1 nodes|Resources exhausted on 1 nodes/).first().waitFor({ timeout: 30_000 });
+    await screenshot(page, 'nomad-evaluations-failure');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clients' }).click();
     await page.locator('main table a').first().click();
     await page.getByRole('table', { name: 'Drivers' }).getByText('raw_exec').waitFor({ timeout: 30_000 });
