@@ -65,12 +65,17 @@ test('mountUi takes over existing placeholder routes at / and the prefix (ingres
 });
 
 test('mountUi answers 503 with how to build when the UI is not built', async () => {
+  const empty = mkdtempSync(join(os.tmpdir(), 'kiln-ui-empty-'));
   const app = Fastify();
-  mountUi(app, 'catalog', { distDir: mkdtempSync(join(os.tmpdir(), 'kiln-ui-empty-')) });
-  const res = await app.inject({ url: '/ui/' });
-  assert.equal(res.statusCode, 503);
-  assert.match(res.body, /node src\/ui\/build\.mjs/);
-  await app.close();
+  mountUi(app, 'catalog', { distDir: empty });
+  try {
+    const res = await app.inject({ url: '/ui/' });
+    assert.equal(res.statusCode, 503);
+    assert.match(res.body, /node src\/ui\/build\.mjs/);
+  } finally {
+    await app.close();
+    rmSync(empty, { recursive: true, force: true });
+  }
 });
 
 test('the orchestrator UI proxies GETs to the catalog, passing the index header', async () => {
@@ -79,10 +84,11 @@ test('the orchestrator UI proxies GETs to the catalog, passing the index header'
     res.end(JSON.stringify({ url: req.url }));
   });
   await new Promise<void>((r) => catalog.listen(0, '127.0.0.1', r));
+  const dist = fakeDist();
   const app = Fastify();
-  mountUi(app, 'nomad', { distDir: fakeDist(), catalogAddress: `http://127.0.0.1:${(catalog.address() as AddressInfo).port}` });
+  mountUi(app, 'nomad', { distDir: dist, catalogAddress: `http://127.0.0.1:${(catalog.address() as AddressInfo).port}` });
   const noCatalog = Fastify();
-  mountUi(noCatalog, 'nomad', { distDir: fakeDist() });
+  mountUi(noCatalog, 'nomad', { distDir: dist });
   try {
     const res = await app.inject({ url: '/ui-api/catalog/v1/health/service/web?index=3&wait=1s' });
     assert.equal(res.headers['x-consul-index'], '42');
@@ -93,6 +99,7 @@ test('the orchestrator UI proxies GETs to the catalog, passing the index header'
     await app.close();
     await noCatalog.close();
     catalog.close();
+    rmSync(dist, { recursive: true, force: true });
   }
 });
 
