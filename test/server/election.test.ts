@@ -127,3 +127,19 @@ test('heartbeats sent to a follower keep the node alive on the leader; silence m
     await Promise.all(servers.map((s) => s.stop()));
   }
 });
+
+test('after etcd itself restarts, the cluster has a leader again', async () => {
+  const own = await startEtcd();
+  const servers = [await startClusterServer(own.endpoint, 'r-0'), await startClusterServer(own.endpoint, 'r-1')];
+  try {
+    await agreedLeader(servers);
+    await own.kill();
+    await waitFor('every server to step down while etcd is gone', () => servers.every((s) => !s.election.isLeader()), 15_000);
+    await own.restart();
+    const leader = await agreedLeader(servers, 30_000);
+    assert.ok(servers.includes(leader));
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+    await own.stop();
+  }
+});

@@ -170,11 +170,18 @@ export class EtcdElection implements LeaderElection {
     const res = await this.opts.store.client.kv.txn({
       compare: [{ key, target: 'Version', result: 'Equal', version: 0 }],
       success: [{ request_put: { key, value: Buffer.from(JSON.stringify(this.self)), lease: this.leaseId } }],
-      failure: [],
+      failure: [{ request_range: { key } }],
     });
-    if (!res.succeeded || !this.running) return;
+    if (!this.running) return;
+    let fence = Number(res.header.revision);
+    if (!res.succeeded) {
+      // The key may still be ours: we stepped down when etcd was unreachable, but our lease survived.
+      const held = res.responses[0]?.response_range?.kvs[0];
+      if (!held || held.lease !== this.leaseId) return;
+      fence = Number(held.mod_revision);
+    }
     this.leading = true;
-    this.fenceRevision = Number(res.header.revision);
+    this.fenceRevision = fence;
     this.logger.info('became leader', { name: this.self?.name, revision: this.fenceRevision });
     await this.handlers?.onElected();
   }
