@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { createServer, connect, type Socket } from 'node:net';
 import { Etcd3 } from 'etcd3';
 import { EtcdStore } from '../../src/state/etcd-store.js';
 import type { Store, WatchEvent } from '../../src/state/store.js';
@@ -129,5 +130,67 @@ test('a transaction over etcd --max-txn-ops fails with STORE_WRITE_FAILED naming
     assert.deepEqual(await store.range('/allocs/'), []);
   } finally {
     await store.close();
+  }
+});
+
+/** A TCP proxy to etcd whose connections the test can cut (a network partition between one server and etcd). */
+async function cuttableProxy(target: string): Promise<{ endpoint: string; cut(): void; heal(): void; close(): Promise<void> }> {
+  const { hostname, port } = new URL(target);
+  const sockets = new Set<Socket>();
+  let open = true;
+  const server = createServer((client) => {
+    if (!open) return void client.destroy();
+    const upstream = connect(Number(port), hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => undefined);
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port: listening } = server.address() as { port: number };
+  return {
+    endpoint: `http://127.0.0.1:${listening}`,
+    cut: () => {
+      open = false;
+      for (const s of sockets) s.destroy();
+    },
+    heal: () => {
+      open = true;
+    },
+    close: async () => {
+      open = false;
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+test('changes committed while a watcher is cut off from etcd are replayed when it reconnects, once each and in order', async () => {
+  const proxy = await cuttableProxy(etcd.endpoint);
+  const watching = await EtcdStore.open({ endpoints: [proxy.endpoint], prefix: '/partition' });
+  const writer = await EtcdStore.open({ endpoints: [etcd.endpoint], prefix: '/partition' });
+  const seen: number[] = [];
+  const stop = watching.watch(await writer.revision(), (_events, revision) => seen.push(revision));
+  try {
+    const written: number[] = [];
+    const write = async (key: string): Promise<void> => void written.push((await writer.txn({ ops: [{ type: 'put', key, value: '1' }] })).revision);
+    for (let i = 0; i < 3; i++) await write(`/allocs/before-${i}`);
+    await eventually('the first writes', () => (seen.length === 3 ? true : undefined));
+    proxy.cut();
+    for (let i = 0; i < 20; i++) await write(`/allocs/during-${i}`);
+    proxy.heal();
+    for (let i = 0; i < 3; i++) await write(`/allocs/after-${i}`);
+    await eventually('every write to reach the watcher', () => (seen.length >= written.length ? true : undefined), 60_000);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(seen, written);
+  } finally {
+    stop();
+    await watching.close();
+    await writer.close();
+    await proxy.close();
   }
 });
