@@ -123,6 +123,12 @@ test('orchestrator UI: jobs → job → allocation → logs → exec → scale, 
     assert.equal(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload), true, 'the page was not reloaded');
     await screenshot(page, 'nomad-job-scaled');
 
+    // Nomad's keyboard shortcut "g c" goes to the clients list.
+    await page.locator('main h1').click();
+    await page.keyboard.press('g');
+    await page.keyboard.press('c');
+    await page.waitForURL(/#\/clients$/);
+
     for (const [nav, name, shot] of [['Clients', undefined, 'nomad-clients'], ['Cluster', undefined, 'nomad-cluster'], ['Evaluations', undefined, 'nomad-evaluations']] as const) {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: nav }).click();
       await page.locator('main table').first().waitFor({ timeout: 30_000 });

@@ -1,4 +1,5 @@
 import '../shared/theme.css';
+import { installGoShortcuts } from '../shared/keys.js';
 import { startRouter, shell } from '../shared/router.js';
 import { allocPage } from './alloc.js';
 import { clientPage, clientsPage, overviewPage } from './clients.js';
@@ -18,3 +19,4 @@ startRouter(main, [
   { pattern: '/evaluations', page: evalsPage },
   { pattern: '/settings/tokens', page: tokenPage },
 ], '/jobs');
+installGoShortcuts({ j: '#/jobs', c: '#/clients', t: '#/topology', e: '#/evaluations' });

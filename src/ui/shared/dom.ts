@@ -59,7 +59,11 @@ export function facts(pairs: [string, Child | Child[]][]): HTMLElement {
 }
 
 export function errorBox(err: unknown): HTMLElement {
-  return h('p', { class: 'error', role: 'alert' }, err instanceof Error ? err.message : String(err));
+  const status = (err as { status?: number } | null)?.status;
+  const box = h('p', { class: 'error', role: 'alert' }, err instanceof Error ? err.message : String(err));
+  // ACLs on and no (or a bad) token: say where to give one.
+  if (status === 401 || status === 403) box.append(' — ', h('a', { href: '#/settings/tokens' }, 'set an ACL token'));
+  return box;
 }
 
 /** Nanoseconds since the epoch → local time. */
