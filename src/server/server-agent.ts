@@ -8,6 +8,7 @@ import { DEFAULT_REGION, systemClock } from '../structs/index.js';
 import { createApp } from './http/app.js';
 import { registerAllocRoutes } from './http/allocs-routes.js';
 import { registerClientProxyRoutes } from './http/client-proxy-routes.js';
+import { registerDeploymentRoutes } from './http/deployments-routes.js';
 import { registerEvalRoutes } from './http/evals-routes.js';
 import { registerJobRoutes } from './http/jobs-routes.js';
 import { registerNodeRoutes } from './http/nodes-routes.js';
@@ -26,6 +27,7 @@ import { stderrLogger } from './logger.js';
 import { AllocService } from './services/alloc-service.js';
 import { JobInput } from './services/job-input.js';
 import { JobPlanner } from './services/job-planner.js';
+import { DeploymentService } from './services/deployment-service.js';
 import { JobService } from './services/job-service.js';
 import { JobReader } from './services/job-status.js';
 import { NodeService } from './services/node-service.js';
@@ -58,6 +60,8 @@ export interface ServerAgentOptions {
   schedulerWorkers?: number;
   /** Evaluation GC: thresholdMs (1h), intervalMs (5 min), batch (500). */
   evalGc?: EvalGcOptions;
+  /** How often the leader re-assesses running deployments (default 250 ms). */
+  deploymentWatchMs?: number;
   logger?: ServerLogger;
   clock?: Clock;
   /**
@@ -74,6 +78,8 @@ export interface ServerAgentOptions {
    * always leader (single node).
    */
   election?: LeaderElection;
+  /** host:port peers and clients reach this server at, shown on /v1/status/leader (cluster mode; default the listen address). */
+  advertiseAddr?: string;
 }
 
 /**
@@ -110,7 +116,7 @@ export class ServerAgent {
     const leaderWriter = election ? new StateWriter(leaderStore, view, logger) : writer;
     this.relay = election && new HeartbeatRelay(store, heartbeats, election, logger);
     this.nodes = new NodeService({ store, view, writer, clock, heartbeats: this.relay ?? heartbeats });
-    this.leader = new Leader({ store: leaderStore, view, writer: leaderWriter, clock, logger, heartbeats, computePlan, workers: opts.schedulerWorkers, evalGc: opts.evalGc });
+    this.leader = new Leader({ store: leaderStore, view, writer: leaderWriter, clock, logger, heartbeats, computePlan, workers: opts.schedulerWorkers, evalGc: opts.evalGc, deploymentWatchMs: opts.deploymentWatchMs });
     this.app = createApp({ bodyLimitBytes: opts.bodyLimitBytes, logger });
     const deps: RouteDeps = {
       view,
@@ -121,11 +127,13 @@ export class ServerAgent {
       planner: new JobPlanner(view, computePlan, clock),
       allocs: new AllocService({ store, view, writer, clock }),
       nodes: this.nodes,
+      deployments: new DeploymentService({ store, view, writer, clock }),
       agent: this.agentInfo(),
     };
     registerJobRoutes(this.app, deps);
     registerAllocRoutes(this.app, deps);
     registerEvalRoutes(this.app, deps);
+    registerDeploymentRoutes(this.app, deps);
     registerNodeRoutes(this.app, deps);
     registerStatusRoutes(this.app, deps);
     if (opts.proxyClientRoutes) registerClientProxyRoutes(this.app, deps);
@@ -162,7 +170,7 @@ export class ServerAgent {
     this.listening = this.app.server.address() as AddressInfo;
     const relay = this.relay!;
     await election.start(
-      { name: this.opts.name ?? 'kiln-server', address: this.address },
+      { name: this.opts.name ?? 'kiln-server', address: this.opts.advertiseAddr ?? this.address },
       {
         onElected: async () => {
           await this.leader.start();
