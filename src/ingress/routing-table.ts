@@ -5,6 +5,7 @@
  */
 import { RoundRobin } from './balancer.js';
 import { chain, compileMiddleware, type MiddlewareChain } from './middlewares.js';
+import type { RouteStats } from './metrics.js';
 import type { Backend, BackendPool } from './proxy/backends.js';
 import { compileRule, type Matcher } from './rules/index.js';
 import type { DynamicConfig, RouterConfig, ServiceConfig } from './types.js';
@@ -15,6 +16,8 @@ export interface ServiceRuntime {
 }
 
 export interface Route {
+  /** Metrics of this router/service pair, resolved on first use (no lookup per request). */
+  stats?: RouteStats;
   router: RouterConfig;
   match: Matcher;
   middlewares: MiddlewareChain;

@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import os from 'node:os';
 import { KilnError } from '../../structs/errors.js';
-import type { IngressMetrics } from '../metrics.js';
+import type { CodeCounter, IngressMetrics, RouteStats } from '../metrics.js';
 import type { Route, RoutingTable } from '../routing-table.js';
 import type { MatchInput } from '../rules/index.js';
 import { forward, type ForwardOptions } from './forward.js';
@@ -43,6 +43,7 @@ export interface ProxyEngineOptions {
 
 interface Listener {
   ep: EntryPointConfig;
+  stats: { requests: CodeCounter; open: number };
   server: http.Server;
   port: string;
 }
@@ -53,6 +54,7 @@ export class ProxyEngine {
   /** Upgraded connections leave the http server's bookkeeping: tracked here so stop() ends them. */
   private readonly tunnels = new Set<Socket>();
   private readonly forwardOptions: ForwardOptions;
+  private unrouted: RouteStats | undefined;
 
   constructor(private readonly o: ProxyEngineOptions) {
     this.forwardOptions = { backendTimeoutMs: o.timeouts.backendTimeoutMs, serverName: os.hostname(), onRetry: () => o.metrics.retries++ };
@@ -73,8 +75,8 @@ export class ProxyEngine {
         // Node checks the two timeouts above on this interval (30 s by default): check often enough to honour them.
         connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(this.o.timeouts.headersTimeoutMs / 2))),
       });
-      const listener: Listener = { ep, server, port: '' };
       const epStats = this.o.metrics.entryPoint(ep.name);
+      const listener: Listener = { ep, server, port: '', stats: epStats };
       server.on('connection', (socket: Socket) => {
         epStats.open++;
         socket.once('close', () => epStats.open--);
@@ -128,9 +130,11 @@ export class ProxyEngine {
   private handle(l: Listener, req: http.IncomingMessage, res: http.ServerResponse): void {
     const started = performance.now();
     const route = this.match(l.ep.name, req);
-    const stats = this.o.metrics.route(route?.router.name ?? '', route?.service.config.name ?? '');
-    const epStats = this.o.metrics.entryPoint(l.ep.name);
-    res.once('finish', () => {
+    const stats = route ? (route.stats ??= this.o.metrics.route(route.router.name, route.service.config.name)) : (this.unrouted ??= this.o.metrics.route('', ''));
+    const epStats = l.stats;
+    // One listener per request: 'close' follows 'finish', and also covers aborted exchanges.
+    res.once('close', () => {
+      if (!res.writableFinished) return;
       stats.requests.add(res.statusCode);
       epStats.requests.add(res.statusCode);
       stats.latency.observe((performance.now() - started) / 1000);

@@ -25,6 +25,8 @@ export interface Exchange {
   route: Route;
   stats: RouteStats;
   entryPort: string;
+  /** The backend request in flight (the retry replaces it), destroyed if the client goes away. */
+  current?: http.ClientRequest;
 }
 
 const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED', 'EADDRNOTAVAIL']);
@@ -55,7 +57,7 @@ export function forward(x: Exchange, o: ForwardOptions): void {
   attempt(x, o, backend, url, headers, retriable);
 }
 
-function attempt(x: Exchange, o: ForwardOptions, backend: Backend, url: string, headers: string[], retriable: boolean): void {
+function attempt(x: Exchange, o: ForwardOptions, backend: Backend, url: string, headers: string[], retriable: boolean, retried = false): void {
   const { req, res, route } = x;
   const preq = http.request({ host: backend.host, port: backend.port, method: req.method, path: url, headers: headers as unknown as http.OutgoingHttpHeaders, agent: backend.agent, setHost: false });
   let answered = false;
@@ -78,14 +80,13 @@ function attempt(x: Exchange, o: ForwardOptions, backend: Backend, url: string, 
       const other = route.service.balancer.pick(backend);
       if (other) {
         o.onRetry();
-        return attempt(x, o, other, url, headers, false);
+        return attempt(x, o, other, url, headers, false, true);
       }
     }
     plain(res, 502, `could not reach server ${backend.key} of service ${service} (${err.code ?? err.message})`);
   });
-  res.on('close', () => {
-    if (!res.writableFinished) preq.destroy();
-  });
+  if (!retried) res.once('close', () => !res.writableFinished && x.current?.destroy());
+  x.current = preq;
   if (retriable) preq.end();
   else req.pipe(preq);
 }
