@@ -9,6 +9,7 @@ import type { IngressAgent } from '../ingress/index.js';
 import type { RegistryAgent } from '../registry/index.js';
 import { createApp, ServerAgent } from '../server/index.js';
 import { SqliteStore, StateView } from '../state/index.js';
+import { mountUi } from '../ui-serve/index.js';
 import { KilnError, type Node } from '../structs/index.js';
 import type { AgentConfig } from './config.js';
 import { streamLogger, type Logger } from './logger.js';
@@ -87,11 +88,10 @@ export class Agent {
   async start(): Promise<void> {
     const { config } = this;
     if (config.server.enabled || config.catalog.enabled) await this.openStore();
+    // The catalog first: the orchestrator UI on the server's listener proxies to its address.
+    if (config.catalog.enabled) this.catalog = await startCatalog(config, this.store!, this.log('catalog'));
     if (config.server.enabled) await this.startServer();
-    if (config.catalog.enabled) {
-      this.catalog = await startCatalog(config, this.store!, this.log('catalog'));
-      this.followNodeHealth();
-    }
+    this.followNodeHealth();
     if (config.registry.enabled) this.registry = await startRegistry(config, this.log('registry'));
     if (config.ingress.enabled) this.ingress = await startIngress(config, this.catalogUrl(), this.log('ingress'));
     if (config.client.enabled) await this.startClient();
@@ -150,6 +150,7 @@ export class Agent {
       proxyClientRoutes: !config.client.enabled,
       roles: (['server', 'client', 'catalog', 'ingress', 'registry'] as const).filter((r) => config[r].enabled),
     });
+    mountUi(this.server.app, 'nomad', { catalogAddress: this.catalogUrl() });
     if (config.client.enabled) {
       registerClientRoutes(this.server.app, this.lateClient);
       registerClientExecRoute(this.server.app, this.lateClient);

@@ -6,10 +6,11 @@ import { ensureDemoImages } from '../images/demo/index.js';
 import { IngressAgent } from '../ingress/index.js';
 import { RegistryAgent } from '../registry/index.js';
 import type { Store } from '../state/index.js';
+import { mountUi } from '../ui-serve/index.js';
 import { POTLUCK_URL, type AgentConfig } from './config.js';
 import type { Logger } from './logger.js';
 
-/** The catalog role on the agent's store (the server's, when both run here). */
+/** The catalog role on the agent's store (the server's, when both run here), with its web UI. */
 export async function startCatalog(config: AgentConfig, store: Store, log: Logger): Promise<CatalogAgent> {
   const catalog = await CatalogAgent.create({
     store,
@@ -22,6 +23,7 @@ export async function startCatalog(config: AgentConfig, store: Store, log: Logge
     exec: localExec,
     logger: log,
   });
+  mountUi(catalog.app, 'catalog');
   await catalog.start();
   return catalog;
 }
@@ -48,6 +50,7 @@ export async function startIngress(config: AgentConfig, catalogAddress: string, 
     domain: config.ingress.domain,
     logger: log,
   });
+  if (ingress.app) mountUi(ingress.app, 'ingress', { prefix: '/dashboard' });
   await ingress.start();
   return ingress;
 }
