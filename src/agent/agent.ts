@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { KilnClient } from '../api/index.js';
@@ -8,7 +8,9 @@ import type { PotDriver } from '../drivers/index.js';
 import type { IngressAgent } from '../ingress/index.js';
 import type { RegistryAgent } from '../registry/index.js';
 import { createApp, ServerAgent } from '../server/index.js';
-import { SqliteStore, StateView } from '../state/index.js';
+import { EtcdStore } from '../state/etcd-store.js';
+import { SqliteStore, StateView, type Store } from '../state/index.js';
+import { EtcdElection } from '../server/leader/election.js';
 import { mountUi } from '../ui-serve/index.js';
 import { KilnError, type Node } from '../structs/index.js';
 import type { AgentConfig } from './config.js';
@@ -45,7 +47,8 @@ export interface AgentAddresses {
  */
 export class Agent {
   state: AgentState = 'created';
-  private store?: SqliteStore;
+  private store?: Store;
+  private etcd?: EtcdStore;
   private view?: StateView;
   private server?: ServerAgent;
   private catalog?: CatalogAgent;
@@ -116,7 +119,20 @@ export class Agent {
   }
 
   private async openStore(): Promise<void> {
-    this.store = await SqliteStore.open(join(this.config.dataDir, 'server', 'state.db'));
+    const etcd = this.config.server.etcd;
+    if (!etcd) {
+      this.store = await SqliteStore.open(join(this.config.dataDir, 'server', 'state.db'));
+      return;
+    }
+    const read = (f?: string) => (f ? readFileSync(f) : undefined);
+    this.etcd = await EtcdStore.open({
+      endpoints: etcd.endpoints,
+      prefix: etcd.prefix,
+      ...(etcd.tls ? { tls: { caCert: read(etcd.tls.caFile)!, clientCert: read(etcd.tls.certFile), clientKey: read(etcd.tls.keyFile) } } : {}),
+      // A watch that cannot resume (history compacted) rebuilds the view from a fresh read.
+      onWatchFailed: () => void this.view?.resync(this.store!).catch((err: unknown) => this.log('server').error(`state view resync failed: ${(err as Error).message}`)),
+    });
+    this.store = this.etcd;
   }
 
   /**
@@ -148,6 +164,13 @@ export class Agent {
       logger: this.log('server'),
       dataDir: config.dataDir,
       proxyClientRoutes: !config.client.enabled,
+      ...(this.etcd
+        ? {
+            election: new EtcdElection({ store: this.etcd, ttlSeconds: config.server.etcd!.leaseTtlSeconds, logger: this.log('server') }),
+            name: config.server.name ?? `${config.advertiseAddr}:${config.ports.http}`,
+            advertiseAddr: `${config.advertiseAddr}:${config.ports.http}`,
+          }
+        : {}),
       roles: (['server', 'client', 'catalog', 'ingress', 'registry'] as const).filter((r) => config[r].enabled),
     });
     mountUi(this.server.app, 'nomad', { catalogAddress: this.catalogUrl() });

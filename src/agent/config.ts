@@ -16,7 +16,13 @@ export interface AgentConfig {
   advertiseAddr: string;
   logLevel: LogLevel;
   ports: { http: number };
-  server: { enabled: boolean };
+  server: {
+    enabled: boolean;
+    /** Unique per server in a cluster (default: the advertised address). */
+    name?: string;
+    /** Cluster mode: state in etcd, leader elected through it. Absent: embedded SQLite, always leader. */
+    etcd?: { endpoints: string[]; prefix: string; leaseTtlSeconds: number; tls?: { caFile: string; certFile?: string; keyFile?: string } };
+  };
   client: {
     enabled: boolean;
     servers: string[];
@@ -54,7 +60,24 @@ const FileSchema = z
     advertise_addr: z.string().min(1).optional(),
     log_level: z.enum(['debug', 'info', 'warn', 'error', 'DEBUG', 'INFO', 'WARN', 'ERROR']).optional(),
     ports: blockOf(z.object({ http: z.number().int().min(0).max(65535).optional() }).strict()).optional(),
-    server: blockOf(z.object({ enabled: z.boolean().optional() }).strict()).optional(),
+    server: blockOf(
+      z
+        .object({
+          enabled: z.boolean().optional(),
+          name: z.string().min(1).optional(),
+          etcd: blockOf(
+            z
+              .object({
+                endpoints: z.array(z.string().min(1)).min(1),
+                prefix: z.string().min(1).optional(),
+                lease_ttl: z.string().regex(/^\d+s$/, 'a whole number of seconds like "5s"').optional(),
+                tls: blockOf(z.object({ ca_file: z.string(), cert_file: z.string().optional(), key_file: z.string().optional() }).strict()).optional(),
+              })
+              .strict(),
+          ).optional(),
+        })
+        .strict(),
+    ).optional(),
     client: blockOf(
       z
         .object({
@@ -193,7 +216,18 @@ export function resolveConfig(file: AgentConfigFile, base: AgentConfig = default
     advertiseAddr: file.advertise_addr ?? (file.bind_addr ? (bindAddr === '0.0.0.0' ? '127.0.0.1' : bindAddr) : base.advertiseAddr),
     logLevel: (file.log_level?.toLowerCase() ?? base.logLevel) as LogLevel,
     ports: { http: file.ports?.http ?? base.ports.http },
-    server: { enabled: roles.server },
+    server: {
+      enabled: roles.server,
+      name: file.server?.name ?? base.server.name,
+      etcd: file.server?.etcd
+        ? {
+            endpoints: file.server.etcd.endpoints,
+            prefix: file.server.etcd.prefix ?? '/kiln',
+            leaseTtlSeconds: Number((file.server.etcd.lease_ttl ?? '5s').slice(0, -1)),
+            ...(file.server.etcd.tls ? { tls: { caFile: file.server.etcd.tls.ca_file, certFile: file.server.etcd.tls.cert_file, keyFile: file.server.etcd.tls.key_file } } : {}),
+          }
+        : base.server.etcd,
+    },
     client: {
       enabled: roles.client,
       servers: c?.servers ?? (roles.server || base.client.servers.length > 0 ? base.client.servers : ['127.0.0.1:4646']),
