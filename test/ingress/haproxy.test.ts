@@ -97,3 +97,37 @@ test('haproxy engine: path routing by tag with stripprefix, headers and forwarde
     return x && backendName(x) === 'site';
   });
 });
+
+test('haproxy engine: a reused server slot never sends traffic over pooled connections to its old server', async (t) => {
+  const s = await haproxyStack();
+  const backends = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((n) => startBackend(n)));
+  t.after(async () => {
+    await s.close();
+    for (const b of backends) await b.close();
+  });
+  const [a, b, c, d, e] = backends as [typeof backends[0], typeof backends[0], typeof backends[0], typeof backends[0], typeof backends[0]];
+  const reg = (x: typeof a) => s.register({ Name: 'web', ID: `web-${x.name}`, Address: '127.0.0.1', Port: x.port, Check: { CheckID: `ttl-${x.name}`, TTL: '10m', Status: 'passing' } });
+  const ask = async () => backendName((await duringReload(request(s.entry, '/', { host: 'web.minipot', headers: { connection: 'keep-alive' } }))) ?? { status: 0, headers: {}, body: '' });
+  await reg(a);
+  await reg(b);
+  await eventually(async () => (await ask()) === 'a');
+  await s.ingress.settled();
+  const reloads = s.ingress.engineReloads;
+  // Four slots: a and b take s0 and s1; c and d the never-used s2 and s3; e must reuse s0, a's old slot.
+  for (const [gone, next] of [
+    [a, c],
+    [c, d],
+    [d, e],
+  ] as const) {
+    await s.deregister(`web-${gone.name}`);
+    await reg(next);
+    await eventually(async () => (await ask()) === next.name);
+  }
+  await s.ingress.settled();
+  const hitsOfA = a.hits;
+  const seen = new Set<string | undefined>();
+  for (let i = 0; i < 12; i++) seen.add(await ask());
+  assert.deepEqual([...seen].sort(), ['b', 'e']);
+  assert.equal(a.hits, hitsOfA);
+  assert.equal(s.ingress.engineReloads, reloads, 'slots were reused through the runtime API, not a reload');
+});
