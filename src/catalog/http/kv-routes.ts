@@ -33,9 +33,10 @@ function keyList(entries: Indexed<KvRecord>[], prefix: string, separator: string
 
 export function kvRoutes(app: FastifyInstance, ctx: CatalogContext): void {
   const { view, writer } = ctx;
-  const keyOf = (req: FastifyRequest) => (req.params as { '*': string })['*'] ?? '';
+  // From the raw URL: the wildcard param can lose a trailing "/", which is part of a Consul key prefix.
+  const keyOf = (req: FastifyRequest) => decodeURIComponent((req.url.split('?')[0] ?? '').replace(/^\/v1\/kv\/?/, ''));
 
-  app.get('/v1/kv/*', async (req, reply) => {
+  const read = async (req: FastifyRequest, reply: FastifyReply) => {
     const q = req.query as Query;
     const key = keyOf(req);
     const recurse = flag(q, 'recurse');
@@ -53,7 +54,9 @@ export function kvRoutes(app: FastifyInstance, ctx: CatalogContext): void {
       return reply.type('text/plain; charset=utf-8').send(v ? Buffer.from(v, 'base64') : '');
     }
     return result;
-  });
+  };
+  app.get('/v1/kv', read);
+  app.get('/v1/kv/*', read);
 
   app.put('/v1/kv/*', async (req, reply) => {
     const q = req.query as Query;
