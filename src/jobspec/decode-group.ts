@@ -2,13 +2,14 @@ import type { JobType, NetworkResource, Port, ReschedulePolicy, RestartPolicy, T
 import { decodeConstraints } from './decode-constraint.js';
 import { decodeService } from './decode-service.js';
 import { decodeTask, type DecodeContext } from './decode-task.js';
+import { decodeUpdate } from './decode-update.js';
 import {
   DEFAULT_COUNT, MAX_COUNT, MIN_RESCHEDULE_DELAY, defaultReschedulePolicy, defaultRestartPolicy,
 } from './defaults.js';
 import { formatGoDuration } from './duration.js';
 import { BodyReader, type LabeledBlockRef } from './reader.js';
 
-const GROUP_KEYS = ['count', 'network', 'restart', 'reschedule', 'meta', 'constraint', 'service', 'task'];
+const GROUP_KEYS = ['update', 'count', 'network', 'restart', 'reschedule', 'meta', 'constraint', 'service', 'task'];
 const NETWORK_KEYS = ['mode', 'port'];
 const PORT_KEYS = ['static', 'to', 'host_network'];
 const RESTART_KEYS = ['attempts', 'interval', 'delay', 'mode'];
@@ -30,7 +31,8 @@ export function decodeGroup(ref: LabeledBlockRef, ctx: DecodeContext): TaskGroup
   const services = r.blocks('service').map((s) =>
     decodeService(s, { problems: ctx.problems, defaultName: `${ctx.jobName}-${ref.label}`, portLabels, groupName: ref.label }),
   );
-  return {
+  const update = decodeUpdate(r, ctx.jobUpdate);
+  const group: TaskGroup = {
     Name: ref.label,
     Count: count,
     Networks: networks,
@@ -41,6 +43,9 @@ export function decodeGroup(ref: LabeledBlockRef, ctx: DecodeContext): TaskGroup
     Meta: r.stringMap('meta'),
     Constraints: decodeConstraints(r),
   };
+  // Batch jobs run to completion: Nomad ignores their update strategy.
+  if (update && ctx.jobType === 'service') group.Update = update;
+  return group;
 }
 
 function decodeNetworks(group: BodyReader): NetworkResource[] {

@@ -1,12 +1,13 @@
 import { DEFAULT_NAMESPACE, DEFAULT_REGION, type Job } from '../structs/job.js';
 import { decodeConstraints } from './decode-constraint.js';
 import { decodeGroup } from './decode-group.js';
+import { decodeUpdate } from './decode-update.js';
 import type { DecodeContext } from './decode-task.js';
 import { DEFAULT_DATACENTERS, DEFAULT_PRIORITY, MAX_PRIORITY, MIN_PRIORITY } from './defaults.js';
 import type { ProblemList } from './problems.js';
 import { BodyReader, type Body } from './reader.js';
 
-const JOB_KEYS = ['name', 'datacenters', 'type', 'priority', 'region', 'namespace', 'meta', 'constraint', 'group'];
+const JOB_KEYS = ['name', 'datacenters', 'type', 'priority', 'region', 'namespace', 'meta', 'constraint', 'update', 'group'];
 /** Nomad job IDs: no spaces, at most 128 characters; no "/" (IDs are URL path segments and store keys). */
 const JOB_ID = /^[^\s/]{1,128}$/;
 
@@ -40,7 +41,8 @@ export function decodeJobFile(root: Body, problems: ProblemList, knownDrivers: r
   if (job.Datacenters.length === 0) r.problem('datacenters', 'datacenters is empty; list at least one, or "*" for all');
   job.Meta = r.stringMap('meta');
   job.Constraints = decodeConstraints(r);
-  const ctx: DecodeContext = { problems, knownDrivers, jobName: ref.label, jobType: type };
+  const jobUpdate = decodeUpdate(r, undefined);
+  const ctx: DecodeContext = { problems, knownDrivers, jobName: ref.label, jobType: type, ...(jobUpdate ? { jobUpdate } : {}) };
   job.TaskGroups = r.labeled('group', 'group').map((g) => decodeGroup(g, ctx));
   if (job.TaskGroups.length === 0 && !r.has('group')) {
     r.problem(undefined, `job "${ref.label}" has no group; add group "name" { task "name" { … } }`);

@@ -1,4 +1,4 @@
-import type { JobType, LogConfig, Resources, Task } from '../structs/job.js';
+import type { JobType, LogConfig, Resources, Task, UpdateStrategy } from '../structs/job.js';
 import { decodeConstraints } from './decode-constraint.js';
 import { decodeService, undeclaredPortMessage } from './decode-service.js';
 import {
@@ -14,6 +14,8 @@ export interface DecodeContext {
   knownDrivers: readonly string[];
   jobName: string;
   jobType: JobType;
+  /** The job-level `update` block, which group blocks start from. */
+  jobUpdate?: UpdateStrategy;
 }
 
 export interface GroupContext extends DecodeContext {

@@ -32,7 +32,13 @@ const TASK: Table = [
   ['LogConfig', 'logs', 'block', [['MaxFiles', 'max_files', 'value'], ['MaxFileSizeMB', 'max_file_size', 'value']]],
   ['Constraints', 'constraint', 'constraints'],
 ];
+const UPDATE: Table = [
+  ['MaxParallel', 'max_parallel', 'value'], ['HealthCheck', 'health_check', 'value'], ['MinHealthyTime', 'min_healthy_time', 'duration'],
+  ['HealthyDeadline', 'healthy_deadline', 'duration'], ['ProgressDeadline', 'progress_deadline', 'duration'], ['AutoRevert', 'auto_revert', 'value'],
+  ['AutoPromote', 'auto_promote', 'value'], ['Canary', 'canary', 'value'], ['Stagger', 'stagger', 'duration'],
+];
 const GROUP: Table = [
+  ['Update', 'update', 'block', UPDATE],
   ['Count', 'count', 'value'], ['Meta', 'meta', 'value'], ['Networks', 'network', 'networks'],
   ['Services', 'service', 'blocks', SERVICE], ['Tasks', 'task', 'tasks', TASK], ['Constraints', 'constraint', 'constraints'],
   ['RestartPolicy', 'restart', 'block', [['Attempts', 'attempts', 'value'], ['Interval', 'interval', 'duration'], ['Delay', 'delay', 'duration'], ['Mode', 'mode', 'value']]],
@@ -44,7 +50,7 @@ const GROUP: Table = [
 const JOB: Table = [
   ['Name', 'name', 'value'], ['Datacenters', 'datacenters', 'value'], ['Type', 'type', 'value'], ['Priority', 'priority', 'value'],
   ['Region', 'region', 'value'], ['Namespace', 'namespace', 'value'], ['Meta', 'meta', 'value'],
-  ['Constraints', 'constraint', 'constraints'], ['TaskGroups', 'group', 'groups', GROUP],
+  ['Constraints', 'constraint', 'constraints'], ['Update', 'update', 'block', UPDATE], ['TaskGroups', 'group', 'groups', GROUP],
 ];
 /** Fields the server owns or that describe a stored job; a submitted job may carry them (from `job inspect`). */
 const SERVER_OWNED = new Set([

@@ -43,6 +43,8 @@ export function newAllocation(input: NewAllocInput): Allocation {
     CreateTime: nowNs,
     ModifyTime: nowNs,
   };
+  if (placement.deploymentId) alloc.DeploymentID = placement.deploymentId;
+  if (placement.canary) alloc.DeploymentStatus = { Canary: true };
   const previous = placement.replaces;
   if (previous) alloc.PreviousAllocation = previous.ID;
   if (previous && placement.reason === 'reschedule') {

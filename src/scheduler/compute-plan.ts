@@ -6,6 +6,7 @@ import type { ScheduleOptions } from './index.js';
 import { PlanContext } from './plan-context.js';
 import { Placer } from './placer.js';
 import { ALLOC_RESCHEDULED, ALLOC_UPDATING, reconcile, type GroupReconcile, type Placement } from './reconcile.js';
+import { deploymentFor, needsDeployment, newDeployment } from './rollout.js';
 import type { SchedulerState } from './state.js';
 
 const append = (into: Record<string, Allocation[]>, alloc: Allocation): void => {
@@ -17,7 +18,10 @@ export function computePlan(state: SchedulerState, evaluation: Evaluation, opts:
   const nowNs = opts.now * NS_PER_MS;
   const job = state.job(evaluation.Namespace, evaluation.JobID);
   const allocs = state.allocsByJob(evaluation.Namespace, evaluation.JobID);
+  const existing = job ? deploymentFor(job, state.latestDeployment?.(evaluation.Namespace, evaluation.JobID)) : undefined;
+  const fresh = job && !existing && needsDeployment(job) ? newDeployment(job, opts.newId(), nowNs) : undefined;
   const groups = reconcile({
+    deployment: existing ?? fresh,
     job,
     allocs,
     evalId: evaluation.ID,
@@ -35,13 +39,22 @@ export function computePlan(state: SchedulerState, evaluation: Evaluation, opts:
     Eval: evaluation,
     CreatedEvals: [],
   };
+  if (fresh && groups.some((g) => fresh.TaskGroups[g.name] && g.place.length + g.inPlace.length > 0)) {
+    for (const g of groups) {
+      const tg = fresh.TaskGroups[g.name];
+      if (tg) tg.DesiredCanaries = g.canaries;
+    }
+    plan.Deployment = fresh;
+  }
   const ctx = new PlanContext(state, allocs.filter(isAllocLive));
   for (const g of groups) {
     for (const s of g.stop) {
       append(plan.NodeUpdate, stoppedCopy(s.alloc, s.description, nowNs, s.clientStatus));
       ctx.recordStop(s.alloc);
     }
-    for (const a of g.inPlace) append(plan.NodeAllocation, { ...a, JobVersion: job?.Version ?? a.JobVersion, ModifyTime: nowNs });
+    // An allocation updated in place joins the new deployment, keeping the health it already proved.
+    const deploymentId = plan.Deployment?.TaskGroups[g.name] || existing?.TaskGroups[g.name] ? (plan.Deployment ?? existing)?.ID : undefined;
+    for (const a of g.inPlace) append(plan.NodeAllocation, { ...a, JobVersion: job?.Version ?? a.JobVersion, ModifyTime: nowNs, ...(deploymentId ? { DeploymentID: deploymentId } : {}) });
   }
   const later = groups.flatMap((g) => g.rescheduleLater);
   const followUps = followUpEvals(evaluation, later, opts.newId, nowNs);

@@ -10,9 +10,9 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-/** What must match for an allocation to keep running under a new job version; Count is not part of it. */
+/** What must match for an allocation to keep running under a new job version; Count and the update strategy are not part of it. */
 function groupFingerprint(job: Job, tg: TaskGroup): string {
-  const { Count: _count, ...definition } = tg;
+  const { Count: _count, Update: _update, ...definition } = tg;
   return canonicalJson({ definition, jobConstraints: job.Constraints ?? [], jobMeta: job.Meta ?? {} });
 }
 

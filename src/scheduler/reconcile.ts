@@ -1,13 +1,15 @@
-import type { Allocation, ClientStatus, Job, Node, TaskGroup } from '../structs/index.js';
+import type { Allocation, ClientStatus, Deployment, Job, Node, TaskGroup } from '../structs/index.js';
 import { allocIndex } from '../structs/index.js';
 import { GroupChangeDetector } from './job-diff.js';
 import { rescheduleDecision } from './reschedule.js';
+import { groupRollout, isCanaryOf, type GroupRollout } from './rollout.js';
 
 /** Nomad's DesiredDescription texts. */
 export const ALLOC_NOT_NEEDED = 'alloc not needed due to job update';
 export const ALLOC_UPDATING = 'alloc is being updated due to job update';
 export const ALLOC_LOST = 'alloc is lost since its node is down';
 export const ALLOC_RESCHEDULED = 'alloc was rescheduled because it failed';
+export const ALLOC_CANARY_REPLACED = 'alloc not needed as it was replaced by a promoted canary';
 
 export type ReplaceReason = 'lost' | 'reschedule' | 'destructive';
 
@@ -20,6 +22,9 @@ export interface Placement {
   reason?: ReplaceReason;
   /** Delay applied, for the replacement's RescheduleTracker. */
   rescheduleDelay?: number;
+  /** The deployment the new allocation belongs to. */
+  deploymentId?: string;
+  canary?: boolean;
 }
 
 export interface Stop {
@@ -40,6 +45,10 @@ export interface GroupReconcile {
   rescheduleNow: Allocation[];
   rescheduleLater: { alloc: Allocation; waitUntil: number }[];
   lost: Allocation[];
+  /** Destructive updates held back by the group's rollout (max_parallel, canaries, a failed deployment). */
+  held: Allocation[];
+  /** Canary placements wanted by the deployment (also in `place`). */
+  canaries: number;
 }
 
 export interface ReconcileInput {
@@ -50,6 +59,8 @@ export interface ReconcileInput {
   nowNs: number;
   node: (id: string) => Node | undefined;
   jobVersion: (version: number) => Job | undefined;
+  /** The deployment of the job's current version, when it has one (or is about to). */
+  deployment?: Deployment;
 }
 
 type SlotKind = 'keep' | 'inplace' | 'complete' | 'held' | 'later' | 'lost' | 'reschedule' | 'destructive';
@@ -63,7 +74,7 @@ interface Slot {
 }
 
 const emptyGroup = (name: string): GroupReconcile => ({
-  name, place: [], stop: [], ignore: [], inPlace: [], destructive: [], rescheduleNow: [], rescheduleLater: [], lost: [],
+  name, place: [], stop: [], ignore: [], inPlace: [], destructive: [], rescheduleNow: [], rescheduleLater: [], lost: [], held: [], canaries: 0,
 });
 
 const onDownNode = (a: Allocation, input: ReconcileInput): boolean => {
@@ -131,22 +142,61 @@ const removalOrder = (x: Slot, y: Slot): number => y.index - x.index || y.alloc.
 function reconcileGroup(job: Job, tg: TaskGroup, allocs: Allocation[], input: ReconcileInput, changes: GroupChangeDetector): GroupReconcile {
   const r = emptyGroup(tg.Name);
   const slots: Slot[] = [];
+  const canaries: Allocation[] = [];
+  const deploymentId = input.deployment?.TaskGroups[tg.Name] ? input.deployment.ID : undefined;
   for (const a of allocs) {
-    const slot = classify(job, tg, a, input, changes);
-    if (slot) slots.push(slot);
+    if (deploymentId && isCanaryOf(a, deploymentId)) canaries.push(a);
+    else {
+      const slot = classify(job, tg, a, input, changes);
+      if (slot) slots.push(slot);
+    }
   }
-  const kept = scaleDown(slots, tg.Count, r);
+  const rollout = groupRollout(tg, input.deployment, allocs, slots.some((s) => s.kind === 'destructive') || canaries.length > 0);
+  const counted = rollout ? adoptCanaries(slots, canaries, rollout, r) : slots;
+  const kept = scaleDown(counted, tg.Count, r);
   const used = new Set<number>();
+  const budget = { left: rollout ? rollout.budget : Number.POSITIVE_INFINITY };
   for (const s of kept) {
     used.add(s.index);
-    applySlot(job, tg, s, r);
+    applySlot(job, tg, s, r, budget);
   }
   for (let i = 0, missing = tg.Count - kept.length; missing > 0; i++) {
     if (used.has(i)) continue;
     r.place.push({ group: tg, name: allocName(job, tg, i), index: i });
     missing--;
   }
+  if (rollout) placeCanaries(job, tg, rollout, canaries, r);
+  if (deploymentId) for (const p of r.place) p.deploymentId = deploymentId;
   return r;
+}
+
+/**
+ * Before promotion canaries run beside the allocations they will replace and
+ * take no slot; once promoted each takes its index's slot and the old
+ * allocation there stops.
+ */
+function adoptCanaries(slots: Slot[], canaries: Allocation[], rollout: GroupRollout, r: GroupReconcile): Slot[] {
+  if (!rollout.promoted) {
+    r.ignore.push(...canaries);
+    return slots;
+  }
+  const taken = new Set(canaries.map((c) => allocIndex(c.Name)));
+  const out: Slot[] = canaries.map((c) => ({ index: allocIndex(c.Name), alloc: c, kind: 'keep' }));
+  for (const s of slots) {
+    if (taken.has(s.index) && (s.kind === 'destructive' || s.kind === 'keep' || s.kind === 'inplace')) r.stop.push({ alloc: s.alloc, description: ALLOC_CANARY_REPLACED });
+    else out.push(s);
+  }
+  return out;
+}
+
+/** Canaries take the names of the allocations they will replace (lowest indexes first), as in Nomad. */
+function placeCanaries(job: Job, tg: TaskGroup, rollout: GroupRollout, canaries: Allocation[], r: GroupReconcile): void {
+  r.canaries = rollout.canary;
+  const missing = rollout.canary - canaries.length;
+  if (missing <= 0) return;
+  const taken = new Set(canaries.map((c) => allocIndex(c.Name)));
+  const indexes = [...new Set(r.held.map((a) => allocIndex(a.Name)))].filter((i) => !taken.has(i)).sort((a, b) => a - b);
+  for (const index of indexes.slice(0, missing)) r.place.push({ group: tg, name: allocName(job, tg, index), index, canary: true });
 }
 
 /** Drop slots above Count (completed batch work cannot be undone and is never dropped); returns those kept. */
@@ -172,7 +222,7 @@ function scaleDown(slots: Slot[], count: number, r: GroupReconcile): Slot[] {
 
 export const allocName = (job: Job, tg: TaskGroup, index: number): string => `${job.ID}.${tg.Name}[${index}]`;
 
-function applySlot(job: Job, tg: TaskGroup, s: Slot, r: GroupReconcile): void {
+function applySlot(job: Job, tg: TaskGroup, s: Slot, r: GroupReconcile, budget: { left: number }): void {
   const replacement = (reason: ReplaceReason): Placement => ({ group: tg, name: allocName(job, tg, s.index), index: s.index, replaces: s.alloc, reason });
   switch (s.kind) {
     case 'keep':
@@ -192,6 +242,12 @@ function applySlot(job: Job, tg: TaskGroup, s: Slot, r: GroupReconcile): void {
       r.place.push(replacement('lost'));
       return;
     case 'destructive':
+      if (budget.left <= 0) {
+        r.held.push(s.alloc);
+        r.ignore.push(s.alloc);
+        return;
+      }
+      budget.left--;
       r.destructive.push(s.alloc);
       r.place.push(replacement('destructive'));
       return;

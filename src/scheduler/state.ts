@@ -1,4 +1,4 @@
-import type { Allocation, Job, Node } from '../structs/index.js';
+import type { Allocation, Deployment, Job, Node } from '../structs/index.js';
 
 /** Resources held on a node by its live allocations. */
 export interface NodeUsage {
@@ -24,4 +24,6 @@ export interface SchedulerState {
   allocsByNode(nodeId: string): Allocation[];
   /** Usage by the node's live allocations (DesiredStatus run, client status not terminal). */
   nodeUsage(nodeId: string): NodeUsage;
+  /** The job's newest deployment; absent means deployments are unknown to this state (none). */
+  latestDeployment?(namespace: string, jobId: string): Deployment | undefined;
 }

@@ -1,13 +1,13 @@
 import type { SchedulerState } from '../scheduler/state.js';
-import type { Allocation, Evaluation, Job, Node } from '../structs/index.js';
+import type { Allocation, Deployment, Evaluation, Job, Node } from '../structs/index.js';
 
-export type Table = 'jobs' | 'job_versions' | 'allocs' | 'evals' | 'nodes';
+export type Table = 'jobs' | 'job_versions' | 'allocs' | 'evals' | 'nodes' | 'deployments';
 
 export interface ChangeEvent {
   table: Table;
   type: 'put' | 'delete';
   /** The new object for put, the previous one for delete (when known). */
-  object: Job | Allocation | Evaluation | Node | undefined;
+  object: Job | Allocation | Evaluation | Node | Deployment | undefined;
   key: string;
   revision: number;
 }
@@ -29,6 +29,12 @@ export interface StateReader extends SchedulerState {
   evaluation(id: string): Evaluation | undefined;
   evals(): Iterable<Evaluation>;
   evalsByJob(namespace: string, jobId: string): Evaluation[];
+  deployment(id: string): Deployment | undefined;
+  deployments(): Deployment[];
+  /** A job's deployments, newest first. */
+  deploymentsByJob(namespace: string, jobId: string): Deployment[];
+  latestDeployment(namespace: string, jobId: string): Deployment | undefined;
+  resolveDeploymentId(idOrPrefix: string): string;
   /** Full ID from an ID or a unique prefix; throws NotFoundError / AmbiguousPrefixError. */
   resolveAllocId(idOrPrefix: string): string;
   resolveNodeId(idOrPrefix: string): string;

@@ -75,11 +75,13 @@ export const keys = {
   alloc: (id: string) => `/allocs/${id}`,
   evaluation: (id: string) => `/evals/${id}`,
   node: (id: string) => `/nodes/${id}`,
+  deployment: (id: string) => `/deployments/${id}`,
   prefixes: {
     jobs: '/jobs/',
     jobVersions: '/job_versions/',
     allocs: '/allocs/',
     evals: '/evals/',
     nodes: '/nodes/',
+    deployments: '/deployments/',
   },
 } as const;

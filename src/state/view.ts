@@ -1,11 +1,11 @@
-import { AmbiguousPrefixError, NotFoundError, type Allocation, type Evaluation, type Job, type Node } from '../structs/index.js';
+import { AmbiguousPrefixError, NotFoundError, type Allocation, type Deployment, type Evaluation, type Job, type Node } from '../structs/index.js';
 import type { NodeUsage } from '../scheduler/state.js';
 import { ChangeWaiters } from './change-waiters.js';
 import { NodeUsageIndex } from './node-usage.js';
 import type { ChangeEvent, StateReader, Table } from './reader.js';
 import { keys, type Store, type WatchEvent } from './store.js';
 
-type Indexed = Job | Allocation | Evaluation | Node;
+type Indexed = Job | Allocation | Evaluation | Node | Deployment;
 
 const TABLE_BY_PREFIX: [string, Table][] = [
   [keys.prefixes.jobVersions, 'job_versions'],
@@ -13,6 +13,7 @@ const TABLE_BY_PREFIX: [string, Table][] = [
   [keys.prefixes.allocs, 'allocs'],
   [keys.prefixes.evals, 'evals'],
   [keys.prefixes.nodes, 'nodes'],
+  [keys.prefixes.deployments, 'deployments'],
 ];
 
 const tableOf = (key: string): Table | undefined => TABLE_BY_PREFIX.find(([p]) => key.startsWith(p))?.[1];
@@ -38,6 +39,8 @@ export class StateView implements StateReader {
   private readonly evalsById = new Map<string, Evaluation>();
   private readonly evalsByJobKey = new Map<string, Set<string>>();
   private readonly nodesById = new Map<string, Node>();
+  private readonly deploymentsById = new Map<string, Deployment>();
+  private readonly deploymentsByJobKey = new Map<string, Set<string>>();
   private readonly usage = new NodeUsageIndex();
   private readonly tableIndexes = new Map<Table, number>();
   private readonly waiters = new ChangeWaiters();
@@ -73,6 +76,7 @@ export class StateView implements StateReader {
     const held = [...this.jobsByKey.values()].map((j) => keys.job(j.Namespace, j.ID));
     for (const versions of this.versionsByJob.values()) for (const j of versions.values()) held.push(keys.jobVersion(j.Namespace, j.ID, j.Version));
     held.push(...[...this.allocsById.keys()].map(keys.alloc), ...[...this.evalsById.keys()].map(keys.evaluation), ...[...this.nodesById.keys()].map(keys.node));
+    held.push(...[...this.deploymentsById.keys()].map(keys.deployment));
     const deletes: WatchEvent[] = held.filter((k) => !present.has(k)).map((key) => ({ type: 'delete', key, modRevision: revision }));
     this.applyBatch([...deletes, ...puts], revision);
     this.unwatch = store.watch(revision, (events, rev) => this.applyBatch(events, rev));
@@ -136,6 +140,22 @@ export class StateView implements StateReader {
   }
   nodes(): Node[] {
     return [...this.nodesById.values()];
+  }
+
+  deployment(id: string): Deployment | undefined {
+    return this.deploymentsById.get(id);
+  }
+  deployments(): Deployment[] {
+    return [...this.deploymentsById.values()].sort(newestFirst);
+  }
+  deploymentsByJob(ns: string, jobId: string): Deployment[] {
+    return this.pick(this.deploymentsByJobKey.get(jobKey(ns, jobId)), this.deploymentsById).sort(newestFirst);
+  }
+  latestDeployment(ns: string, jobId: string): Deployment | undefined {
+    return this.deploymentsByJob(ns, jobId)[0];
+  }
+  resolveDeploymentId(idOrPrefix: string): string {
+    return resolvePrefix('deployment', idOrPrefix, this.deploymentsById);
   }
 
   resolveAllocId(idOrPrefix: string): string {
@@ -231,6 +251,15 @@ export class StateView implements StateReader {
         this.nodesById.set(node.ID, node);
         return node;
       }
+      case 'deployments': {
+        const d = obj as Deployment;
+        const prev = this.deploymentsById.get(d.ID);
+        d.CreateIndex = createRevision ?? prev?.CreateIndex ?? modRevision;
+        d.ModifyIndex = modRevision;
+        this.deploymentsById.set(d.ID, d);
+        addTo(this.deploymentsByJobKey, jobKey(d.Namespace, d.JobID), d.ID);
+        return d;
+      }
     }
   }
 
@@ -271,6 +300,12 @@ export class StateView implements StateReader {
         this.nodesById.delete(id);
         return prev;
       }
+      case 'deployments': {
+        const prev = this.deploymentsById.get(id);
+        this.deploymentsById.delete(id);
+        if (prev) this.deploymentsByJobKey.get(jobKey(prev.Namespace, prev.JobID))?.delete(id);
+        return prev;
+      }
     }
     return undefined;
   }
@@ -285,6 +320,9 @@ export class StateView implements StateReader {
     return out;
   }
 }
+
+/** Newest first: by creation index, then creation time (equal indexes only in fixtures). */
+const newestFirst = (a: Deployment, b: Deployment): number => b.CreateIndex - a.CreateIndex || b.CreateTime - a.CreateTime;
 
 function resolvePrefix(kind: string, idOrPrefix: string, table: Map<string, unknown>): string {
   if (table.has(idOrPrefix)) return idOrPrefix;

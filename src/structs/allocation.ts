@@ -97,6 +97,13 @@ export interface RescheduleEvent {
   Delay: Nanos;
 }
 
+export interface AllocDeploymentStatus {
+  Healthy?: boolean;
+  /** Unix nanoseconds of the health decision. */
+  Timestamp?: number;
+  Canary?: boolean;
+}
+
 export interface Allocation {
   ID: string;
   EvalID: string;
@@ -119,6 +126,10 @@ export interface Allocation {
   NextAllocation?: string;
   RescheduleTracker?: { Events: RescheduleEvent[] };
   FollowupEvalID?: string;
+  /** The deployment that placed this allocation. */
+  DeploymentID?: string;
+  /** Health as the deployment watcher judged it (server-owned). */
+  DeploymentStatus?: AllocDeploymentStatus;
   CreateIndex: number;
   ModifyIndex: number;
   AllocModifyIndex: number;

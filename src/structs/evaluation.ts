@@ -20,7 +20,8 @@ export type EvalTrigger =
   | 'alloc-stop'
   | 'queued-allocs'
   | 'failed-follow-up'
-  | 'max-plan-attempts';
+  | 'max-plan-attempts'
+  | 'deployment-watcher';
 
 export interface Evaluation {
   ID: string;

@@ -1,4 +1,5 @@
 export * from './allocation.js';
+export * from './deployment.js';
 export * from './errors.js';
 export * from './evaluation.js';
 export * from './ids.js';

@@ -72,6 +72,20 @@ export interface ReschedulePolicy {
   Unlimited: boolean;
 }
 
+/** How a group's allocations are replaced on a new job version (Nomad's UpdateStrategy). */
+export interface UpdateStrategy {
+  /** Allocations replaced at a time; 0 disables deployments. */
+  MaxParallel: number;
+  HealthCheck: 'checks' | 'task_states' | 'manual';
+  MinHealthyTime: Nanos;
+  HealthyDeadline: Nanos;
+  ProgressDeadline: Nanos;
+  AutoRevert: boolean;
+  AutoPromote: boolean;
+  Canary: number;
+  Stagger: Nanos;
+}
+
 export interface Resources {
   /** MHz */
   CPU: number;
@@ -138,6 +152,8 @@ export interface TaskGroup {
   ReschedulePolicy: ReschedulePolicy;
   Meta: Record<string, string>;
   Constraints: Constraint[];
+  /** Set when the job file has an `update` block (job or group level); absent means no deployments. */
+  Update?: UpdateStrategy;
 }
 
 export interface Job {

@@ -1,4 +1,5 @@
 import type { Allocation } from './allocation.js';
+import type { Deployment } from './deployment.js';
 import type { Evaluation } from './evaluation.js';
 
 /**
@@ -19,6 +20,8 @@ export interface Plan {
   Eval: Evaluation;
   /** Follow-up evaluations: blocked remainder, delayed reschedules. */
   CreatedEvals: Evaluation[];
+  /** A deployment this plan starts (a new job version with an update strategy). */
+  Deployment?: Deployment;
 }
 
 export interface PlanResult {

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { StateReader } from '../../state/reader.js';
 import { DEFAULT_NAMESPACE } from '../../structs/index.js';
 import type { AllocService } from '../services/alloc-service.js';
+import type { DeploymentService } from '../services/deployment-service.js';
 import type { JobInput } from '../services/job-input.js';
 import type { JobPlanner } from '../services/job-planner.js';
 import type { JobService } from '../services/job-service.js';
@@ -30,6 +31,7 @@ export interface RouteDeps {
   planner: JobPlanner;
   allocs: AllocService;
   nodes: NodeService;
+  deployments: DeploymentService;
   agent: AgentInfo;
 }
 

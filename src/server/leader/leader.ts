@@ -3,7 +3,9 @@ import type { Store } from '../../state/store.js';
 import type { Clock } from '../../structs/index.js';
 import type { ServerLogger } from '../logger.js';
 import type { StateWriter } from '../state-writer.js';
+import { DeploymentService } from '../services/deployment-service.js';
 import { BlockedEvals } from './blocked-evals.js';
+import { DeploymentWatcher } from './deployment-watcher.js';
 import { EvalBroker } from './eval-broker.js';
 import { EvalGc } from './eval-gc.js';
 import type { EvalGcOptions } from './eval-gc.js';
@@ -34,6 +36,8 @@ export interface LeaderDeps {
   workers?: number;
   random?: () => number;
   evalGc?: EvalGcOptions;
+  /** Deployment watcher tick; default 250 ms. */
+  deploymentWatchMs?: number;
 }
 
 /** Eval broker, scheduler workers, plan applier, blocked evaluations, heartbeats and evaluation GC, started and stopped together. */
@@ -42,6 +46,7 @@ export class Leader implements LeaderDuties {
   readonly blocked: BlockedEvals;
   readonly applier: PlanApplier;
   readonly evalGc: EvalGc;
+  readonly deploymentWatcher: DeploymentWatcher;
   private workers: SchedulerWorker[] = [];
   private running = false;
 
@@ -50,6 +55,7 @@ export class Leader implements LeaderDuties {
     this.blocked = new BlockedEvals(deps);
     this.applier = new PlanApplier(deps);
     this.evalGc = new EvalGc({ ...deps, ...deps.evalGc });
+    this.deploymentWatcher = new DeploymentWatcher({ ...deps, deployments: new DeploymentService(deps), intervalMs: deps.deploymentWatchMs });
   }
 
   async start(): Promise<void> {
@@ -62,12 +68,14 @@ export class Leader implements LeaderDuties {
     this.workers = Array.from({ length: count }, () => new SchedulerWorker({ ...this.deps, broker: this.broker, applier: this.applier, blocked: this.blocked }));
     for (const w of this.workers) w.start();
     this.evalGc.start();
+    this.deploymentWatcher.start();
   }
 
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
     this.deps.heartbeats.stop();
+    await this.deploymentWatcher.stop();
     await this.evalGc.stop();
     this.broker.stop();
     await Promise.all(this.workers.map((w) => w.stop()));

@@ -55,6 +55,9 @@ export class PlanApplier {
         ops.push({ type: 'put', key: keys.evaluation(ev.ID), value: encode({ ...ev, ModifyIndex: nextIndex, CreateIndex: ev.CreateIndex || nextIndex }) });
       }
       if (ops.length === 0) return undefined;
+      if (plan.Deployment && Object.keys(result.NodeAllocation).length > 0) {
+        ops.push({ type: 'put', key: keys.deployment(plan.Deployment.ID), value: encode({ ...plan.Deployment, CreateIndex: nextIndex, ModifyIndex: nextIndex }) });
+      }
       return { txn: { compares, ops }, result };
     });
     if (!outcome) return { NodeAllocation: {}, NodeUpdate: {}, RejectedNodes: rejectedNodes, Index: this.deps.view.index() };
@@ -107,6 +110,9 @@ export class PlanApplier {
       } else {
         const s = stored.value;
         alloc = { ...p, ClientStatus: s.ClientStatus, ClientDescription: s.ClientDescription, TaskStates: s.TaskStates, CreateIndex: s.CreateIndex, CreateTime: s.CreateTime, ModifyIndex: index, AllocModifyIndex: index, ModifyTime: now };
+        // Health is the deployment watcher's to write; the plan's copy may be older.
+        if (s.DeploymentStatus) alloc.DeploymentStatus = s.DeploymentStatus;
+        else delete alloc.DeploymentStatus;
       }
       delete alloc.Job;
       if (stored) compares.push({ key: keys.alloc(p.ID), modRevision: stored.modRevision });

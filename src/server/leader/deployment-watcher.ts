@@ -1,0 +1,59 @@
+import type { StateReader } from '../../state/reader.js';
+import { isDeploymentActive } from '../../structs/index.js';
+import type { ServerLogger } from '../logger.js';
+import type { DeploymentService } from '../services/deployment-service.js';
+
+export interface DeploymentWatcherDeps {
+  view: StateReader;
+  deployments: DeploymentService;
+  logger: ServerLogger;
+  /** How often running deployments are re-assessed (health timers, deadlines); default 250 ms. */
+  intervalMs?: number;
+}
+
+/**
+ * The leader's deployment watcher: re-assesses every running deployment on a
+ * short tick (health is a matter of time passing: min_healthy_time,
+ * healthy_deadline, progress_deadline), writing allocation health, deployment
+ * progress and the evaluation that lets the scheduler place the next batch.
+ */
+export class DeploymentWatcher {
+  private timer: NodeJS.Timeout | undefined;
+  private pass: Promise<void> = Promise.resolve();
+  private running = false;
+
+  constructor(private readonly deps: DeploymentWatcherDeps) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.pass;
+  }
+
+  /** One pass over every running deployment (exposed for tests that drive it). */
+  async tick(): Promise<void> {
+    for (const d of this.deps.view.deployments()) {
+      if (!this.running || !isDeploymentActive(d)) continue;
+      try {
+        await this.deps.deployments.assess(d.ID);
+      } catch (err) {
+        this.deps.logger.warn('deployment watcher could not update a deployment', { deploymentId: d.ID, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  }
+
+  private schedule(): void {
+    if (!this.running) return;
+    this.timer = setTimeout(() => {
+      this.pass = this.tick().finally(() => this.schedule());
+    }, this.deps.intervalMs ?? 250);
+    this.timer.unref();
+  }
+}
