@@ -57,6 +57,9 @@ const DNS_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 const NODE_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,126}[A-Za-z0-9])?$/;
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const PRINTABLE = /^[^\s\u0000-\u001f\u007f]{1,255}$/;
+/** Tags may hold spaces (Traefik rules such as `Host(`a`) && PathPrefix(`/b`)`), not control characters. */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+const TAG = /^[^\u0000-\u001f\u007f]{1,255}$/;
 
 export function serviceName(v: unknown, where: string): string {
   const name = optString(v, where);
@@ -72,10 +75,10 @@ export function nodeName(v: unknown, where: string): string {
   return name;
 }
 
-/** Tags are free-form in Consul (Traefik puts rules in them); only blanks and control characters are refused. */
+/** Tags are free-form in Consul (Traefik puts rules in them); only empty tags and control characters are refused. */
 export function tags(v: unknown, where: string): string[] {
   const list = stringList(v, where);
-  for (const t of list) if (!PRINTABLE.test(t)) throw new BadRequestError(`${where} has an invalid tag ${JSON.stringify(t)}: tags are 1-255 characters without spaces or control characters`);
+  for (const t of list) if (!TAG.test(t)) throw new BadRequestError(`${where} has an invalid tag ${JSON.stringify(t)}: tags are 1-255 characters without control characters`);
   return list;
 }
 
