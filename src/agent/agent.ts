@@ -229,7 +229,7 @@ export class Agent {
       address: config.advertiseAddr,
       httpAddr: this.httpAddress,
       logger: this.log('client'),
-      ...(catalogAddress ? { services: serviceRegistrar(catalogAddress, this.log('catalog')) } : {}),
+      ...(catalogAddress ? { services: serviceRegistrar(catalogAddress, this.log('catalog'), (a, t, r) => void this.client?.restartTask(a, t, r)) } : {}),
     });
     await this.client.start();
     this.log('agent').info(`client started, node ${this.client.nodeId}`);

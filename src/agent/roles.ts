@@ -66,6 +66,11 @@ export async function createDrivers(config: AgentConfig, registryAddress: string
   return { drivers, pot };
 }
 
-export function serviceRegistrar(catalogAddress: string, log: Logger): ServiceRegistrar {
-  return new ServiceRegistrar({ client: new ConsulClient(catalogAddress), logger: log });
+/** The client's registrar; `restart` is called for check_restart (a check critical past its limit). */
+export function serviceRegistrar(catalogAddress: string, log: Logger, restart: (allocId: string, task: string, reason: string) => void): ServiceRegistrar {
+  return new ServiceRegistrar({
+    client: new ConsulClient(catalogAddress),
+    logger: log,
+    onUnhealthy: ({ allocId, taskName, checkName }) => restart(allocId, taskName, `health check "${checkName}" unhealthy`),
+  });
 }

@@ -130,6 +130,11 @@ export class ClientAgent implements AllocDiffTarget, ClientLogSource {
     return runner.execTask(task, opts);
   }
 
+  /** Restart a task of a running allocation (a check that stayed critical past check_restart's limit). */
+  async restartTask(allocId: string, task: string, reason: string): Promise<void> {
+    await this.runners.get(allocId)?.restartTask(task, reason);
+  }
+
   allocations(): Allocation[] {
     return [...this.runners.values()].map((r) => r.allocation);
   }

@@ -106,6 +106,11 @@ export class AllocRunner {
   }
 
   /** Run a command beside one of the allocation's running tasks. */
+  /** Restart one task (check_restart); unknown tasks are ignored. */
+  restartTask(task: string, reason: string): Promise<void> {
+    return this.runners.get(task)?.restart(reason) ?? Promise.resolve();
+  }
+
   execTask(task: string, opts: ExecOptions): Promise<{ exitCode: number }> {
     const runner = this.runners.get(task);
     if (!runner) return Promise.reject(new NotFoundError('task', `${task} (allocation ${this.alloc.ID} has ${[...this.runners.keys()].join(', ')})`));

@@ -95,6 +95,20 @@ export class TaskRunner {
     else this.finish(false);
   }
 
+  /**
+   * Restart the running task (check_restart): stop it with its kill signal,
+   * and let the restart policy start it again, counting as one of its attempts,
+   * as Nomad does. No-op when the task is not running.
+   */
+  async restart(reason: string): Promise<void> {
+    const handle = this.handle;
+    if (!handle || this.state.State !== 'running' || this.stopping) return;
+    const { task, driver } = this.opts;
+    this.emit(ev.taskEvent('Restart Signaled', reason, { RestartReason: reason }));
+    const timeoutMs = Math.min(MAX_KILL_TIMEOUT_MS, task.KillTimeout > 0 ? nsToMs(task.KillTimeout) : DEFAULT_KILL_TIMEOUT_MS);
+    await driver.stopTask(handle.id, timeoutMs, task.KillSignal || 'SIGINT');
+  }
+
   /** Stop watching but leave the task running (agent shutdown; a later agent re-attaches). */
   async detach(): Promise<void> {
     this.detachTrigger.fire();
