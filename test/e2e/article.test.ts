@@ -79,6 +79,12 @@ test('the article job runs unchanged: jail, mapped port, catalog check, ingress,
   assert.equal(passing[0]!.Service.Port, Number(hostPort.split(':')[1]));
   assert.deepEqual(passing[0]!.Checks.filter((c: { ServiceID: string }) => c.ServiceID).map((c: { Name: string; Status: string }) => `${c.Name}=${c.Status}`), ['tcp=passing']);
 
+  // The same instance through the catalog's DNS, as `dig @127.0.0.1 -p 8600 hello-web.service.consul SRV`.
+  const dns = /\(DNS ([\d.]+):(\d+)\)/.exec(agent.output());
+  assert.ok(dns, 'the agent prints its DNS address');
+  const srv = execFileSync('dig', [`@${dns[1]}`, '-p', dns[2]!, 'hello-web.service.consul', 'SRV', '+short']).toString();
+  assert.match(srv, new RegExp(`^1 1 ${hostPort.split(':')[1]} \\S+\\.node\\.`, 'm'), `SRV answer: ${srv}`);
+
   const viaIngress = await eventually(async () => {
     const r = await getWithHost(ingress, 'hello-web.minipot');
     return r.status === 200 ? r : undefined;
