@@ -4,7 +4,7 @@
  */
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import type { Allocation, Evaluation, Job, Node, NodeStatus, Nanos, SchedulingEligibility } from '../structs/index.js';
+import type { Allocation, Deployment, Evaluation, Job, Node, NodeStatus, Nanos, SchedulingEligibility } from '../structs/index.js';
 import { KilnError } from '../structs/index.js';
 import type { AllocClientUpdate, JobRegisterResponse, NodeRegisterResponse, NodeServerApi, QueryOptions, QueryResult } from './types.js';
 import type {
@@ -12,6 +12,7 @@ import type {
   AgentSelf,
   AllocListStub,
   AllocStopResponse,
+  DeploymentUpdateResponse,
   JobDeregisterResponse,
   JobListStub,
   JobPlanResponse,
@@ -106,6 +107,37 @@ export class KilnClient implements NodeServerApi {
 
   stopJob(id: string, opts: { purge?: boolean } = {}): Promise<JobDeregisterResponse> {
     return this.write('DELETE', `/v1/job/${enc(id)}`, undefined, { purge: opts.purge || undefined });
+  }
+
+  // ---- deployments
+
+  listDeployments(opts: QueryOptions & { prefix?: string } = {}): Promise<QueryResult<Deployment[]>> {
+    return this.query('/v1/deployments', opts, { prefix: opts.prefix });
+  }
+
+  readDeployment(id: string, opts: QueryOptions = {}): Promise<QueryResult<Deployment>> {
+    return this.query(`/v1/deployment/${enc(id)}`, opts);
+  }
+
+  deploymentAllocations(id: string, opts: QueryOptions = {}): Promise<QueryResult<Allocation[]>> {
+    return this.query(`/v1/deployment/allocations/${enc(id)}`, opts);
+  }
+
+  promoteDeployment(id: string): Promise<DeploymentUpdateResponse> {
+    return this.write('POST', `/v1/deployment/promote/${enc(id)}`, { DeploymentID: id, All: true });
+  }
+
+  failDeployment(id: string): Promise<DeploymentUpdateResponse> {
+    return this.write('POST', `/v1/deployment/fail/${enc(id)}`, { DeploymentID: id });
+  }
+
+  jobDeployments(id: string, opts: QueryOptions = {}): Promise<QueryResult<Deployment[]>> {
+    return this.query(`/v1/job/${enc(id)}/deployments`, opts);
+  }
+
+  /** The job's latest deployment; data is null when it has none. */
+  latestJobDeployment(id: string, opts: QueryOptions = {}): Promise<QueryResult<Deployment | null>> {
+    return this.query(`/v1/job/${enc(id)}/deployment`, opts);
   }
 
   // ---- allocations

@@ -128,3 +128,11 @@ export interface LogStreamOptions {
   plain?: boolean;
   signal?: AbortSignal;
 }
+
+/** POST /v1/deployment/promote/:id and /v1/deployment/fail/:id. */
+export interface DeploymentUpdateResponse {
+  EvalID: string;
+  EvalCreateIndex: number;
+  DeploymentModifyIndex: number;
+  RevertedJobVersion?: number;
+}

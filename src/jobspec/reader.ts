@@ -17,7 +17,7 @@ export interface LabeledBlockRef extends BlockRef {
 
 /** Nomad blocks kiln does not implement: named in the error so users know it is not a typo. */
 const NOMAD_ONLY = new Set([
-  'update', 'migrate', 'periodic', 'parameterized', 'affinity', 'spread', 'scaling', 'template', 'artifact',
+  'migrate', 'periodic', 'parameterized', 'affinity', 'spread', 'scaling', 'template', 'artifact',
   'volume', 'volume_mount', 'vault', 'consul', 'lifecycle', 'ephemeral_disk', 'csi_plugin', 'dispatch_payload',
   'identity', 'multiregion', 'node_pool', 'all_at_once', 'user', 'shutdown_delay', 'disconnect', 'ui',
 ]);

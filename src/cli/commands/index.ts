@@ -15,6 +15,10 @@ import { allocStop } from './alloc-stop.js';
 import { nodeStatus } from './node-status.js';
 import { nodeEligibility } from './node-eligibility.js';
 import { evalStatus } from './eval-status.js';
+import { deploymentListCommand } from './deployment-list.js';
+import { deploymentStatus } from './deployment-status.js';
+import { deploymentPromote } from './deployment-promote.js';
+import { deploymentFail } from './deployment-fail.js';
 import { evalList } from './eval-list.js';
 import { status } from './status.js';
 import { version } from './version.js';
@@ -47,6 +51,10 @@ export const COMMANDS: readonly CommandDef[] = [
   nodeEligibility,
   evalStatus,
   evalList,
+  deploymentListCommand,
+  deploymentStatus,
+  deploymentPromote,
+  deploymentFail,
   imageBuild,
   imagePush,
   imageLs,
@@ -68,6 +76,7 @@ export const NOUNS: Readonly<Record<string, string>> = {
   alloc: 'Inspect allocations (running instances of a task group) and their logs',
   node: 'Inspect client nodes',
   eval: 'Inspect evaluations (scheduling decisions)',
+  deployment: 'Follow, promote and fail deployments (rolling updates and canaries)',
   image: 'Build, publish and list jail images',
   catalog: 'Inspect the service catalog (services, instances, nodes)',
   docs: 'Generate documentation',

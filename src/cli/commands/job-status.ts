@@ -1,6 +1,8 @@
 import type { CommandContext, CommandDef } from '../command.js';
 import type { JobSummary } from '../../api/index.js';
-import type { Evaluation, Job } from '../../structs/index.js';
+import type { Deployment, Evaluation, Job } from '../../structs/index.js';
+import { shortId } from '../../structs/index.js';
+import { deployedTable } from '../format/deployment.js';
 import { formatKV, formatTable } from '../format/table.js';
 import { formatAllocTable } from '../format/allocs.js';
 import { describeEvalFailures, hasPlacementFailures } from '../format/placement.js';
@@ -8,7 +10,7 @@ import { describeEvalFailures, hasPlacementFailures } from '../format/placement.
 export const jobStatus: CommandDef = {
   path: ['job', 'status'],
   args: ['[job]'],
-  summary: 'List jobs, or show one job with its summary, placement failures and allocations',
+  summary: 'List jobs, or show one job with its summary, placement failures, latest deployment and allocations',
   flags: ['json', 'verbose', 'all'],
   examples: ['kiln job status', 'kiln job status nginx-minipot'],
   async run(ctx, [jobId]) {
@@ -40,12 +42,15 @@ async function showJob(ctx: CommandContext, jobId: string): Promise<number> {
     ctx.json(job);
     return 0;
   }
-  const [summary, allocs, evals] = await Promise.all([
+  const [summary, allocs, evals, deployment] = await Promise.all([
     client.jobSummary(job.ID),
     client.jobAllocations(job.ID, { all: ctx.flags.bool('all') }),
     client.jobEvaluations(job.ID),
+    // A server without deployments (older kiln) answers 404: show the rest.
+    client.latestJobDeployment(job.ID).then((r) => r.data, () => null),
   ]);
   const sections = [jobHeader(ctx, job), summarySection(summary.data)];
+  if (deployment) sections.push(latestDeploymentSection(ctx, deployment));
   const failures = latestFailures(evals.data, job);
   if (failures.length > 0) sections.push(['Placement Failure', ...failures].join('\n'));
   const table = allocs.data.length > 0 ? formatAllocTable(allocs.data, { verbose: ctx.flags.bool('verbose'), ago: (ns) => ctx.ago(ns) }) : 'No allocations placed';
@@ -66,6 +71,12 @@ function jobHeader(ctx: CommandContext, job: Job): string {
     ['Status', job.Stop ? 'dead (stopped)' : job.Status],
     ['Version', String(job.Version)],
   ]);
+}
+
+function latestDeploymentSection(ctx: CommandContext, d: Deployment): string {
+  const id = ctx.flags.bool('verbose') ? d.ID : shortId(d.ID);
+  const header = formatKV([['ID', id], ['Status', d.Status], ['Description', d.StatusDescription]]);
+  return `Latest Deployment\n${header}\n\nDeployed\n${deployedTable(d, (ns) => ctx.time(ns))}`;
 }
 
 function summarySection(summary: JobSummary): string {

@@ -1,0 +1,24 @@
+import type { CommandDef } from '../command.js';
+import { shortId } from '../../structs/index.js';
+import { deploymentList } from '../format/deployment.js';
+
+export const deploymentListCommand: CommandDef = {
+  path: ['deployment', 'list'],
+  args: [],
+  summary: 'List deployments, newest first',
+  flags: ['json', 'verbose'],
+  examples: ['kiln deployment list'],
+  async run(ctx) {
+    const { data } = await ctx.client().listDeployments();
+    if (ctx.flags.bool('json')) {
+      ctx.json(data);
+      return 0;
+    }
+    if (data.length === 0) {
+      ctx.out('No deployments found');
+      return 0;
+    }
+    ctx.out(deploymentList(data, (s) => (ctx.flags.bool('verbose') ? s : shortId(s))));
+    return 0;
+  },
+};
