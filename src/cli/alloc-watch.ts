@@ -2,6 +2,7 @@
  * Waits for freshly placed allocations to be running, printing their status
  * changes and task events (image download, start, failure) as they happen.
  */
+import { parseDownloadMessage, renderProgressBar } from '../images/progress.js';
 import type { AllocListStub } from '../api/index.js';
 import type { QueryOptions, QueryResult } from '../api/index.js';
 import { shortId } from '../structs/index.js';
@@ -20,7 +21,7 @@ export interface ProgressUpdate {
 /** Pure: turns successive allocation snapshots into the lines to print. */
 export class AllocProgress {
   private readonly status = new Map<string, string>();
-  private readonly eventsShown = new Map<string, number>();
+  private readonly eventsShown = new Map<string, Set<string>>();
 
   constructor(
     private readonly ids: readonly string[],
@@ -55,12 +56,17 @@ export class AllocProgress {
     const lines: string[] = [];
     for (const [task, state] of Object.entries(a.TaskStates ?? {}).sort(([x], [y]) => x.localeCompare(y))) {
       const key = `${a.ID}/${task}`;
-      const shown = this.eventsShown.get(key) ?? 0;
-      for (const ev of state.Events.slice(shown)) {
-        const text = ev.DisplayMessage || ev.Message;
+      // By identity, not by count: the client keeps only the latest events, so a count would stop moving.
+      const shown = this.eventsShown.get(key) ?? new Set<string>();
+      const current = new Set<string>();
+      for (const ev of state.Events) {
+        const id = `${ev.Time}|${ev.Type}|${ev.Message}|${ev.DisplayMessage}`;
+        current.add(id);
+        if (shown.has(id)) continue;
+        const text = progressText(ev.DisplayMessage || ev.Message);
         lines.push(`Allocation "${this.id(a.ID)}" task "${task}": ${ev.Type}${text ? `: ${text}` : ''}`);
       }
-      this.eventsShown.set(key, Math.max(shown, state.Events.length));
+      this.eventsShown.set(key, current);
     }
     return lines;
   }
@@ -103,4 +109,10 @@ export class AllocWatcher {
     opts.onTimeout(last?.pending ?? []);
     return 1;
   }
+}
+
+/** Image download events as a progress bar: `Downloading image [=====>    ]  45% 2.1 MB / 4.6 MB`. */
+function progressText(message: string): string {
+  const p = parseDownloadMessage(message);
+  return p ? `Downloading image ${renderProgressBar(p.bytes, p.totalBytes)}` : message;
 }

@@ -78,3 +78,14 @@ test('job status shows the newest placement failure only while an evaluation is 
   assert.deepEqual(latestFailures([old, newer], { Stop: false }), []);
   assert.deepEqual(latestFailures([old, newer, blocked], { Stop: true }), []);
 });
+
+test('AllocProgress keeps showing new events once the client caps the list, and draws downloads as a progress bar', () => {
+  const base = nginxAlloc();
+  const progress = new AllocProgress([base.ID]);
+  const event = (i: number, message: string) => ({ Type: 'Driver' as const, Time: 1_000 + i, Message: message, DisplayMessage: message });
+  const withEvents = (events: ReturnType<typeof event>[]) => ({ ...base, ClientStatus: 'pending' as const, TaskStates: { www1: { ...runningState(), State: 'pending' as const, Events: events } } });
+  const ten = Array.from({ length: 10 }, (_, i) => event(i, `step ${i}`));
+  assert.equal(progress.update([withEvents(ten)]).lines.length, 10);
+  const capped = [...ten.slice(1), event(10, 'Downloading image 2.3 MB / 4.6 MB')];
+  assert.deepEqual(progress.update([withEvents(capped)]).lines, ['Allocation "636d3241" task "www1": Driver: Downloading image [===============>              ]  50% 2.3 MB / 4.6 MB']);
+});
