@@ -57,7 +57,7 @@ export function forward(x: Exchange, o: ForwardOptions): void {
   attempt(x, o, backend, url, headers, retriable);
 }
 
-function attempt(x: Exchange, o: ForwardOptions, backend: Backend, url: string, headers: string[], retriable: boolean, retried = false): void {
+function attempt(x: Exchange, o: ForwardOptions, backend: Backend, url: string, headers: string[], retriable: boolean, retried = false, staleRetries = 0): void {
   const { req, res, route } = x;
   const preq = http.request({ host: backend.host, port: backend.port, method: req.method, path: url, headers: headers as unknown as http.OutgoingHttpHeaders, agent: backend.agent, setHost: false });
   let answered = false;
@@ -76,6 +76,11 @@ function attempt(x: Exchange, o: ForwardOptions, backend: Backend, url: string, 
     }
     const service = route.service.config.name;
     if (err instanceof BackendTimeout) return plain(res, 504, `server ${backend.key} of service ${service} did not answer within ${o.backendTimeoutMs} ms`);
+    // A pooled keep-alive socket the backend closed while idle: that says nothing about the backend,
+    // so try it again on a fresh connection (not counted as the one retry on another server).
+    if (retriable && preq.reusedSocket && staleRetries < 2 && (err.code === 'ECONNRESET' || err.code === 'EPIPE') && !res.destroyed) {
+      return attempt(x, o, backend, url, headers, retriable, retried, staleRetries + 1);
+    }
     if (retriable && CONNECT_FAILURES.has(err.code ?? '') && !res.destroyed) {
       const other = route.service.balancer.pick(backend);
       if (other) {
