@@ -88,7 +88,7 @@ test('the article in a browser: nginx in a jail, exec, scale, catalog, ingress d
 
     await page.goto(`${catalogUi}/ui/#/services/hello-web`);
     const instances = page.getByRole('table', { name: 'Instances of hello-web' });
-    await page.waitForFunction(() => [...document.querySelectorAll('table[aria-label="Instances of hello-web"] tbody tr')].filter((r) => !/critical|warning/.test(r.textContent ?? '')).length === 2, undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => [...document.querySelectorAll('table[aria-label="Instances of hello-web"] tbody tr')].filter((r) => !/critical|warning/.test(r.textContent ?? '')).length === 2, undefined, { timeout: 120_000 });
     assert.match(await instances.innerText(), /nginx[\s\S]*passing/);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Services' }).click();
     await page.getByRole('table', { name: 'Services' }).getByRole('row', { name: /hello-web.*passing.*2 \(2 passing\)/ }).waitFor({ timeout: 30_000 });
