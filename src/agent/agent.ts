@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { KilnClient } from '../api/index.js';
 import type { CatalogAgent } from '../catalog/index.js';
-import { ClientAgent, registerClientExecRoute, registerClientRoutes, type ClientExecSource, type ClientLogSource } from '../client/index.js';
+import {
+  ClientAgent,
+  registerClientExecRoute,
+  registerClientPortsRoute,
+  registerClientRoutes,
+  type ClientExecSource,
+  type ClientLogSource,
+  type ClientPortsSource,
+} from '../client/index.js';
 import type { PotDriver } from '../drivers/index.js';
 import type { IngressAgent } from '../ingress/index.js';
 import type { RegistryAgent } from '../registry/index.js';
@@ -140,7 +148,8 @@ export class Agent {
    * client agent needs the listener's address to register: route through a
    * source that resolves the client once it exists.
    */
-  private readonly lateClient: ClientLogSource & ClientExecSource = {
+  private readonly lateClient: ClientLogSource & ClientExecSource & ClientPortsSource = {
+    portRedirections: async () => (this.pot ? this.pot.portRedirections() : []),
     resolveAllocLogs: (allocId) => {
       if (!this.client) throw new KilnError('UNAVAILABLE', 'the client role is still starting; retry in a moment');
       return this.client.resolveAllocLogs(allocId);
@@ -177,6 +186,7 @@ export class Agent {
     if (config.client.enabled) {
       registerClientRoutes(this.server.app, this.lateClient);
       registerClientExecRoute(this.server.app, this.lateClient);
+      registerClientPortsRoute(this.server.app, this.lateClient);
     }
     await this.server.start();
     this.httpAddress = this.server.address;
@@ -210,6 +220,7 @@ export class Agent {
       const http = (this.clientHttp = createApp({ logger: this.log('client') }));
       registerClientRoutes(http, this.lateClient);
       registerClientExecRoute(http, this.lateClient);
+      registerClientPortsRoute(http, this.lateClient);
       await http.listen({ host: config.bindAddr, port: config.ports.http });
       const a = http.server.address();
       this.httpAddress = typeof a === 'object' && a ? `${config.advertiseAddr}:${a.port}` : String(a);

@@ -18,31 +18,50 @@ export interface DeploymentAssessment {
   revert: boolean;
 }
 
+/** An allocation's service checks as the catalog reports them. */
+export interface AllocChecks {
+  /** The catalog has checks for it. */
+  registered: boolean;
+  /** Unix ns since when every one of its checks has been passing. */
+  passingSinceNs?: number;
+}
+
+/** Checks of an allocation; absent when no catalog is known (then "checks" is judged by task states). */
+export type ChecksLookup = (allocId: string) => AllocChecks;
+
+/** A group whose services (group or task level) declare checks. */
+export const groupHasChecks = (tg: TaskGroup): boolean =>
+  [...tg.Services, ...tg.Tasks.flatMap((t) => t.Services)].some((s) => s.Checks.length > 0);
+
 const startedAtNs = (a: Allocation): number | undefined => {
   const times = Object.values(a.TaskStates ?? {}).map((t) => (t.StartedAt ? Date.parse(t.StartedAt) * 1e6 : NaN)).filter((n) => Number.isFinite(n));
   return times.length > 0 ? Math.max(...times) : undefined;
 };
 
 /**
- * Health by task states (the "checks" mode is judged the same way, see
- * docs/deployments.md): healthy once every task has run for
- * min_healthy_time; unhealthy when it failed, or when it has not become
- * healthy within healthy_deadline of its tasks starting (image downloads do
- * not count against it). "manual" leaves health to the operator.
+ * Health of one allocation. "task_states": healthy once every task has run
+ * for min_healthy_time. "checks": healthy once it runs and every service
+ * check has passed for min_healthy_time (a group without checks, or a server
+ * without a catalog, falls back to task states). Unhealthy when it failed,
+ * or when it has not become healthy within healthy_deadline of its tasks
+ * starting (image downloads do not count against it). "manual" leaves
+ * health to the operator.
  */
-export function allocHealth(a: Allocation, tg: TaskGroup, nowNs: number): boolean | undefined {
+export function allocHealth(a: Allocation, tg: TaskGroup, nowNs: number, checks?: ChecksLookup): boolean | undefined {
   const u = tg.Update;
   if (!u || u.HealthCheck === 'manual') return undefined;
   if (a.ClientStatus === 'failed' || a.ClientStatus === 'lost') return false;
   if (Object.values(a.TaskStates ?? {}).some((t) => t.Failed)) return false;
   const started = startedAtNs(a);
   if (started === undefined) return undefined;
-  if (a.ClientStatus === 'running' && nowNs - started >= u.MinHealthyTime) return true;
+  const byChecks = u.HealthCheck === 'checks' && checks !== undefined && groupHasChecks(tg);
+  const healthySince = byChecks ? checks(a.ID).passingSinceNs : started;
+  if (a.ClientStatus === 'running' && healthySince !== undefined && nowNs - healthySince >= u.MinHealthyTime) return true;
   return nowNs - started > u.HealthyDeadline ? false : undefined;
 }
 
 /** The deployment's progress from its allocations and the job it deploys; pure, for the leader's watcher. */
-export function assessDeployment(d: Deployment, job: Job | undefined, allocs: readonly Allocation[], nowNs: number): DeploymentAssessment {
+export function assessDeployment(d: Deployment, job: Job | undefined, allocs: readonly Allocation[], nowNs: number, checks?: ChecksLookup): DeploymentAssessment {
   const out: DeploymentAssessment = { marks: [], deployment: undefined, needsEval: false, revert: false };
   if (!isDeploymentActive(d)) return out;
   const next: Deployment = structuredClone(d);
@@ -55,7 +74,7 @@ export function assessDeployment(d: Deployment, job: Job | undefined, allocs: re
     const tg = job.TaskGroups.find((g) => g.Name === a.TaskGroup);
     let h = a.DeploymentStatus?.Healthy;
     if (h === undefined && tg && a.DesiredStatus === 'run') {
-      h = allocHealth(a, tg, nowNs);
+      h = allocHealth(a, tg, nowNs, checks);
       if (h !== undefined) {
         out.marks.push({ allocId: a.ID, healthy: h });
         if (h) out.needsEval = true;

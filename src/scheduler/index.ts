@@ -30,5 +30,5 @@ export { desiredUpdates, type DesiredUpdate } from './desired-updates.js';
 export { versionSatisfies } from './feasibility/index.js';
 /** The scheduler as a value, for callers that take it as a dependency. */
 export type ComputePlanFn = (state: SchedulerState, evaluation: Evaluation, opts: ScheduleOptions) => Plan;
-export { assessDeployment, allocHealth, canariesHealthy, type DeploymentAssessment, type HealthMark } from './deployment-health.js';
+export { assessDeployment, allocHealth, canariesHealthy, groupHasChecks, type AllocChecks, type ChecksLookup, type DeploymentAssessment, type HealthMark } from './deployment-health.js';
 export { deploymentFor, newDeployment, needsDeployment } from './rollout.js';

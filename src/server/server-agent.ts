@@ -62,6 +62,8 @@ export interface ServerAgentOptions {
   evalGc?: EvalGcOptions;
   /** How often the leader re-assesses running deployments (default 250 ms). */
   deploymentWatchMs?: number;
+  /** The catalog's HTTP address (Consul API): deployments with health_check = "checks" read check health there. */
+  catalogAddress?: string;
   logger?: ServerLogger;
   clock?: Clock;
   /**
@@ -116,7 +118,7 @@ export class ServerAgent {
     const leaderWriter = election ? new StateWriter(leaderStore, view, logger) : writer;
     this.relay = election && new HeartbeatRelay(store, heartbeats, election, logger);
     this.nodes = new NodeService({ store, view, writer, clock, heartbeats: this.relay ?? heartbeats });
-    this.leader = new Leader({ store: leaderStore, view, writer: leaderWriter, clock, logger, heartbeats, computePlan, workers: opts.schedulerWorkers, evalGc: opts.evalGc, deploymentWatchMs: opts.deploymentWatchMs });
+    this.leader = new Leader({ store: leaderStore, view, writer: leaderWriter, clock, logger, heartbeats, computePlan, workers: opts.schedulerWorkers, evalGc: opts.evalGc, deploymentWatchMs: opts.deploymentWatchMs, catalogAddress: opts.catalogAddress });
     this.app = createApp({ bodyLimitBytes: opts.bodyLimitBytes, logger });
     const deps: RouteDeps = {
       view,

@@ -208,3 +208,24 @@ test('changing only the update block or the count is not a destructive update', 
   assert.equal(placedAllocs(plan).length, 1);
   assert.ok(live(h).every((a) => a.JobVersion === 1 && isAllocLive(a)));
 });
+
+test('health_check "checks" waits for the catalog checks to pass for min_healthy_time; a group without checks uses task states', async () => {
+  const { allocHealth } = await import('../../src/scheduler/index.js');
+  const withChecks = mockGroup({
+    Update: strategy({ HealthCheck: 'checks', MinHealthyTime: 2 * NS_PER_S }),
+    Services: [{ Name: 'web', PortLabel: 'http', Tags: [], Checks: [{ Name: 'alive', Type: 'tcp', Interval: NS_PER_S, Timeout: NS_PER_S }] }],
+  });
+  const now = 1_700_000_100_000 * NS_PER_MS;
+  const alloc = {
+    ID: 'a1', ClientStatus: 'running', DesiredStatus: 'run',
+    TaskStates: { server: { State: 'running', Failed: false, Restarts: 0, StartedAt: new Date((now - 60 * NS_PER_S) / NS_PER_MS).toISOString(), Events: [] } },
+  } as unknown as Allocation;
+  assert.equal(allocHealth(alloc, withChecks, now, () => ({ registered: true })), undefined, 'running for a minute, checks not passing: undecided');
+  assert.equal(allocHealth(alloc, withChecks, now, () => ({ registered: true, passingSinceNs: now - NS_PER_S })), undefined, 'passing for 1s of 2s');
+  assert.equal(allocHealth(alloc, withChecks, now, () => ({ registered: true, passingSinceNs: now - 3 * NS_PER_S })), true);
+  assert.equal(allocHealth(alloc, withChecks, now), true, 'no catalog: task states');
+  const noChecks = mockGroup({ Update: strategy({ HealthCheck: 'checks', MinHealthyTime: 2 * NS_PER_S }) });
+  assert.equal(allocHealth(alloc, noChecks, now, () => ({ registered: false })), true, 'a group without checks: task states');
+  const late = { ...alloc, TaskStates: { server: { ...alloc.TaskStates['server']!, StartedAt: new Date((now - 61 * NS_PER_S) / NS_PER_MS).toISOString() } } } as Allocation;
+  assert.equal(allocHealth(late, withChecks, now, () => ({ registered: true })), false, 'past healthy_deadline without passing checks: unhealthy');
+});

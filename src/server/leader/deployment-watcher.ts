@@ -1,7 +1,10 @@
+import { groupHasChecks } from '../../scheduler/index.js';
 import type { StateReader } from '../../state/reader.js';
+import type { Deployment } from '../../structs/index.js';
 import { isDeploymentActive } from '../../structs/index.js';
 import type { ServerLogger } from '../logger.js';
 import type { DeploymentService } from '../services/deployment-service.js';
+import type { CatalogChecks } from './catalog-checks.js';
 
 export interface DeploymentWatcherDeps {
   view: StateReader;
@@ -9,6 +12,8 @@ export interface DeploymentWatcherDeps {
   logger: ServerLogger;
   /** How often running deployments are re-assessed (health timers, deadlines); default 250 ms. */
   intervalMs?: number;
+  /** Check health from the catalog, for health_check = "checks"; without it those groups are judged by task states. */
+  checks?: CatalogChecks;
 }
 
 /**
@@ -39,14 +44,22 @@ export class DeploymentWatcher {
 
   /** One pass over every running deployment (exposed for tests that drive it). */
   async tick(): Promise<void> {
-    for (const d of this.deps.view.deployments()) {
-      if (!this.running || !isDeploymentActive(d)) continue;
+    const active = this.deps.view.deployments().filter(isDeploymentActive);
+    const checks = this.deps.checks;
+    if (checks && active.some((d) => this.usesChecks(d))) await checks.refresh();
+    for (const d of active) {
+      if (!this.running) return;
       try {
-        await this.deps.deployments.assess(d.ID);
+        await this.deps.deployments.assess(d.ID, checks ? (id) => checks.of(id) : undefined);
       } catch (err) {
         this.deps.logger.warn('deployment watcher could not update a deployment', { deploymentId: d.ID, error: err instanceof Error ? err.message : String(err) });
       }
     }
+  }
+
+  private usesChecks(d: Deployment): boolean {
+    const job = this.deps.view.job(d.Namespace, d.JobID);
+    return !!job?.TaskGroups.some((tg) => tg.Update?.HealthCheck === 'checks' && groupHasChecks(tg));
   }
 
   private schedule(): void {

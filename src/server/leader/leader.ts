@@ -5,6 +5,7 @@ import type { ServerLogger } from '../logger.js';
 import type { StateWriter } from '../state-writer.js';
 import { DeploymentService } from '../services/deployment-service.js';
 import { BlockedEvals } from './blocked-evals.js';
+import { CatalogChecks } from './catalog-checks.js';
 import { DeploymentWatcher } from './deployment-watcher.js';
 import { EvalBroker } from './eval-broker.js';
 import { EvalGc } from './eval-gc.js';
@@ -38,6 +39,8 @@ export interface LeaderDeps {
   evalGc?: EvalGcOptions;
   /** Deployment watcher tick; default 250 ms. */
   deploymentWatchMs?: number;
+  /** The catalog's HTTP address, for deployments with health_check = "checks". */
+  catalogAddress?: string;
 }
 
 /** Eval broker, scheduler workers, plan applier, blocked evaluations, heartbeats and evaluation GC, started and stopped together. */
@@ -55,7 +58,8 @@ export class Leader implements LeaderDuties {
     this.blocked = new BlockedEvals(deps);
     this.applier = new PlanApplier(deps);
     this.evalGc = new EvalGc({ ...deps, ...deps.evalGc });
-    this.deploymentWatcher = new DeploymentWatcher({ ...deps, deployments: new DeploymentService(deps), intervalMs: deps.deploymentWatchMs });
+    const checks = deps.catalogAddress ? new CatalogChecks(deps.catalogAddress, deps.clock, deps.logger) : undefined;
+    this.deploymentWatcher = new DeploymentWatcher({ ...deps, deployments: new DeploymentService(deps), intervalMs: deps.deploymentWatchMs, checks });
   }
 
   async start(): Promise<void> {

@@ -1,7 +1,7 @@
 import type { StateReader } from '../../state/reader.js';
 import type { Store, TxnOp } from '../../state/store.js';
 import { keys } from '../../state/store.js';
-import { assessDeployment, canariesHealthy, type DeploymentAssessment } from '../../scheduler/index.js';
+import { assessDeployment, canariesHealthy, type ChecksLookup, type DeploymentAssessment } from '../../scheduler/index.js';
 import type { Clock, Deployment, Job } from '../../structs/index.js';
 import { BadRequestError, DEPLOYMENT_DESC, isDeploymentActive, msToNs } from '../../structs/index.js';
 import type { StateWriter } from '../state-writer.js';
@@ -39,13 +39,13 @@ export class DeploymentService {
   }
 
   /** Re-assess one deployment against current state and write what changed; returns true when something was written. */
-  async assess(id: string): Promise<boolean> {
+  async assess(id: string, checks?: ChecksLookup): Promise<boolean> {
     let revert: Deployment | undefined;
     const outcome = await this.deps.writer.commit(async ({ nextIndex }) => {
       const d = this.deps.view.deployment(id);
       if (!d || !isDeploymentActive(d)) return undefined;
       const job = this.deps.view.job(d.Namespace, d.JobID);
-      const a = assessDeployment(d, job, this.deps.view.allocsByJob(d.Namespace, d.JobID), msToNs(this.deps.clock.now()));
+      const a = assessDeployment(d, job, this.deps.view.allocsByJob(d.Namespace, d.JobID), msToNs(this.deps.clock.now()), checks);
       if (!a.deployment && a.marks.length === 0) return undefined;
       revert = a.revert ? (a.deployment ?? d) : undefined;
       return { txn: this.assessmentTxn(d, job, a, nextIndex), result: true };
