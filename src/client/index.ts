@@ -21,3 +21,4 @@ export type { ClientExecSource, ExecRequest } from './exec-route.js';
 export { RotatingFileWriter, listLogIndexes, logFileBytes } from './logs/rotating-writer.js';
 export { formatGoDuration } from './duration.js';
 export type { Logger } from './util.js';
+export { registerClientPortsRoute, type ClientPortsSource, type PortRedirection } from './ports-route.js';

@@ -17,7 +17,8 @@ const ARTICLE_JOB = new URL('../../../examples/nginx.job', import.meta.url).path
 const tmp = tempDir('kiln-article-');
 let agent: AgentProcess | undefined;
 after(async () => {
-  if (agent && agent.child.exitCode === null) await agent.kill9();
+  // SIGINT, not SIGKILL: a dev stack stops its jails and removes its network on the way out.
+  if (agent && agent.child.exitCode === null) await agent.interrupt();
   tmp.cleanup();
 });
 
@@ -40,6 +41,12 @@ function getWithHost(address: string, host: string, path = '/'): Promise<{ statu
 const listener = (output: string, name: string): string => {
   const m = new RegExp(`${name}: http://([\\d.]+:\\d+)`).exec(output);
   assert.ok(m, `the agent prints its ${name} address:\n${output}`);
+  return m[1]!;
+};
+
+const nodeOf = (allocStatus: string): string => {
+  const m = /^Node ID\s+= (\S+)/m.exec(allocStatus);
+  assert.ok(m, allocStatus);
   return m[1]!;
 };
 
@@ -84,6 +91,11 @@ test('the article job runs unchanged: jail, mapped port, catalog check, ingress,
   assert.ok(dns, 'the agent prints its DNS address');
   const srv = execFileSync('dig', [`@${dns[1]}`, '-p', dns[2]!, 'hello-web.service.consul', 'SRV', '+short']).toString();
   assert.match(srv, new RegExp(`^1 1 ${hostPort.split(':')[1]} \\S+\\.node\\.`, 'm'), `SRV answer: ${srv}`);
+
+  // The kernel port mapping, as `pot show` lists it.
+  const ports = await kiln(address, ['node', 'ports', nodeOf(status.stdout)]);
+  assert.equal(ports.code, 0, ports.stderr);
+  assert.match(ports.stdout, new RegExp(`${hostPort.replace(/\./g, '\\.')}\\s+10\\.201\\.\\d+\\.\\d+:80\\s+.*${allocId}\\s+www1`));
 
   const viaIngress = await eventually(async () => {
     const r = await getWithHost(ingress, 'hello-web.minipot');

@@ -14,6 +14,7 @@ import { allocExec } from './alloc-exec.js';
 import { allocStop } from './alloc-stop.js';
 import { nodeStatus } from './node-status.js';
 import { nodeEligibility } from './node-eligibility.js';
+import { nodePorts } from './node-ports.js';
 import { evalStatus } from './eval-status.js';
 import { deploymentListCommand } from './deployment-list.js';
 import { deploymentStatus } from './deployment-status.js';
@@ -49,6 +50,7 @@ export const COMMANDS: readonly CommandDef[] = [
   allocStop,
   nodeStatus,
   nodeEligibility,
+  nodePorts,
   evalStatus,
   evalList,
   deploymentListCommand,
