@@ -23,7 +23,10 @@ import { mountUi } from '../ui-serve/index.js';
 import { KilnError, type Node } from '../structs/index.js';
 import type { AgentConfig } from './config.js';
 import { streamLogger, type Logger } from './logger.js';
-import { createDrivers, serviceRegistrar, startCatalog, startIngress, startRegistry } from './roles.js';
+import { collectImagesEvery, createDrivers, serviceRegistrar, startCatalog, startIngress, startRegistry } from './roles.js';
+
+/** How often the client removes images no task uses. */
+const IMAGE_GC_INTERVAL_MS = 10 * 60_000;
 
 /**
  * Agent lifecycle:
@@ -66,6 +69,7 @@ export class Agent {
   private pot?: PotDriver;
   private clientHttp?: FastifyInstance;
   private unwatchNodes: () => void = () => {};
+  private stopImageGc: () => void = () => {};
   private httpAddress = '';
 
   private constructor(
@@ -113,6 +117,7 @@ export class Agent {
   async stop(): Promise<void> {
     if (this.state === 'stopped' || this.state === 'stopping') return;
     this.state = 'stopping';
+    this.stopImageGc();
     await this.client?.stop({ stopTasks: this.config.dev });
     if (this.config.dev) await this.pot?.removeNode().catch((err: unknown) => this.log('agent').warn(`jail network cleanup failed: ${(err as Error).message}`));
     await this.clientHttp?.close();
@@ -226,8 +231,9 @@ export class Agent {
       this.httpAddress = typeof a === 'object' && a ? `${config.advertiseAddr}:${a.port}` : String(a);
     }
     const servers = config.client.servers.length > 0 ? config.client.servers : [this.httpAddress];
-    const { drivers, pot } = await createDrivers(config, this.registry?.address, this.log('images'));
+    const { drivers, pot, images } = await createDrivers(config, this.registry?.address, this.log('images'));
     this.pot = pot;
+    this.stopImageGc = collectImagesEvery(images, IMAGE_GC_INTERVAL_MS, this.log('images'));
     const catalogAddress = config.client.catalogAddress ?? (this.catalog ? this.catalog.httpAddress : undefined);
     this.client = await ClientAgent.create({
       dataDir: config.dataDir,

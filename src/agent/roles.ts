@@ -56,14 +56,14 @@ export async function startIngress(config: AgentConfig, catalogAddress: string, 
 }
 
 /** raw_exec always; pot when runc and root are there (it reports itself unhealthy otherwise). */
-export async function createDrivers(config: AgentConfig, registryAddress: string | undefined, log: Logger): Promise<{ drivers: DriverRegistry; pot: PotDriver }> {
+export async function createDrivers(config: AgentConfig, registryAddress: string | undefined, log: Logger): Promise<{ drivers: DriverRegistry; pot: PotDriver; images: ImageStore }> {
   const mirrors = Object.entries(config.client.imageMirrors).map(([prefix, replacement]) => ({ prefix, replacement }));
   if (registryAddress && !config.client.imageMirrors[POTLUCK_URL]) mirrors.push({ prefix: POTLUCK_URL, replacement: `http://${registryAddress}/` });
   const images = await ImageStore.create({ cacheDir: join(config.dataDir, 'images'), mirrors, logger: log });
   const pot = await PotDriver.create({ stateDir: join(config.dataDir, 'pot'), images, ...config.client.jails });
   const drivers = createDefaultDrivers();
   drivers.register(pot);
-  return { drivers, pot };
+  return { drivers, pot, images };
 }
 
 /** The client's registrar; `restart` is called for check_restart (a check critical past its limit). */
@@ -73,4 +73,16 @@ export function serviceRegistrar(catalogAddress: string, log: Logger, restart: (
     logger: log,
     onUnhealthy: ({ allocId, taskName, checkName }) => restart(allocId, taskName, `health check "${checkName}" unhealthy`),
   });
+}
+
+/** Unused images are removed every `intervalMs` (images still held by a task or younger than the store's grace are kept). */
+export function collectImagesEvery(images: ImageStore, intervalMs: number, log: Logger): () => void {
+  const timer = setInterval(() => {
+    images.gc().then(
+      ({ removed }) => removed.length > 0 && log.info(`image GC removed ${removed.length} unused image(s)`, { removed }),
+      (err: unknown) => log.warn(`image GC failed: ${(err as Error).message}`),
+    );
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
