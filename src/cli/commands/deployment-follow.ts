@@ -16,15 +16,25 @@ export async function deploymentFollow(ctx: CommandContext, deploymentId: string
   const stamp = (): string => formatTimestamp(ctx.io.now(), ctx.io.tzOffsetMinutes);
   const table = (d: Deployment): string => deployedTable(d, (ns) => ctx.time(ns));
   ctx.out(`==> ${stamp()}: Monitoring deployment "${id(deploymentId)}"`);
+  // On a terminal the table is redrawn in place (as Nomad's); piped output gets one table per change.
+  const live = (ctx.io.stdout as { isTTY?: boolean }).isTTY === true;
   let index = 0;
   let shown = '';
+  let drawnLines = 0;
   while (!ctx.signal.aborted) {
     const res = await client.readDeployment(deploymentId, { index, waitMs: POLL_WAIT_MS, signal: ctx.signal });
     const d = res.data;
-    if (d.Status !== 'running' && d.Status !== 'paused') return finish(ctx, d, id, table);
+    if (d.Status !== 'running' && d.Status !== 'paused') {
+      if (live && drawnLines > 0) ctx.io.stdout.write(`\x1b[${drawnLines}A\x1b[J`);
+      return finish(ctx, d, id, table);
+    }
     const view = `    ${stamp()}: ${d.StatusDescription}\n${indent(table(d))}`;
     const key = table(d) + d.StatusDescription;
-    if (key !== shown) ctx.out(view);
+    if (key !== shown) {
+      if (live && drawnLines > 0) ctx.io.stdout.write(`\x1b[${drawnLines}A\x1b[J`);
+      ctx.out(view);
+      drawnLines = view.split('\n').length;
+    }
     shown = key;
     // A server that does not block answers at once with the same index: do not spin.
     if (res.index === index) await sleep(250, ctx.signal);
