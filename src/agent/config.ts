@@ -33,6 +33,8 @@ export interface AgentConfig {
     catalogAddress?: string;
     /** Image URL prefix → replacement (e.g. a public registry → the local one). */
     imageMirrors: Record<string, string>;
+    /** ed25519 public keys (PEM or base64) images may be signed with; with requireSignature, unsigned or badly signed images are refused. */
+    imageTrust: { trustedKeys: string[]; requireSignature: boolean };
     /** The pot driver's jail network and cgroup parent (defaults: bridge kiln0, 10.192.0.0/10, chains KILN-*, cgroup /kiln). */
     jails: { bridge?: string; subnet?: string; chainPrefix?: string; cgroupParent?: string };
   };
@@ -88,6 +90,8 @@ const FileSchema = z
           meta: blockOf(z.record(z.string(), z.string())).optional(),
           catalog_address: z.string().min(1).optional(),
           image_mirrors: blockOf(z.record(z.string(), z.string())).optional(),
+          image_trusted_keys: z.array(z.string().min(1)).optional(),
+          image_require_signature: z.boolean().optional(),
           jail_network: blockOf(
             z
               .object({ bridge: z.string().min(1).max(15).optional(), subnet: z.string().min(1).optional(), chain_prefix: z.string().min(1).optional(), cgroup_parent: z.string().min(1).optional() })
@@ -130,7 +134,7 @@ export function devConfig(overrides: { dataDir?: string; bindAddr?: string; http
     logLevel: 'info',
     ports: { http: overrides.httpPort ?? 4646 },
     server: { enabled: true },
-    client: { enabled: true, servers: [], nodeClass: '', meta: {}, imageMirrors: {}, jails: {} },
+    client: { enabled: true, servers: [], nodeClass: '', meta: {}, imageMirrors: {}, imageTrust: { trustedKeys: [], requireSignature: false }, jails: {} },
     // -http-port 0 (tests) makes every listener ephemeral, so several stacks can run side by side.
     catalog: { enabled: true, httpPort: ephemeral ? 0 : 8500, dnsPort: ephemeral ? 0 : 8600, domain: 'consul' },
     ingress: { enabled: true, httpPort: ephemeral ? 0 : 8080, dashboardPort: ephemeral ? 0 : 9200, domain: 'minipot' },
@@ -182,7 +186,7 @@ export function defaultConfig(): AgentConfig {
     logLevel: 'info',
     ports: { http: 4646 },
     server: { enabled: false },
-    client: { enabled: false, servers: [], nodeClass: '', meta: {}, imageMirrors: {}, jails: {} },
+    client: { enabled: false, servers: [], nodeClass: '', meta: {}, imageMirrors: {}, imageTrust: { trustedKeys: [], requireSignature: false }, jails: {} },
     catalog: { enabled: false, httpPort: 8500, dnsPort: 8600, domain: 'consul' },
     ingress: { enabled: false, httpPort: 8080, dashboardPort: 9200, domain: 'minipot' },
     registry: { enabled: false, port: 5000, demoImages: false },
@@ -236,6 +240,10 @@ export function resolveConfig(file: AgentConfigFile, base: AgentConfig = default
       meta: c?.meta ?? base.client.meta,
       catalogAddress: c?.catalog_address ?? base.client.catalogAddress,
       imageMirrors: c?.image_mirrors ?? base.client.imageMirrors,
+      imageTrust: {
+        trustedKeys: c?.image_trusted_keys ?? base.client.imageTrust.trustedKeys,
+        requireSignature: c?.image_require_signature ?? base.client.imageTrust.requireSignature,
+      },
       jails: {
         ...base.client.jails,
         ...(c?.jail_network?.bridge ? { bridge: c.jail_network.bridge } : {}),

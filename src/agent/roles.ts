@@ -59,7 +59,13 @@ export async function startIngress(config: AgentConfig, catalogAddress: string, 
 export async function createDrivers(config: AgentConfig, registryAddress: string | undefined, log: Logger): Promise<{ drivers: DriverRegistry; pot: PotDriver; images: ImageStore }> {
   const mirrors = Object.entries(config.client.imageMirrors).map(([prefix, replacement]) => ({ prefix, replacement }));
   if (registryAddress && !config.client.imageMirrors[POTLUCK_URL]) mirrors.push({ prefix: POTLUCK_URL, replacement: `http://${registryAddress}/` });
-  const images = await ImageStore.create({ cacheDir: join(config.dataDir, 'images'), mirrors, logger: log });
+  const images = await ImageStore.create({
+    cacheDir: join(config.dataDir, 'images'),
+    mirrors,
+    trustedKeys: config.client.imageTrust.trustedKeys,
+    requireSignature: config.client.imageTrust.requireSignature,
+    logger: log,
+  });
   const pot = await PotDriver.create({ stateDir: join(config.dataDir, 'pot'), images, ...config.client.jails });
   const drivers = createDefaultDrivers();
   drivers.register(pot);
