@@ -178,6 +178,7 @@ export class Agent {
       logger: this.log('server'),
       dataDir: config.dataDir,
       proxyClientRoutes: !config.client.enabled,
+      catalogAddress: this.catalogUrl(),
       ...(this.etcd
         ? {
             election: new EtcdElection({ store: this.etcd, ttlSeconds: config.server.etcd!.leaseTtlSeconds, logger: this.log('server') }),
