@@ -158,7 +158,13 @@ test('exec runs inside the jail (its hostname, the task env), with pipes and wit
   const ctrlc = collect();
   const keys = new PassThrough();
   const session = driver.execTask(cfg.id, { command: ['sh'], tty: true, stdin: keys, stdout: ctrlc.stream, stderr: ctrlc.stream });
-  await eventually(() => ctrlc.text().includes('# '), 20_000); // the prompt: the shell reads its terminal
+  // The prompt: the shell reads its terminal. On a loaded machine the first prompt can be drawn
+  // before the terminal settles; an empty line asks for another.
+  const nudge = setTimeout(() => keys.write('\n'), 5_000);
+  await eventually(() => ctrlc.text().includes('# '), 20_000).catch((err: unknown) => {
+    throw new Error(`no shell prompt on the exec terminal; it showed ${JSON.stringify(ctrlc.text())}`, { cause: err });
+  });
+  clearTimeout(nudge);
   keys.write('echo started; sleep 100\n');
   await eventually(() => ctrlc.text().includes('started\r\n'), 20_000); // the output, not the echoed line
   keys.write('\x03');
