@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { KilnError } from '../structs/errors.js';
 import { WatchHub } from './watch-hub.js';
-import type { KeyValue, Store, TxnRequest, TxnResult, WatchEvent, WatchListener } from './store.js';
+import type { KeyValue, Store, TxnOp, TxnRequest, TxnResult, WatchEvent, WatchListener } from './store.js';
 
 export interface SqliteStoreOptions {
   /**
@@ -12,6 +12,13 @@ export interface SqliteStoreOptions {
    */
   maxPageCount?: number;
 }
+
+type PutOp = Extract<TxnOp, { type: 'put' }>;
+
+/** Rows per multi-row statement (4 parameters each, far below SQLite's limit). */
+const BATCH_ROWS = 64;
+const UPSERT_PREFIX = 'INSERT INTO kv (key, value, create_rev, mod_rev) VALUES';
+const UPSERT_SUFFIX = 'ON CONFLICT(key) DO UPDATE SET value = excluded.value, mod_rev = excluded.mod_rev';
 
 interface Row {
   key: string;
@@ -119,15 +126,18 @@ export class SqliteStore implements Store {
 
   private applyOps(req: TxnRequest, rev: number): WatchEvent[] {
     const events: WatchEvent[] = [];
-    const upsert = this.stmt(
-      'INSERT INTO kv (key, value, create_rev, mod_rev) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, mod_rev = excluded.mod_rev RETURNING create_rev',
-    );
     const del = this.stmt('DELETE FROM kv WHERE key = ? RETURNING value');
+    // Consecutive puts go in one batch; a delete in between ends it, so a
+    // delete-then-put of a key still creates it anew at this revision.
+    let puts: PutOp[] = [];
     for (const op of req.ops) {
       if (op.type === 'put') {
-        const { create_rev } = upsert.get(op.key, op.value, rev, rev) as { create_rev: number };
-        events.push({ type: 'put', key: op.key, value: op.value, modRevision: rev, createRevision: create_rev });
-      } else if (op.type === 'delete') {
+        puts.push(op);
+        continue;
+      }
+      this.putAll(puts, rev, events);
+      puts = [];
+      if (op.type === 'delete') {
         const row = del.get(op.key) as { value: string } | undefined;
         if (row) events.push({ type: 'delete', key: op.key, value: row.value, modRevision: rev });
       } else {
@@ -135,7 +145,58 @@ export class SqliteStore implements Store {
         for (const r of rows) events.push({ type: 'delete', key: r.key, value: r.value, modRevision: rev });
       }
     }
+    this.putAll(puts, rev, events);
     return events;
+  }
+
+  /**
+   * Upsert a run of puts. Big runs (a plan's thousands of allocations) are
+   * written by multi-row statements, which cost a fraction of one statement
+   * per row; the create revisions the events need come from one batched read
+   * of the keys that already exist (a key not there is created at `rev`).
+   */
+  private putAll(puts: PutOp[], rev: number, events: WatchEvent[]): void {
+    if (puts.length < BATCH_ROWS) {
+      const upsert = this.stmt(`${UPSERT_PREFIX} (?, ?, ?, ?) ${UPSERT_SUFFIX} RETURNING create_rev`);
+      for (const op of puts) {
+        const { create_rev } = upsert.get(op.key, op.value, rev, rev) as { create_rev: number };
+        events.push({ type: 'put', key: op.key, value: op.value, modRevision: rev, createRevision: create_rev });
+      }
+      return;
+    }
+    const created = this.existingCreateRevisions(puts);
+    const many = this.stmt(`${UPSERT_PREFIX} ${Array(BATCH_ROWS).fill('(?, ?, ?, ?)').join(', ')} ${UPSERT_SUFFIX}`);
+    const one = this.stmt(`${UPSERT_PREFIX} (?, ?, ?, ?) ${UPSERT_SUFFIX}`);
+    const full = puts.length - (puts.length % BATCH_ROWS);
+    const params: (string | number)[] = new Array<string | number>(BATCH_ROWS * 4);
+    for (let i = 0; i < full; i += BATCH_ROWS) {
+      for (let j = 0; j < BATCH_ROWS; j++) {
+        const op = puts[i + j] as PutOp;
+        params[j * 4] = op.key;
+        params[j * 4 + 1] = op.value;
+        params[j * 4 + 2] = rev;
+        params[j * 4 + 3] = rev;
+      }
+      many.run(params);
+    }
+    for (let i = full; i < puts.length; i++) {
+      const op = puts[i] as PutOp;
+      one.run(op.key, op.value, rev, rev);
+    }
+    for (const op of puts) events.push({ type: 'put', key: op.key, value: op.value, modRevision: rev, createRevision: created.get(op.key) ?? rev });
+  }
+
+  /** create_rev of the keys among `puts` that exist before they are written. */
+  private existingCreateRevisions(puts: PutOp[]): Map<string, number> {
+    const found = new Map<string, number>();
+    const select = this.stmt(`SELECT key, create_rev FROM kv WHERE key IN (${Array(BATCH_ROWS).fill('?').join(', ')})`);
+    const params: string[] = new Array<string>(BATCH_ROWS);
+    for (let i = 0; i < puts.length; i += BATCH_ROWS) {
+      // The last chunk is padded by repeating its last key: one statement shape for every chunk.
+      for (let j = 0; j < BATCH_ROWS; j++) params[j] = (puts[Math.min(i + j, puts.length - 1)] as PutOp).key;
+      for (const r of select.all(params) as { key: string; create_rev: number }[]) found.set(r.key, r.create_rev);
+    }
+    return found;
   }
 
   private readonly statements = new Map<string, Database.Statement>();

@@ -4,24 +4,45 @@ import type { WatchEvent, WatchListener } from './store.js';
 interface Batch {
   revision: number;
   events: WatchEvent[];
+  /** Characters of values the batch holds on to. */
+  chars: number;
 }
+
+/**
+ * Default bound on the values history retains (UTF-16 code units, so ~2× in
+ * bytes). A 1000-revision history of plans with thousands of allocations
+ * each would otherwise keep gigabytes of JSON alive.
+ */
+export const DEFAULT_HISTORY_CHARS = 32 * 1024 * 1024;
 
 /**
  * Fans committed revisions out to watchers, keeping the most recent
  * revisions in memory so a watcher that starts slightly behind (range, then
  * watch) still receives every change. Older history is "compacted", as in
  * etcd: a watch from before it fails loudly instead of silently missing events.
+ * History is bounded by revisions and by the size of the values it holds;
+ * the newest revision is always kept.
  */
 export class WatchHub {
   private readonly history: Batch[] = [];
   private readonly listeners = new Set<WatchListener>();
 
-  constructor(private readonly historyLimit = 1000) {}
+  private historyChars = 0;
+
+  constructor(
+    private readonly historyLimit = 1000,
+    private readonly historyCharsLimit = DEFAULT_HISTORY_CHARS,
+  ) {}
 
   publish(events: WatchEvent[], revision: number): void {
-    const batch = { revision, events };
+    let chars = 0;
+    for (const e of events) chars += e.value?.length ?? 0;
+    const batch = { revision, events, chars };
     this.history.push(batch);
-    if (this.history.length > this.historyLimit) this.history.shift();
+    this.historyChars += chars;
+    while (this.history.length > 1 && (this.history.length > this.historyLimit || this.historyChars > this.historyCharsLimit)) {
+      this.historyChars -= (this.history.shift() as Batch).chars;
+    }
     for (const l of [...this.listeners]) deliver(l, batch);
   }
 
