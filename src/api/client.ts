@@ -85,8 +85,13 @@ export class KilnClient implements NodeServerApi {
     return this.query(`/v1/job/${enc(id)}`, opts);
   }
 
-  jobVersions(id: string, opts: QueryOptions = {}): Promise<QueryResult<JobVersionsResponse>> {
-    return this.query(`/v1/job/${enc(id)}/versions`, opts);
+  jobVersions(id: string, opts: QueryOptions & { diffs?: boolean } = {}): Promise<QueryResult<JobVersionsResponse>> {
+    return this.query(`/v1/job/${enc(id)}/versions`, opts, { diffs: opts.diffs || undefined });
+  }
+
+  /** Register version `version` of the job again, as a new version; `enforcePriorVersion` guards against a concurrent change. */
+  revertJob(id: string, version: number, enforcePriorVersion?: number): Promise<JobRegisterResponse> {
+    return this.write('POST', `/v1/job/${enc(id)}/revert`, { JobID: id, JobVersion: version, EnforcePriorVersion: enforcePriorVersion });
   }
 
   jobAllocations(id: string, opts: QueryOptions & { all?: boolean } = {}): Promise<QueryResult<AllocListStub[]>> {

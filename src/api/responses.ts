@@ -64,9 +64,36 @@ export interface JobDeregisterResponse {
   JobModifyIndex: number;
 }
 
+/** Nomad's job diff (a flat field diff per level: job, task group, task). */
+export interface FieldDiff {
+  Type: 'Added' | 'Deleted' | 'Edited' | 'None';
+  Name: string;
+  Old: string;
+  New: string;
+}
+
+export interface TaskDiff {
+  Type: FieldDiff['Type'];
+  Name: string;
+  Fields: FieldDiff[];
+}
+
+export interface TaskGroupDiff extends TaskDiff {
+  Tasks?: TaskDiff[];
+}
+
+export interface JobDiff {
+  Type: FieldDiff['Type'];
+  ID: string;
+  Fields: FieldDiff[];
+  TaskGroups: TaskGroupDiff[];
+}
+
 export interface JobVersionsResponse {
-  Versions: Job[];
-  Diffs: unknown;
+  /** Newest first; `Stable` once a deployment of the version succeeded. */
+  Versions: (Job & { Stable?: boolean })[];
+  /** With `diffs`: Diffs[i] goes from Versions[i+1] to Versions[i]; otherwise null. */
+  Diffs: JobDiff[] | null;
 }
 
 export interface JobValidateResponse {
@@ -86,7 +113,8 @@ export interface DesiredUpdates {
 }
 
 export interface JobPlanResponse {
-  Diff: { Type?: string; ID?: string } | null;
+  /** Present unless the plan asked for no diff; older servers answered only Type and ID. */
+  Diff: Partial<JobDiff> | null;
   FailedTGAllocs: Record<string, AllocMetric> | null;
   Annotations: { DesiredTGUpdates: Record<string, DesiredUpdates> } | null;
   JobModifyIndex: number;

@@ -38,6 +38,7 @@ export const FLAGS = {
   timeout: flag('timeout', { value: 'duration', description: 'How long to wait for placed allocations to be running (0 = do not wait)', defaultText: '5m' }),
   purge: flag('purge', { description: 'Remove the job from the system instead of only stopping it' }),
   all: flag('all', { description: 'Include allocations of earlier job versions' }),
+  p: flag('p', { description: 'Show the diff between each version and the one before it' }),
   f: flag('f', { description: 'Follow the log: keep streaming until Ctrl-C' }),
   stderr: flag('stderr', { description: 'Show the stderr log' }),
   stdout: flag('stdout', { description: 'Show the stdout log (the default unless -f, which follows both)' }),

@@ -166,6 +166,34 @@ test('an unhealthy allocation fails the deployment and auto_revert registers the
     const final = await liveAllocs('revert');
     assert.equal(final.length, 3);
     assert.ok(final.every((a) => a.JobVersion === 2));
+    const versions = (await api(t.base, 'GET', '/v1/job/revert/versions')).body;
+    assert.deepEqual(
+      versions.Versions.map((v: { Version: number; Stable: boolean }) => [v.Version, v.Stable]),
+      [[2, true], [1, false], [0, true]],
+      'a version is stable once its deployment succeeded',
+    );
+  } finally {
+    await client.stop();
+  }
+});
+
+test('job revert rolls an earlier version out again with a deployment of its own', async () => {
+  const client = new FakeClient('dc-jobrevert');
+  await client.start();
+  try {
+    await register(versionedJob('jobrevert', '600', fastUpdate()));
+    await deploymentOf('jobrevert', 0, 'successful');
+    await register(versionedJob('jobrevert', '601', fastUpdate()));
+    await deploymentOf('jobrevert', 1, 'successful');
+    const res = await api(t.base, 'POST', '/v1/job/jobrevert/revert', { JobID: 'jobrevert', JobVersion: 0, EnforcePriorVersion: 1 });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const d = await deploymentOf('jobrevert', 2, 'successful');
+    assert.equal(d.JobModifyIndex, res.body.JobModifyIndex);
+    const final = await liveAllocs('jobrevert');
+    assert.equal(final.length, 3);
+    assert.ok(final.every((a) => a.JobVersion === 2));
+    const job = (await api(t.base, 'GET', '/v1/job/jobrevert')).body;
+    assert.deepEqual(job.TaskGroups[0].Tasks[0].Config.args, ['600']);
   } finally {
     await client.stop();
   }

@@ -7,6 +7,7 @@ import { jobStatus } from './job-status.js';
 import { jobAllocs } from './job-allocs.js';
 import { jobInspect } from './job-inspect.js';
 import { jobHistory } from './job-history.js';
+import { jobRevert } from './job-revert.js';
 import { jobStop } from './job-stop.js';
 import { allocStatus } from './alloc-status.js';
 import { allocLogs } from './alloc-logs.js';
@@ -43,6 +44,7 @@ export const COMMANDS: readonly CommandDef[] = [
   jobAllocs,
   jobInspect,
   jobHistory,
+  jobRevert,
   jobStop,
   allocStatus,
   allocLogs,

@@ -1,12 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { BadRequestError } from '../../structs/index.js';
+import { jobVersions } from '../services/job-versions.js';
 import { blockingRead } from './blocking.js';
 import type { IdParams, RouteDeps } from './route-deps.js';
 import { byCreateIndexDesc, namespaceOf, queryString } from './route-deps.js';
 
 const JobBody = z.object({ Job: z.record(z.string(), z.unknown()) });
 const ParseBody = z.object({ JobHCL: z.string().min(1, 'JobHCL must hold the job file text'), Canonicalize: z.boolean().optional() });
+const RevertBody = z.object({
+  JobID: z.string().optional(),
+  JobVersion: z.number().int('JobVersion must be a whole number').nonnegative('JobVersion must be 0 or more'),
+  EnforcePriorVersion: z.number().int().nonnegative().nullish(),
+});
 const PlanBody = z.object({ Job: z.record(z.string(), z.unknown()), Diff: z.boolean().optional() });
 
 export function registerJobRoutes(app: FastifyInstance, d: RouteDeps): void {
@@ -47,9 +53,18 @@ export function registerJobRoutes(app: FastifyInstance, d: RouteDeps): void {
   app.get<{ Params: IdParams }>('/v1/job/:id/versions', (req, reply) =>
     blockingRead(d.blocking, ['job_versions'], req, reply, () => {
       const job = d.jobReader.resolve(namespaceOf(req), req.params.id);
-      return { Versions: d.view.jobVersions(job.Namespace, job.ID), Diffs: null };
+      return jobVersions(d.view, job, queryString(req, 'diffs') === 'true');
     }),
   );
+
+  app.post<{ Params: IdParams }>('/v1/job/:id/revert', async (req) => {
+    const body = RevertBody.parse(req.body);
+    if (body.JobID !== undefined && body.JobID !== req.params.id) {
+      throw new BadRequestError(`JobID in the body ("${body.JobID}") does not match the URL ("${req.params.id}")`);
+    }
+    const job = d.jobReader.resolve(namespaceOf(req), req.params.id);
+    return { ...(await d.jobs.revert(job.Namespace, job.ID, body.JobVersion, body.EnforcePriorVersion ?? undefined)), Warnings: '' };
+  });
 
   app.get<{ Params: IdParams }>('/v1/job/:id/allocations', (req, reply) =>
     blockingRead(d.blocking, ['allocs'], req, reply, () => {

@@ -9,10 +9,17 @@ export interface FieldDiff {
   New: string;
 }
 
+export interface TaskDiff {
+  Type: DiffType;
+  Name: string;
+  Fields: FieldDiff[];
+}
+
 export interface TaskGroupDiff {
   Type: DiffType;
   Name: string;
   Fields: FieldDiff[];
+  Tasks: TaskDiff[];
   Updates?: Record<string, number>;
 }
 
@@ -55,10 +62,26 @@ function fieldDiffs(oldObj: unknown, newObj: unknown, skip: ReadonlySet<string> 
   return out;
 }
 
+/** A group's own fields, then one diff per task (Nomad nests task diffs under their group). */
+function diffGroups(o: TaskGroup, n: TaskGroup): TaskGroupDiff {
+  const fields = fieldDiffs(o, n, new Set(['Tasks']));
+  const oldTasks = new Map(o.Tasks.map((t) => [t.Name, t]));
+  const newTasks = new Map(n.Tasks.map((t) => [t.Name, t]));
+  const tasks: TaskDiff[] = [];
+  for (const name of [...new Set([...oldTasks.keys(), ...newTasks.keys()])].sort()) {
+    const ot = oldTasks.get(name);
+    const nt = newTasks.get(name);
+    const f = fieldDiffs(ot, nt);
+    const type: DiffType = !ot ? 'Added' : !nt ? 'Deleted' : f.length ? 'Edited' : 'None';
+    if (type !== 'None') tasks.push({ Type: type, Name: name, Fields: type === 'Edited' ? f : [] });
+  }
+  return { Type: fields.length || tasks.length ? 'Edited' : 'None', Name: n.Name, Fields: fields, Tasks: tasks };
+}
+
 /** A flat field-level diff between the registered job and a candidate (Nomad's diff, simplified). */
 export function diffJobs(oldJob: Job | undefined, newJob: Job): JobDiff {
   if (!oldJob) {
-    return { Type: 'Added', ID: newJob.ID, Fields: [], TaskGroups: newJob.TaskGroups.map((tg) => ({ Type: 'Added', Name: tg.Name, Fields: [] })) };
+    return { Type: 'Added', ID: newJob.ID, Fields: [], TaskGroups: newJob.TaskGroups.map((tg) => ({ Type: 'Added', Name: tg.Name, Fields: [], Tasks: [] })) };
   }
   const fields = fieldDiffs(oldJob, newJob, IGNORED);
   const oldGroups = new Map(oldJob.TaskGroups.map((tg) => [tg.Name, tg]));
@@ -67,12 +90,9 @@ export function diffJobs(oldJob: Job | undefined, newJob: Job): JobDiff {
   for (const name of [...new Set([...oldGroups.keys(), ...newGroups.keys()])].sort()) {
     const o: TaskGroup | undefined = oldGroups.get(name);
     const n: TaskGroup | undefined = newGroups.get(name);
-    if (!o) groups.push({ Type: 'Added', Name: name, Fields: [] });
-    else if (!n) groups.push({ Type: 'Deleted', Name: name, Fields: [] });
-    else {
-      const f = fieldDiffs(o, n);
-      groups.push({ Type: f.length ? 'Edited' : 'None', Name: name, Fields: f });
-    }
+    if (!o) groups.push({ Type: 'Added', Name: name, Fields: [], Tasks: [] });
+    else if (!n) groups.push({ Type: 'Deleted', Name: name, Fields: [], Tasks: [] });
+    else groups.push(diffGroups(o, n));
   }
   const changed = fields.length > 0 || groups.some((g) => g.Type !== 'None');
   return { Type: changed ? 'Edited' : 'None', ID: newJob.ID, Fields: fields, TaskGroups: groups };

@@ -60,6 +60,28 @@ export class JobService {
     return this.write({ ...current, Stop: true }, 'job-deregister');
   }
 
+  /**
+   * `job revert`: register a stored version's definition again, as a new
+   * version (Nomad's semantics). With `enforcePriorVersion` the current version
+   * must be that one, so a revert decided on stale state changes nothing.
+   */
+  async revert(namespace: string, id: string, version: number, enforcePriorVersion?: number): Promise<JobWriteResponse> {
+    const current = this.deps.view.job(namespace, id);
+    if (!current) throw new NotFoundError('job', id);
+    if (enforcePriorVersion !== undefined && current.Version !== enforcePriorVersion) {
+      throw new BadRequestError(`job "${id}" is at version ${current.Version}, not ${enforcePriorVersion} (EnforcePriorVersion); check \`kiln job history ${id}\` and retry`, { jobId: id, version: current.Version });
+    }
+    if (version === current.Version) {
+      throw new BadRequestError(`job "${id}" is already at version ${version}; revert to an earlier version (see \`kiln job history ${id}\`)`, { jobId: id, version });
+    }
+    const target = this.deps.view.jobVersion(namespace, id, version);
+    if (!target) {
+      const known = this.deps.view.jobVersions(namespace, id).map((v) => v.Version).sort((a, b) => a - b);
+      throw new BadRequestError(`job "${id}" has no version ${version}; the versions kept are ${known.join(', ')} (the last ${TRACKED_JOB_VERSIONS})`, { jobId: id, version, known });
+    }
+    return this.register({ ...target, Stop: false });
+  }
+
   /** Delete a job and its versions; the job-deregister evaluation stops its allocations. */
   async purge(namespace: string, id: string): Promise<JobWriteResponse> {
     const outcome = await this.deps.writer.commit(async ({ nextIndex }) => {
