@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import { Agent, loadConfigPath, silentLogger } from '../../src/agent/index.js';
 import { KilnError } from '../../src/structs/index.js';
 import { startEtcd } from '../support/etcd.js';
-import { eventually } from '../support/agent-process.js';
+import { eventually, kiln } from '../support/agent-process.js';
 import { tempDir } from '../support/tmp.js';
 
 const tmp = tempDir('kiln-cluster-');
@@ -47,6 +47,9 @@ test('servers configured with an etcd block share one state and elect one leader
       return la && la === lb ? la : undefined;
     }, 20_000, 'both servers to agree on a leader');
     assert.ok([a.address, b.address].includes(leader), `leader ${leader} is one of the servers`);
+    const members = await kiln(`http://${b.address}`, ['server', 'members']);
+    assert.equal(members.code, 0, members.stderr);
+    for (const addr of [a.address, b.address]) assert.match(members.stdout, new RegExp(`^${addr.replace(/\./g, '\\.')}\\s+alive\\s+${addr === leader}$`, 'm'));
 
     const res = await fetch(`http://${b.address}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Job: { ID: 'shared', Name: 'shared', Datacenters: ['dc1'], TaskGroups: [{ Name: 'g', Tasks: [{ Name: 't', Driver: 'raw_exec', Config: { command: '/bin/true' } }] }] } }) });
     assert.equal(res.status, 200, await res.text());

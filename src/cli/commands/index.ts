@@ -16,6 +16,7 @@ import { allocStop } from './alloc-stop.js';
 import { nodeStatus } from './node-status.js';
 import { nodeEligibility } from './node-eligibility.js';
 import { nodePorts } from './node-ports.js';
+import { serverMembers } from './server-members.js';
 import { evalStatus } from './eval-status.js';
 import { deploymentListCommand } from './deployment-list.js';
 import { deploymentStatus } from './deployment-status.js';
@@ -53,6 +54,7 @@ export const COMMANDS: readonly CommandDef[] = [
   nodeStatus,
   nodeEligibility,
   nodePorts,
+  serverMembers,
   evalStatus,
   evalList,
   deploymentListCommand,
@@ -79,6 +81,8 @@ export const NOUNS: Readonly<Record<string, string>> = {
   job: 'Submit, inspect and stop jobs',
   alloc: 'Inspect allocations (running instances of a task group) and their logs',
   node: 'Inspect client nodes',
+  server: 'Inspect the cluster\'s servers',
+  operator: 'Cluster operations: state snapshots',
   eval: 'Inspect evaluations (scheduling decisions)',
   deployment: 'Follow, promote and fail deployments (rolling updates and canaries)',
   image: 'Build, publish and list jail images',
