@@ -1,5 +1,5 @@
 export { CatalogAgent, type CatalogAgentOptions, type Logger } from './agent.js';
-export { ServiceRegistrar, type RegisterAllocInput, type ServiceRegistrarOptions, type UnhealthyTask } from './registrar.js';
+export { ServiceRegistrar, serviceTags, type RegisterAllocInput, type ServiceRegistrarOptions, type UnhealthyTask } from './registrar.js';
 export { ConsulClient, type ConsulCheck, type ConsulNode, type HealthEntry, type Read } from './consul-client.js';
 export { CheckRunner, type CheckRunnerOptions, type CheckUpdate } from './checks/runner.js';
 export { parseCheckDefinition, type CheckKind, type CheckSpec } from './checks/spec.js';

@@ -57,13 +57,8 @@ export class ServiceRegistrar {
 
   /** Register every service of the group (or task) with its checks; returns the service IDs. */
   async registerAllocServices(input: RegisterAllocInput): Promise<string[]> {
-    const { alloc, job, node } = input;
-    const group = job.TaskGroups.find((g) => g.Name === alloc.TaskGroup);
-    if (!group) throw new KilnError('NOT_FOUND', `allocation ${alloc.ID}: job ${job.ID} has no task group "${alloc.TaskGroup}"`);
-    const task = input.taskName === undefined ? undefined : group.Tasks.find((t) => t.Name === input.taskName);
-    if (input.taskName !== undefined && !task) throw new KilnError('TASK_NOT_FOUND', `allocation ${alloc.ID}: group ${group.Name} has no task "${input.taskName}"`);
-    const services = task ? task.Services : group.Services;
-    const taskLabel = task ? task.Name : `group-${group.Name}`;
+    const { alloc, node } = input;
+    const { services, taskLabel } = servicesOf(input);
     const key = `${alloc.ID}\u0000${taskLabel}`;
     await this.deregisterKey(alloc.ID, key);
     const planned = services.map((s) => this.plan(s, input, taskLabel));
@@ -85,6 +80,21 @@ export class ServiceRegistrar {
       }
     }
     return reg.serviceIds;
+  }
+
+  /**
+   * Register the instances of an already registered allocation again with
+   * fresh tags (a promoted canary drops its canary_tags). Only the services
+   * are sent: their checks keep running and keep their status, so the
+   * instances stay routable.
+   */
+  async refreshAllocServices(input: RegisterAllocInput): Promise<void> {
+    const { services, taskLabel } = servicesOf(input);
+    const { node } = input;
+    for (const s of services) {
+      const { service } = this.plan(s, input, taskLabel);
+      await this.options.client.catalogRegister({ Node: node.Name, Address: node.Address, Datacenter: node.Datacenter, Service: service });
+    }
   }
 
   /** Stop the alloc's checks and remove its instances from the catalog. */
@@ -121,7 +131,7 @@ export class ServiceRegistrar {
     const service = {
       ID: id,
       Service: s.Name,
-      Tags: s.Tags ?? [],
+      Tags: serviceTags(s, alloc),
       Address: node.Address,
       Port: port,
       Meta: { ...(s.Meta ?? {}), alloc_id: alloc.ID, job: job.ID, group: alloc.TaskGroup, task: taskLabel },
@@ -163,6 +173,21 @@ export class ServiceRegistrar {
     timer.unref();
     r.restartTimers.set(spec.id, timer);
   }
+}
+
+/** The services of the group (or of one task) and the label their IDs carry. */
+function servicesOf(input: RegisterAllocInput): { services: Service[]; taskLabel: string } {
+  const { alloc, job } = input;
+  const group = job.TaskGroups.find((g) => g.Name === alloc.TaskGroup);
+  if (!group) throw new KilnError('NOT_FOUND', `allocation ${alloc.ID}: job ${job.ID} has no task group "${alloc.TaskGroup}"`);
+  const task = input.taskName === undefined ? undefined : group.Tasks.find((t) => t.Name === input.taskName);
+  if (input.taskName !== undefined && !task) throw new KilnError('TASK_NOT_FOUND', `allocation ${alloc.ID}: group ${group.Name} has no task "${input.taskName}"`);
+  return { services: task ? task.Services : group.Services, taskLabel: task ? task.Name : `group-${group.Name}` };
+}
+
+/** A canary registers its service's canary_tags when it has some (Nomad's behaviour), so routing can tell canaries apart. */
+export function serviceTags(s: Service, alloc: Allocation): string[] {
+  return alloc.DeploymentStatus?.Canary === true && (s.CanaryTags?.length ?? 0) > 0 ? [...s.CanaryTags!] : (s.Tags ?? []);
 }
 
 function portFor(alloc: Allocation, label: string, what: string): number {

@@ -156,7 +156,10 @@ export class ClientAgent implements AllocDiffTarget, ClientLogSource {
   }
 
   update(alloc: Allocation): void {
-    this.runners.get(alloc.ID)?.update(alloc);
+    const runner = this.runners.get(alloc.ID);
+    if (!runner) return;
+    runner.update(alloc);
+    this.services?.onServerUpdate(runner.allocation);
   }
 
   remove(id: string): void {

@@ -15,7 +15,11 @@ export type TaskCommandExec = (cmd: string, args: string[], timeoutMs: number) =
 export interface ServiceRegistry {
   registerAllocServices(input: { alloc: Allocation; job: NonNullable<Allocation['Job']>; node: Node; taskName?: string; exec?: TaskCommandExec }): Promise<string[]>;
   deregisterAlloc(allocId: string): Promise<void>;
+  /** Send the services again (new tags) without touching their checks; a full register is used when absent. */
+  refreshAllocServices?(input: { alloc: Allocation; job: NonNullable<Allocation['Job']>; node: Node; taskName?: string }): Promise<void>;
 }
+
+const isCanary = (alloc: Allocation): boolean => alloc.DeploymentStatus?.Canary === true;
 
 type Exec = (allocId: string, task: string, opts: ExecOptions) => Promise<{ exitCode: number }>;
 
@@ -25,7 +29,8 @@ type Exec = (allocId: string, task: string, opts: ExecOptions) => Promise<{ exit
  * address and mapped host ports; they are removed when it stops or fails.
  */
 export class ServiceSync {
-  private readonly registered = new Set<string>();
+  /** Registered allocations and whether they were registered as canaries. */
+  private readonly registered = new Map<string, boolean>();
 
   constructor(
     private readonly registry: ServiceRegistry,
@@ -39,6 +44,36 @@ export class ServiceSync {
     else if (update.ClientStatus !== 'pending' || alloc.DesiredStatus !== 'run') void this.deregister(alloc.ID);
   }
 
+  /**
+   * The servers changed the allocation: when its canary status flipped
+   * (promotion), register its services again so the catalog shows the
+   * normal tags instead of the canary_tags.
+   */
+  onServerUpdate(alloc: Allocation): void {
+    const was = this.registered.get(alloc.ID);
+    if (was === undefined || was === isCanary(alloc) || alloc.DesiredStatus !== 'run') return;
+    if (!this.registry.refreshAllocServices) {
+      this.registered.delete(alloc.ID);
+      void this.register(alloc);
+      return;
+    }
+    this.registered.set(alloc.ID, isCanary(alloc));
+    void this.refresh(alloc);
+  }
+
+  private async refresh(alloc: Allocation): Promise<void> {
+    const job = alloc.Job;
+    const group = job?.TaskGroups.find((g) => g.Name === alloc.TaskGroup);
+    if (!job || !group) return;
+    try {
+      if (group.Services.length > 0) await this.registry.refreshAllocServices?.({ alloc, job, node: this.node() });
+      for (const task of group.Tasks.filter((t) => t.Services.length > 0)) await this.registry.refreshAllocServices?.({ alloc, job, node: this.node(), taskName: task.Name });
+    } catch (err) {
+      this.registered.set(alloc.ID, !isCanary(alloc));
+      this.logger.warn(`alloc ${alloc.ID}: updating service tags failed (retried on the next update): ${(err as Error).message}`);
+    }
+  }
+
   async deregister(allocId: string): Promise<void> {
     if (!this.registered.delete(allocId)) return;
     await this.registry.deregisterAlloc(allocId).catch((err: unknown) => this.logger.warn(`alloc ${allocId}: deregistering services failed: ${(err as Error).message}`));
@@ -50,7 +85,7 @@ export class ServiceSync {
     if (!job || !group || this.registered.has(alloc.ID)) return;
     const hasServices = group.Services.length > 0 || group.Tasks.some((t) => t.Services.length > 0);
     if (!hasServices) return;
-    this.registered.add(alloc.ID);
+    this.registered.set(alloc.ID, isCanary(alloc));
     try {
       if (group.Services.length > 0) await this.registry.registerAllocServices({ alloc, job, node: this.node(), exec: this.checkExec(alloc.ID, group.Tasks[0]!.Name) });
       for (const task of group.Tasks.filter((t) => t.Services.length > 0)) {

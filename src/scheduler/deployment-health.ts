@@ -16,6 +16,8 @@ export interface DeploymentAssessment {
   needsEval: boolean;
   /** The deployment failed and a group asked for auto_revert. */
   revert: boolean;
+  /** Canaries of promoted groups whose DeploymentStatus.Canary the watcher clears (as Nomad does on promotion). */
+  promotedCanaries: string[];
 }
 
 /** An allocation's service checks as the catalog reports them. */
@@ -62,7 +64,7 @@ export function allocHealth(a: Allocation, tg: TaskGroup, nowNs: number, checks?
 
 /** The deployment's progress from its allocations and the job it deploys; pure, for the leader's watcher. */
 export function assessDeployment(d: Deployment, job: Job | undefined, allocs: readonly Allocation[], nowNs: number, checks?: ChecksLookup): DeploymentAssessment {
-  const out: DeploymentAssessment = { marks: [], deployment: undefined, needsEval: false, revert: false };
+  const out: DeploymentAssessment = { marks: [], deployment: undefined, needsEval: false, revert: false, promotedCanaries: [] };
   if (!isDeploymentActive(d)) return out;
   const next: Deployment = structuredClone(d);
   if (!job || job.Stop || job.Version !== d.JobVersion || job.CreateIndex !== d.JobCreateIndex) {
@@ -89,6 +91,7 @@ export function assessDeployment(d: Deployment, job: Job | undefined, allocs: re
   const late = Object.entries(next.TaskGroups).some(([name, s]) => s.RequireProgressBy > 0 && nowNs > s.RequireProgressBy && !groupDone(s, name, mine, health) && !awaitsPromotion(s));
   if (late) return failed(out, d, next, DEPLOYMENT_DESC.progressDeadline, nowNs);
   if (autoPromote(next)) out.needsEval = true;
+  out.promotedCanaries = promotedCanaries(next, mine);
   const states = Object.entries(next.TaskGroups);
   if (states.every(([name, s]) => groupDone(s, name, mine, health))) {
     next.Status = 'successful';
@@ -105,7 +108,8 @@ function recount(state: DeploymentState, allocs: Allocation[], health: Map<strin
   state.PlacedAllocs = allocs.length;
   state.HealthyAllocs = healthy;
   state.UnhealthyAllocs = allocs.filter((a) => health.get(a.ID) === false).length;
-  state.PlacedCanaries = allocs.filter((a) => a.DeploymentStatus?.Canary).map((a) => a.ID);
+  // Promotion clears the allocations' Canary flag; the deployment keeps remembering them.
+  state.PlacedCanaries = allocs.filter((a) => a.DeploymentStatus?.Canary || state.PlacedCanaries.includes(a.ID)).map((a) => a.ID);
 }
 
 /** Before promotion only canaries of the group are placed, so its healthy count is its healthy canaries. */
@@ -119,6 +123,11 @@ function groupDone(s: DeploymentState, name: string, mine: Allocation[], health:
   if (awaitsPromotion(s)) return false;
   const live = mine.filter((a) => a.TaskGroup === name && a.DesiredStatus === 'run' && health.get(a.ID) === true).length;
   return live >= s.DesiredTotal;
+}
+
+/** Allocations still flagged as canaries although their group is promoted: clients then register their normal tags. */
+function promotedCanaries(d: Deployment, mine: readonly Allocation[]): string[] {
+  return mine.filter((a) => a.DeploymentStatus?.Canary === true && d.TaskGroups[a.TaskGroup]?.Promoted === true && d.TaskGroups[a.TaskGroup]!.PlacedCanaries.includes(a.ID)).map((a) => a.ID);
 }
 
 /** auto_promote: once every group that wants canaries has them all healthy, and each of those groups asked for it. */

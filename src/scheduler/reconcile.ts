@@ -145,7 +145,7 @@ function reconcileGroup(job: Job, tg: TaskGroup, allocs: Allocation[], input: Re
   const canaries: Allocation[] = [];
   const deploymentId = input.deployment?.TaskGroups[tg.Name] ? input.deployment.ID : undefined;
   for (const a of allocs) {
-    if (deploymentId && isCanaryOf(a, deploymentId)) canaries.push(a);
+    if (deploymentId && input.deployment && isCanaryOf(a, input.deployment)) canaries.push(a);
     else {
       const slot = classify(job, tg, a, input, changes);
       if (slot) slots.push(slot);

@@ -66,7 +66,9 @@ export function newDeployment(job: Job, id: string, nowNs: number): Deployment {
   };
 }
 
-export const isCanaryOf = (a: Allocation, deploymentId: string): boolean => a.DeploymentID === deploymentId && a.DeploymentStatus?.Canary === true;
+/** A canary of the deployment: flagged, or remembered by the deployment once promotion cleared the flag. */
+export const isCanaryOf = (a: Allocation, deployment: Deployment): boolean =>
+  a.DeploymentID === deployment.ID && (a.DeploymentStatus?.Canary === true || (deployment.TaskGroups[a.TaskGroup]?.PlacedCanaries ?? []).includes(a.ID));
 
 /**
  * The group's rollout state for this pass, or undefined when the group has

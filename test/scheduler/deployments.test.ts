@@ -154,6 +154,8 @@ test('auto_promote promotes once the canaries are healthy', () => {
   const a = h.watch('example');
   assert.equal(a.deployment?.TaskGroups['web']?.Promoted, true);
   assert.ok(a.needsEval);
+  assert.equal(a.promotedCanaries.length, 1, 'the promoted canary loses its Canary flag');
+  assert.deepEqual(a.promotedCanaries, a.deployment?.TaskGroups['web']?.PlacedCanaries);
 });
 
 test('an unhealthy allocation fails the deployment, holds the remaining old allocations and asks for auto_revert', () => {

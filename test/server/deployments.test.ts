@@ -133,14 +133,18 @@ test('canaries wait for promotion; promote refuses a deployment without canaries
     assert.match(waiting.StatusDescription, /promotion/);
     const allocs = await liveAllocs('canary');
     assert.equal(allocs.length, 4, 'the canary runs beside the 3 old allocations');
-    assert.equal(allocs.filter((a) => a.DeploymentStatus?.Canary).length, 1);
+    const canary = allocs.filter((a) => a.DeploymentStatus?.Canary);
+    assert.equal(canary.length, 1);
 
     const promoted = await api(t.base, 'POST', `/v1/deployment/promote/${waiting.ID.slice(0, 8)}`);
     assert.equal(promoted.status, 200, JSON.stringify(promoted.body));
-    await deploymentOf('canary', 1, 'successful');
+    const done = await deploymentOf('canary', 1, 'successful');
+    assert.deepEqual(done.TaskGroups['web']?.PlacedCanaries, [canary[0]!.ID], 'the deployment still knows its canary');
     const final = await liveAllocs('canary');
     assert.equal(final.length, 3);
     assert.ok(final.every((a) => a.JobVersion === 1));
+    assert.ok(final.some((a) => a.ID === canary[0]!.ID), 'the promoted canary keeps running');
+    assert.ok(final.every((a) => a.DeploymentStatus?.Canary !== true), 'promotion clears the Canary flag (clients register normal tags)');
   } finally {
     await client.stop();
   }

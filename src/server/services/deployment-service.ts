@@ -2,7 +2,7 @@ import type { StateReader } from '../../state/reader.js';
 import type { Store, TxnOp } from '../../state/store.js';
 import { keys } from '../../state/store.js';
 import { assessDeployment, canariesHealthy, type ChecksLookup, type DeploymentAssessment } from '../../scheduler/index.js';
-import type { Clock, Deployment, Job } from '../../structs/index.js';
+import type { AllocDeploymentStatus, Clock, Deployment, Job } from '../../structs/index.js';
 import { BadRequestError, DEPLOYMENT_DESC, isDeploymentActive, msToNs } from '../../structs/index.js';
 import type { StateWriter } from '../state-writer.js';
 import { encode } from '../state-writer.js';
@@ -46,7 +46,7 @@ export class DeploymentService {
       if (!d || !isDeploymentActive(d)) return undefined;
       const job = this.deps.view.job(d.Namespace, d.JobID);
       const a = assessDeployment(d, job, this.deps.view.allocsByJob(d.Namespace, d.JobID), msToNs(this.deps.clock.now()), checks);
-      if (!a.deployment && a.marks.length === 0) return undefined;
+      if (!a.deployment && a.marks.length === 0 && a.promotedCanaries.length === 0) return undefined;
       revert = a.revert ? (a.deployment ?? d) : undefined;
       return { txn: this.assessmentTxn(d, job, a, nextIndex), result: true };
     });
@@ -129,11 +129,14 @@ export class DeploymentService {
     const compares = [{ key: keys.deployment(d.ID), modRevision: d.ModifyIndex }];
     const ops: TxnOp[] = [];
     if (a.deployment) ops.push({ type: 'put', key: keys.deployment(d.ID), value: encode({ ...a.deployment, ModifyIndex: index }) });
-    for (const m of a.marks) {
-      const alloc = this.deps.view.alloc(m.allocId);
+    const changes = new Map<string, AllocDeploymentStatus>();
+    for (const m of a.marks) changes.set(m.allocId, { Healthy: m.healthy, Timestamp: nowNs });
+    for (const id of a.promotedCanaries) changes.set(id, { ...changes.get(id), Canary: false });
+    for (const [id, change] of changes) {
+      const alloc = this.deps.view.alloc(id);
       if (!alloc) continue;
       compares.push({ key: keys.alloc(alloc.ID), modRevision: alloc.ModifyIndex });
-      const next = { ...alloc, DeploymentStatus: { ...alloc.DeploymentStatus, Healthy: m.healthy, Timestamp: nowNs }, ModifyIndex: index };
+      const next = { ...alloc, DeploymentStatus: { ...alloc.DeploymentStatus, ...change }, ModifyIndex: index };
       ops.push({ type: 'put', key: keys.alloc(alloc.ID), value: encode(next) });
     }
     if (a.needsEval && job) {
