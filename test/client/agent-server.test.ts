@@ -8,6 +8,7 @@ import type { Allocation } from '../../src/structs/index.js';
 import { api, jobJson, startServer, waitFor } from '../server/helpers.js';
 import type { TestServer } from '../server/helpers.js';
 import { killTasksUnder, tempDataDir } from './fixtures.js';
+import { taskPidOf } from '../drivers/helpers.js';
 
 // The client against a real server over real HTTP: outages do not touch tasks,
 // a plain agent stop leaves them running, a new agent re-attaches.
@@ -31,9 +32,9 @@ async function newAgent(base: string): Promise<ClientAgent> {
   return agent;
 }
 
-const taskPid = (allocId: string): number => {
+const taskPid = async (allocId: string): Promise<number> => {
   const entry = new ClientStateDb(data.dir).loadAll().find((e) => e.alloc.ID === allocId);
-  return (entry?.tasks.server?.handle?.state as { taskPid: number }).taskPid;
+  return taskPidOf(entry?.tasks.server?.handle?.state ?? {});
 };
 
 test('tasks survive a server outage and an agent restart; the job stop then kills them', async () => {
@@ -43,7 +44,7 @@ test('tasks survive a server outage and an agent restart; the job stop then kill
   const first = await newAgent(base);
   assert.equal((await api(base, 'POST', '/v1/jobs', { Job: jobJson('sleeper', { args: ['600'] }) })).status, 200);
   const alloc = await waitFor('alloc running', async () => (await allocsOf(base, 'sleeper')).find((a) => a.ClientStatus === 'running'), 20_000);
-  const pid = taskPid(alloc.ID);
+  const pid = await taskPid(alloc.ID);
   process.kill(pid, 0);
 
   // Servers gone for a while: the task keeps running.
@@ -60,7 +61,7 @@ test('tasks survive a server outage and an agent restart; the job stop then kill
   await waitFor('re-attached alloc reported', () => second.allocRunner(alloc.ID)?.clientStatus() === 'running', 20_000);
   const events = second.allocRunner(alloc.ID)!.taskStates().server!.Events.map((e) => e.Type);
   assert.equal(events.filter((t) => t === 'Started').length, 1, `no restart: ${events.join(', ')}`);
-  assert.equal(taskPid(alloc.ID), pid);
+  assert.equal(await taskPid(alloc.ID), pid);
 
   assert.equal((await api(base, 'DELETE', '/v1/job/sleeper')).status, 200);
   await waitFor('alloc complete on the server', async () => (await allocsOf(base, 'sleeper')).find((a) => a.ID === alloc.ID && a.ClientStatus === 'complete'), 20_000);

@@ -7,7 +7,7 @@ import { AllocRunner } from '../../src/client/alloc-runner.js';
 import type { PersistedAlloc } from '../../src/client/state-db.js';
 import { createDefaultDrivers } from '../../src/drivers/index.js';
 import type { Allocation } from '../../src/structs/index.js';
-import { eventually } from '../drivers/helpers.js';
+import { eventually, taskPidOf } from '../drivers/helpers.js';
 import { killTasksUnder, makeAlloc, makeJob, makeNode, makeTask, tempDataDir, UpdateLog } from './fixtures.js';
 
 const data = tempDataDir();
@@ -116,7 +116,7 @@ test('a restarted agent re-attaches to a running task without restarting it', as
   await first.detach();
   await firstDone;
   const persisted = store.last!;
-  const pid = (persisted.tasks.svc!.handle!.state as { taskPid: number }).taskPid;
+  const pid = await taskPidOf(persisted.tasks.svc!.handle!.state);
 
   const log2 = new UpdateLog();
   const second = runner(alloc, log2, {}, JSON.parse(JSON.stringify(persisted)) as PersistedAlloc);

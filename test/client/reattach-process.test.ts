@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { AllocRunner } from '../../src/client/alloc-runner.js';
 import { ClientStateDb } from '../../src/client/state-db.js';
 import { createDefaultDrivers } from '../../src/drivers/index.js';
-import { eventually } from '../drivers/helpers.js';
+import { eventually, taskPidOf } from '../drivers/helpers.js';
 import { killTasksUnder, makeAlloc, makeJob, makeNode, makeTask, tempDataDir, UpdateLog } from './fixtures.js';
 
 const data = tempDataDir();
@@ -39,7 +39,7 @@ test('kill -9 of the process running an alloc: a new process restores it from st
 
   const [persisted] = new ClientStateDb(data.dir).loadAll();
   assert.ok(persisted, 'state was persisted');
-  const taskPid = (persisted.tasks.svc!.handle!.state as { taskPid: number }).taskPid;
+  const taskPid = await taskPidOf(persisted.tasks.svc!.handle!.state);
   const logFile = join(data.dir, 'alloc', alloc.ID, 'alloc', 'logs', 'svc.stdout.0');
   const log = new UpdateLog();
   const runner = new AllocRunner({ alloc, node, dataDir: data.dir, drivers: createDefaultDrivers(), onUpdate: log.record, persist: () => undefined, restored: persisted });

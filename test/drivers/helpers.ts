@@ -7,6 +7,7 @@ import type { TaskConfig, TaskHandle } from '../../src/drivers/driver.js';
 export class DriverSandbox {
   readonly root = mkdtempSync(join(tmpdir(), 'kiln-driver-'));
   private readonly pids: number[] = [];
+  private readonly executorDirs: string[] = [];
 
   config(taskName: string, command: string, args: string[], extra: Partial<TaskConfig> = {}): TaskConfig {
     const allocDir = join(this.root, 'alloc1');
@@ -33,8 +34,9 @@ export class DriverSandbox {
   }
 
   track(handle: TaskHandle): TaskHandle {
-    const s = handle.state as { taskPid: number; executorPid: number };
-    this.pids.push(-s.taskPid, s.executorPid);
+    const s = handle.state as { executorPid: number; dir: string };
+    this.pids.push(s.executorPid);
+    this.executorDirs.push(s.dir);
     return handle;
   }
 
@@ -51,7 +53,8 @@ export class DriverSandbox {
   }
 
   cleanup(): void {
-    for (const pid of this.pids) {
+    const groups = this.executorDirs.map((dir) => taskPidFromDir(dir)).filter((p): p is number => p !== undefined);
+    for (const pid of [...groups.map((p) => -p), ...this.pids]) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {
@@ -73,4 +76,23 @@ export async function eventually<T>(what: string, check: () => T | undefined | f
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(50);
   }
+}
+
+function taskPidFromDir(dir: string): number | undefined {
+  try {
+    return (JSON.parse(readFileSync(join(dir, 'pid.json'), 'utf8')) as { taskPid: number }).taskPid;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The task pid of an executor-run task from its persisted handle state:
+ * `taskPid` when the handle has it, else the executor's `<dir>/pid.json`,
+ * which appears shortly after startTask returns.
+ */
+export async function taskPidOf(state: Record<string, unknown>, timeoutMs = 15_000): Promise<number> {
+  if (typeof state.taskPid === 'number') return state.taskPid;
+  const dir = state.dir as string;
+  return eventually(`pid.json in ${dir}`, () => taskPidFromDir(dir), timeoutMs);
 }

@@ -5,13 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { RawExecDriver } from '../../src/drivers/raw-exec/index.js';
 import type { TaskHandle } from '../../src/drivers/driver.js';
 import { isAlive } from '../../src/drivers/executor/index.js';
-import { DriverSandbox, eventually } from './helpers.js';
+import { DriverSandbox, eventually, taskPidOf } from './helpers.js';
 
 const box = new DriverSandbox();
 after(() => box.cleanup());
 
 const counter = ['-c', 'i=0; while :; do echo "tick $i"; i=$((i+1)); sleep 0.05; done'];
-const taskPid = (h: TaskHandle): number => (h.state as { taskPid: number }).taskPid;
+const taskPid = (h: TaskHandle): Promise<number> => taskPidOf(h.state);
 
 test('a task survives its driver instance; a new instance re-attaches, logs continue, stop works', async () => {
   const first = new RawExecDriver();
@@ -21,7 +21,7 @@ test('a task survives its driver instance; a new instance re-attaches, logs cont
 
   const second = new RawExecDriver();
   assert.equal(await second.recoverTask(JSON.parse(JSON.stringify(handle)) as TaskHandle), true);
-  assert.equal(isAlive(taskPid(handle)), true, 'task was not restarted or killed');
+  assert.equal(isAlive(await taskPid(handle)), true, 'task was not restarted or killed');
   const seen = box.log(cfg, 'stdout').length;
   await eventually('logs continue after re-attach', () => box.log(cfg, 'stdout').length > seen);
 
@@ -63,7 +63,7 @@ test('kill -9 of the agent process that started a task: a new process re-attache
   agent.kill('SIGKILL');
   await exited;
 
-  assert.equal(isAlive(taskPid(handle)), true, 'task outlived the agent');
+  assert.equal(isAlive(await taskPid(handle)), true, 'task outlived the agent');
   const d = new RawExecDriver();
   assert.equal(await d.recoverTask(handle), true);
   const seen = box.log(cfg, 'stdout').length;
@@ -77,9 +77,10 @@ test('an executor killed under a running task: wait reports why and the orphaned
   const d = new RawExecDriver();
   const cfg = box.config('orphaned', '/bin/sh', counter);
   const handle = box.track(await d.startTask(cfg));
+  const pid = await taskPid(handle); // the task must be running before its executor is killed
   process.kill((handle.state as { executorPid: number }).executorPid, 'SIGKILL');
   const res = await d.waitTask(cfg.id);
   assert.equal(res.exitCode, -1);
   assert.match(res.error ?? '', /executor process died/);
-  await eventually('task group killed', () => !isAlive(taskPid(handle)));
+  await eventually('task group killed', () => !isAlive(pid));
 });

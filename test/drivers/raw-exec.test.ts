@@ -1,12 +1,12 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { RawExecDriver } from '../../src/drivers/raw-exec/index.js';
 import { isAlive } from '../../src/drivers/executor/index.js';
 import { KilnError } from '../../src/structs/index.js';
-import { DriverSandbox, eventually } from './helpers.js';
+import { DriverSandbox, eventually, taskPidOf } from './helpers.js';
 
 const box = new DriverSandbox();
 after(() => box.cleanup());
@@ -66,7 +66,7 @@ test('stopTask escalates to SIGKILL after the timeout when the task ignores the 
   const res = await d.waitTask(cfg.id);
   assert.equal(res.signal, 9);
   assert.equal(res.exitCode, 137);
-  assert.equal(isAlive((h.state as { taskPid: number }).taskPid), false);
+  assert.equal(isAlive(await taskPidOf(h.state)), false);
 });
 
 test('signalTask reaches the task; an unknown signal is a clear error', async () => {
@@ -110,10 +110,29 @@ test('execTask runs beside the task with its env and cwd, and enforces a timeout
   await d.destroyTask(cfg.id);
 });
 
-test('an executor failure before the start (log dir missing) is reported with its cause', async () => {
+test('an executor failure before the start (log dir missing) is the exit result, with its cause', async () => {
   const d = new RawExecDriver();
   const cfg = box.config('nologs', '/bin/true', [], { logDir: join(box.root, 'does-not-exist') });
-  await assert.rejects(d.startTask(cfg), (e: unknown) => e instanceof KilnError && /executor failed before starting the task: ENOENT/.test(e.message));
+  box.track(await d.startTask(cfg)); // startTask does not wait for the executor: its failure arrives as the exit
+  const res = await d.waitTask(cfg.id);
+  assert.equal(res.exitCode, -1);
+  assert.match(res.error ?? '', /executor failed before starting the task: ENOENT/);
+  await assert.rejects(d.signalTask(cfg.id, 'SIGTERM'), /is not running/);
+  await d.destroyTask(cfg.id);
+});
+
+test('startTask checks the command first: not executable, or a missing working directory, fail with the cause', async () => {
+  const d = new RawExecDriver();
+  const cfg = box.config('noexec', './script.sh', []);
+  writeFileSync(join(cfg.taskDir, 'script.sh'), '#!/bin/sh\necho hi\n', { mode: 0o644 });
+  await assert.rejects(d.startTask(cfg), (e: unknown) => e instanceof KilnError && e.message.includes('command "./script.sh" is not executable'));
+  chmodSync(join(cfg.taskDir, 'script.sh'), 0o755);
+  box.track(await d.startTask(cfg));
+  assert.equal((await d.waitTask(cfg.id)).exitCode, 0);
+  assert.match(box.log(cfg, 'stdout'), /hi/);
+  await d.destroyTask(cfg.id);
+  const nocwd = box.config('nocwd', '/bin/true', [], { taskDir: join(box.root, 'no-such-task-dir') });
+  await assert.rejects(d.startTask(nocwd), (e: unknown) => e instanceof KilnError && /working directory ".*no-such-task-dir" does not exist/.test(e.message));
 });
 
 test('execTask with tty gives the command a terminal and keeps its exit code', async () => {

@@ -13,34 +13,53 @@ const POLL_MS = 20;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** What the driver knows right after launching an executor; the task's pid follows in pid.json. */
+export interface LaunchedExecutor {
+  executorPid: number;
+  /** Unix ms. */
+  startedAt: number;
+}
+
 /**
- * Start a detached executor for `spec` with its files in `stateDir`, and wait
- * until it reports the task's pid, or why it could not start it.
+ * Start a detached executor for `spec` with its files in `stateDir` and
+ * return at once: waiting for the executor's Node start-up would dominate
+ * the time to start a task. Check the command first (checkCommand) so
+ * common failures still fail the start; the executor reports the rest in
+ * start-error.json, which ExecutorTask turns into the exit result.
  */
-export async function launchExecutor(stateDir: string, spec: ExecutorSpec): Promise<PidFile> {
+export function spawnExecutor(stateDir: string, spec: ExecutorSpec): LaunchedExecutor {
   mkdirSync(stateDir, { recursive: true });
   const files = executorFiles(stateDir);
   // A restarted task reuses the directory: stale results must not be mistaken for the new run's.
   for (const f of [files.pid, files.exit, files.startError]) rmSync(f, { force: true });
   writeJsonAtomic(files.spec, spec);
-
   const child = spawn(process.execPath, [EXECUTOR_SCRIPT, files.spec], { detached: true, stdio: 'ignore' });
-  let exited: number | null | undefined;
-  child.on('exit', (code) => (exited = code));
-  child.on('error', () => (exited = -1));
+  child.on('error', () => undefined); // a failed spawn leaves pid undefined: reported below
   child.unref();
+  if (child.pid === undefined) throw new KilnError('DRIVER_ERROR', `cannot launch the executor (${process.execPath} ${EXECUTOR_SCRIPT})`);
+  return { executorPid: child.pid, startedAt: Date.now() };
+}
 
+/**
+ * Start a detached executor and wait until it reports the task's pid, or
+ * why it could not start it.
+ */
+export async function launchExecutor(stateDir: string, spec: ExecutorSpec): Promise<PidFile> {
+  const { executorPid } = spawnExecutor(stateDir, spec);
+  const files = executorFiles(stateDir);
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     const pid = readJsonIfExists<PidFile>(files.pid);
     if (pid) return pid;
     const failed = readJsonIfExists<StartErrorFile>(files.startError);
     if (failed) throw new KilnError('DRIVER_ERROR', failed.message, { details: { code: failed.code } });
-    if (exited !== undefined) {
-      throw new KilnError('DRIVER_ERROR', `executor exited (code ${exited}) before starting the task; see ${files.log}`);
+    if (!isExecutorProcess(executorPid)) {
+      const late = readJsonIfExists<PidFile>(files.pid);
+      if (late) return late;
+      throw new KilnError('DRIVER_ERROR', `executor exited before starting the task; see ${files.log}`);
     }
     if (Date.now() > deadline) {
-      if (child.pid) killQuietly(child.pid, 'SIGKILL');
+      killQuietly(executorPid, 'SIGKILL');
       throw new KilnError('DRIVER_ERROR', `executor did not start the task within ${START_TIMEOUT_MS / 1000}s; see ${files.log}`);
     }
     await sleep(POLL_MS);

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { DriverInfo } from '../../structs/index.js';
 import { KilnError, nowNs } from '../../structs/index.js';
 import type { ExecOptions, ExitResult, TaskConfig, TaskDriver, TaskHandle } from '../driver.js';
-import { launchExecutor } from '../executor/launch.js';
+import { checkCommand } from '../executor/check-command.js';
+import { spawnExecutor } from '../executor/launch.js';
 import { ExecutorTask } from '../executor/process-task.js';
 import { parseSignal } from '../executor/signals.js';
 import type { ExecutorSpec } from '../executor/spec.js';
@@ -16,7 +17,11 @@ export const RAW_EXEC = 'raw_exec';
 /** Handle state persisted by the client; JSON only. */
 export interface RawExecHandleState extends Record<string, unknown> {
   executorPid: number;
-  taskPid: number;
+  /**
+   * Absent in handles from startTask, which returns before the executor has
+   * started the task; the pid is then in `<dir>/pid.json`.
+   */
+  taskPid?: number;
   /** The executor's state directory (`<taskDir>/.executor`). */
   dir: string;
 }
@@ -51,18 +56,19 @@ export class RawExecDriver implements TaskDriver {
       logMaxFiles: cfg.logConfig.MaxFiles,
       logMaxFileBytes: logFileBytes(cfg.logConfig.MaxFileSizeMB),
     };
-    const pids = await launchExecutor(stateDir, spec);
-    this.tasks.set(cfg.id, new ExecutorTask(pids.executorPid, pids.taskPid, stateDir));
-    const state: RawExecHandleState = { executorPid: pids.executorPid, taskPid: pids.taskPid, dir: stateDir };
-    return { driver: RAW_EXEC, id: cfg.id, state, startedAt: pids.startedAt };
+    checkCommand(command, spec.cwd, spec.env);
+    const launched = spawnExecutor(stateDir, spec);
+    this.tasks.set(cfg.id, new ExecutorTask(launched.executorPid, stateDir));
+    const state: RawExecHandleState = { executorPid: launched.executorPid, dir: stateDir };
+    return { driver: RAW_EXEC, id: cfg.id, state, startedAt: launched.startedAt };
   }
 
   async recoverTask(handle: TaskHandle): Promise<boolean> {
     const s = handle.state as Partial<RawExecHandleState>;
-    if (typeof s.executorPid !== 'number' || typeof s.taskPid !== 'number' || typeof s.dir !== 'string') {
-      throw new KilnError('DRIVER_ERROR', `raw_exec handle for task ${handle.id} is malformed: expected {executorPid, taskPid, dir}`);
+    if (typeof s.executorPid !== 'number' || typeof s.dir !== 'string' || (s.taskPid !== undefined && typeof s.taskPid !== 'number')) {
+      throw new KilnError('DRIVER_ERROR', `raw_exec handle for task ${handle.id} is malformed: expected {executorPid, dir, taskPid?}`);
     }
-    const task = new ExecutorTask(s.executorPid, s.taskPid, s.dir);
+    const task = new ExecutorTask(s.executorPid, s.dir, s.taskPid);
     if (!task.attachable()) {
       await task.destroy(); // the task may still run without its executor: don't leave it behind
       return false;
@@ -88,7 +94,7 @@ export class RawExecDriver implements TaskDriver {
 
   async signalTask(id: string, signal: string): Promise<void> {
     const task = this.task(id);
-    if (!task.signal(parseSignal(signal))) {
+    if (!(await task.signal(parseSignal(signal)))) {
       throw new KilnError('DRIVER_ERROR', `task ${id} is not running; it cannot receive ${signal}`);
     }
   }
