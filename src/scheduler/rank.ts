@@ -92,11 +92,12 @@ export class ScoreBuffer {
     return i;
   }
 
+  /** Scores are kept to 4 decimals: every allocation stores them, and the CLI and UI show 3. */
   scoreMetaData(i: number): AllocMetric['ScoreMetaData'][number] {
-    const scores: Record<string, number> = { binpack: this.binpack[i] as number };
-    if (this.antiAffinity[i] !== 0) scores['job-anti-affinity'] = this.antiAffinity[i] as number;
+    const scores: Record<string, number> = { binpack: round4(this.binpack[i] as number) };
+    if (this.antiAffinity[i] !== 0) scores['job-anti-affinity'] = round4(this.antiAffinity[i] as number);
     if (this.penalized[i]) scores['node-reschedule-penalty'] = -1;
-    return { NodeID: (this.nodes[i] as Node).ID, Scores: scores, NormScore: this.final[i] as number };
+    return { NodeID: (this.nodes[i] as Node).ID, Scores: scores, NormScore: round4(this.final[i] as number) };
   }
 }
 
@@ -166,3 +167,5 @@ export function selectNode(req: SelectRequest): Node | undefined {
   for (let i = 0; i < considered.length && i < MAX_RETAINED_SCORES; i++) metric.ScoreMetaData.push(scores.scoreMetaData(considered[i] as number));
   return scores.nodes[considered[0] as number];
 }
+
+const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;
