@@ -65,6 +65,9 @@ function execPipes(runc: Runc, containerId: string, env: Record<string, string>,
   });
 }
 
+/** Longest wait for the jail's terminal to speak before typed input is passed on anyway. */
+const TTY_SETTLE_MS = 750;
+
 async function execTty(runc: Runc, containerId: string, env: Record<string, string>, opts: PotExecOptions): Promise<{ exitCode: number }> {
   const pty = await import('node-pty');
   const { file, args } = runc.execCommand(containerId, opts.command, { env: { TERM: 'xterm', ...env }, tty: true });
@@ -73,12 +76,31 @@ async function execTty(runc: Runc, containerId: string, env: Record<string, stri
     const kill = (): void => term.kill('SIGKILL');
     const timer = opts.timeoutMs !== undefined ? setTimeout(kill, opts.timeoutMs) : undefined;
     opts.signal?.addEventListener('abort', kill, { once: true });
-    const onInput = (d: Buffer | string): void => term.write(typeof d === 'string' ? d : d.toString('binary'));
+    // runc puts its terminal in raw mode once the exec has started, which can drop input typed
+    // before then: hold input until the jail's side has spoken (or a short settle time passed).
+    const held: string[] = [];
+    let ready = false;
+    const flush = (): void => {
+      if (ready) return;
+      ready = true;
+      clearTimeout(settle);
+      for (const chunk of held.splice(0)) term.write(chunk);
+    };
+    const settle = setTimeout(flush, TTY_SETTLE_MS);
+    const onInput = (d: Buffer | string): void => {
+      const chunk = typeof d === 'string' ? d : d.toString('binary');
+      if (ready) term.write(chunk);
+      else held.push(chunk);
+    };
     opts.stdin?.on('data', onInput);
-    term.onData((d) => opts.stdout.write(d));
+    term.onData((d) => {
+      opts.stdout.write(d);
+      flush();
+    });
     opts.onStart?.({ resize: (cols, rows) => term.resize(Math.max(1, cols), Math.max(1, rows)) });
     term.onExit(({ exitCode, signal }) => {
       clearTimeout(timer);
+      clearTimeout(settle);
       opts.signal?.removeEventListener('abort', kill);
       opts.stdin?.off('data', onInput);
       resolve({ exitCode: signal ? 128 + signal : exitCode });
