@@ -16,6 +16,12 @@ const TABLE_BY_PREFIX: [string, Table][] = [
   [keys.prefixes.deployments, 'deployments'],
 ];
 
+/** Objects carry the store revisions that created and last modified them (Nomad's CreateIndex/ModifyIndex). */
+function stampIndexes(obj: { CreateIndex: number; ModifyIndex: number }, prev: { CreateIndex: number } | undefined, createRevision: number | undefined, modRevision: number): void {
+  obj.CreateIndex = createRevision ?? prev?.CreateIndex ?? modRevision;
+  obj.ModifyIndex = modRevision;
+}
+
 const tableOf = (key: string): Table | undefined => TABLE_BY_PREFIX.find(([p]) => key.startsWith(p))?.[1];
 const jobKey = (ns: string, id: string) => `${ns}\u0000${id}`;
 
@@ -211,8 +217,7 @@ export class StateView implements StateReader {
       case 'jobs': {
         const job = obj as Job;
         const prev = this.jobsByKey.get(jobKey(job.Namespace, job.ID));
-        job.CreateIndex = createRevision ?? prev?.CreateIndex ?? modRevision;
-        job.ModifyIndex = modRevision;
+        stampIndexes(job, prev, createRevision, modRevision);
         this.jobsByKey.set(jobKey(job.Namespace, job.ID), job);
         return job;
       }
@@ -226,8 +231,7 @@ export class StateView implements StateReader {
       case 'allocs': {
         const alloc = obj as Allocation;
         const prev = this.allocsById.get(alloc.ID);
-        alloc.CreateIndex = createRevision ?? prev?.CreateIndex ?? modRevision;
-        alloc.ModifyIndex = modRevision;
+        stampIndexes(alloc, prev, createRevision, modRevision);
         this.usage.update(prev, alloc);
         this.allocsById.set(alloc.ID, alloc);
         addTo(this.allocsByJobKey, jobKey(alloc.Namespace, alloc.JobID), alloc.ID);
@@ -237,8 +241,7 @@ export class StateView implements StateReader {
       case 'evals': {
         const ev = obj as Evaluation;
         const prev = this.evalsById.get(ev.ID);
-        ev.CreateIndex = createRevision ?? prev?.CreateIndex ?? modRevision;
-        ev.ModifyIndex = modRevision;
+        stampIndexes(ev, prev, createRevision, modRevision);
         this.evalsById.set(ev.ID, ev);
         addTo(this.evalsByJobKey, jobKey(ev.Namespace, ev.JobID), ev.ID);
         return ev;
@@ -246,16 +249,14 @@ export class StateView implements StateReader {
       case 'nodes': {
         const node = obj as Node;
         const prev = this.nodesById.get(node.ID);
-        node.CreateIndex = createRevision ?? prev?.CreateIndex ?? modRevision;
-        node.ModifyIndex = modRevision;
+        stampIndexes(node, prev, createRevision, modRevision);
         this.nodesById.set(node.ID, node);
         return node;
       }
       case 'deployments': {
         const d = obj as Deployment;
         const prev = this.deploymentsById.get(d.ID);
-        d.CreateIndex = createRevision ?? prev?.CreateIndex ?? modRevision;
-        d.ModifyIndex = modRevision;
+        stampIndexes(d, prev, createRevision, modRevision);
         this.deploymentsById.set(d.ID, d);
         addTo(this.deploymentsByJobKey, jobKey(d.Namespace, d.JobID), d.ID);
         return d;
