@@ -45,6 +45,8 @@ export interface Runc {
 }
 
 /** Runc through its CLI. */
+const STATE_ATTEMPTS = 5;
+
 export class RuncCli implements Runc {
   constructor(
     readonly root: string,
@@ -64,12 +66,21 @@ export class RuncCli implements Runc {
   }
 
   async state(id: string): Promise<RuncState | undefined> {
-    const r = await runCommand(this.binary, [...this.base(), 'state', id]);
-    if (r.code !== 0) {
-      if (/does not exist|not found/i.test(r.stderr)) return undefined;
-      throw new KilnError('DRIVER_ERROR', `runc state ${id} failed: ${cleanRuncError(r.stderr)}`);
+    // runc can answer with empty output while another runc process rewrites the container's
+    // state file (seen with several jails starting at once): ask again briefly before failing.
+    for (let attempt = 1; ; attempt++) {
+      const r = await runCommand(this.binary, [...this.base(), 'state', id]);
+      if (r.code !== 0) {
+        if (/does not exist|not found/i.test(r.stderr)) return undefined;
+        throw new KilnError('DRIVER_ERROR', `runc state ${id} failed: ${cleanRuncError(r.stderr)}`);
+      }
+      try {
+        return toState(JSON.parse(r.stdout) as Record<string, unknown>);
+      } catch (err) {
+        if (attempt >= STATE_ATTEMPTS) throw new KilnError('DRIVER_ERROR', `runc state ${id} gave unreadable output ${JSON.stringify(r.stdout.slice(0, 200))} ${STATE_ATTEMPTS} times`, { cause: err });
+        await new Promise((res) => setTimeout(res, 50 * attempt));
+      }
     }
-    return toState(JSON.parse(r.stdout) as Record<string, unknown>);
   }
 
   async kill(id: string, signal: string, all: boolean): Promise<boolean> {
