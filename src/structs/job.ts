@@ -86,6 +86,20 @@ export interface UpdateStrategy {
   Stagger: Nanos;
 }
 
+/**
+ * How a group's allocations leave a draining node (Nomad's MigrateStrategy):
+ * at most MaxParallel at a time, the next once replacements are healthy.
+ */
+export interface MigrateStrategy {
+  MaxParallel: number;
+  HealthCheck: 'checks' | 'task_states';
+  MinHealthyTime: Nanos;
+  HealthyDeadline: Nanos;
+}
+
+/** Nomad's DefaultMigrateStrategy: one at a time, healthy by checks for 10s within 5m. */
+export const defaultMigrateStrategy = (): MigrateStrategy => ({ MaxParallel: 1, HealthCheck: 'checks', MinHealthyTime: 10_000_000_000, HealthyDeadline: 300_000_000_000 });
+
 export interface Resources {
   /** MHz */
   CPU: number;
@@ -140,6 +154,8 @@ export interface Task {
   LogConfig: LogConfig;
   Meta: Record<string, string>;
   Constraints: Constraint[];
+  /** Where a dispatched job's payload is written, relative to the task's `local/` dir. */
+  DispatchPayload?: DispatchPayloadConfig;
 }
 
 export interface TaskGroup {
@@ -154,6 +170,33 @@ export interface TaskGroup {
   Constraints: Constraint[];
   /** Set when the job file has an `update` block (job or group level); absent means no deployments. */
   Update?: UpdateStrategy;
+  /** The `migrate` block; absent means defaultMigrateStrategy() when a node drains. */
+  Migrate?: MigrateStrategy;
+}
+
+/** Nomad's PeriodicConfig: the job is a template the leader launches as child jobs at each cron time. */
+export interface PeriodicConfig {
+  Enabled: boolean;
+  /** The older single `cron`; '' when `crons` is used. */
+  Spec: string;
+  Specs: string[];
+  SpecType: 'cron';
+  ProhibitOverlap: boolean;
+  /** IANA zone the cron times are read in; default "UTC". */
+  TimeZone: string;
+}
+
+export type DispatchPayloadMode = 'optional' | 'required' | 'forbidden';
+
+/** Nomad's ParameterizedJobConfig: the job never runs itself; `job dispatch` creates children. */
+export interface ParameterizedJobConfig {
+  Payload: DispatchPayloadMode;
+  MetaRequired: string[];
+  MetaOptional: string[];
+}
+
+export interface DispatchPayloadConfig {
+  File: string;
 }
 
 export interface Job {
@@ -177,6 +220,14 @@ export interface Job {
   CreateIndex: number;
   ModifyIndex: number;
   JobModifyIndex: number;
+  Periodic?: PeriodicConfig;
+  ParameterizedJob?: ParameterizedJobConfig;
+  /** Set on children of a periodic or parameterized job: the parent's ID. */
+  ParentID?: string;
+  /** True on a job created by `job dispatch`. */
+  Dispatched?: boolean;
+  /** The dispatch payload, base64 (Nomad's []byte in JSON). */
+  Payload?: string;
 }
 
 export const DEFAULT_NAMESPACE = 'default';
@@ -186,3 +237,12 @@ export const DEFAULT_REGION = 'global';
 export function groupPortLabels(tg: TaskGroup): string[] {
   return tg.Networks.flatMap((n) => [...n.ReservedPorts, ...n.DynamicPorts].map((p) => p.Label));
 }
+
+/** A periodic job's template (its children have no Periodic block). */
+export const isPeriodicParent = (job: Pick<Job, 'Periodic'>): boolean => job.Periodic !== undefined;
+
+/** A parameterized job that was registered, not dispatched. */
+export const isParameterizedParent = (job: Pick<Job, 'ParameterizedJob' | 'Dispatched'>): boolean => job.ParameterizedJob !== undefined && job.Dispatched !== true;
+
+/** Jobs that never place allocations themselves: only their children run. */
+export const launchesChildren = (job: Pick<Job, 'Periodic' | 'ParameterizedJob' | 'Dispatched'>): boolean => isPeriodicParent(job) || isParameterizedParent(job);
