@@ -6,7 +6,13 @@ import type { Nanos } from './time.js';
  * tools already know, and the same object is used in memory, in the store and
  * on the wire without translation.
  */
-export type JobType = 'service' | 'batch';
+export type JobType = 'service' | 'batch' | 'system' | 'sysbatch';
+
+/** System and sysbatch jobs run one allocation on every eligible node instead of `count` anywhere. */
+export const isSystemJobType = (type: JobType): boolean => type === 'system' || type === 'sysbatch';
+
+/** Batch and sysbatch tasks finish: exit 0 completes them instead of being restarted. */
+export const runsToCompletion = (type: JobType): boolean => type === 'batch' || type === 'sysbatch';
 
 /**
  * Job lifecycle:

@@ -26,6 +26,25 @@ export interface NodeResources {
   MaxDynamicPort: number;
 }
 
+/** A drain in progress (Nomad's DrainStrategy). */
+export interface DrainStrategy {
+  /** How long the drain may take, ns; 0 = no deadline, -1 = stop everything at once (force). */
+  Deadline: Nanos;
+  /** Leave system jobs' allocations on the node. */
+  IgnoreSystemJobs: boolean;
+  /** Unix ns after which whatever is left on the node is stopped; 0 = none. */
+  ForceDeadline: Nanos;
+  /** Unix ns when the drain started. */
+  StartedAt: Nanos;
+}
+
+/** The outcome of the last drain on a node. */
+export interface DrainMetadata {
+  StartedAt: Nanos;
+  UpdatedAt: Nanos;
+  Status: 'draining' | 'complete' | 'canceled';
+}
+
 export interface Node {
   ID: string;
   Name: string;
@@ -46,6 +65,9 @@ export interface Node {
   StatusUpdatedAt: Nanos;
   SchedulingEligibility: SchedulingEligibility;
   Drain: boolean;
+  /** Present while the node drains. */
+  DrainStrategy?: DrainStrategy;
+  LastDrain?: DrainMetadata;
   Version: string;
   /** Heartbeat TTL the server granted at the last heartbeat, nanoseconds. */
   HeartbeatTTL?: Nanos;
