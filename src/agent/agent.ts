@@ -179,6 +179,9 @@ export class Agent {
       dataDir: config.dataDir,
       proxyClientRoutes: !config.client.enabled,
       catalogAddress: this.catalogUrl(),
+      heartbeatGraceMs: config.server.heartbeat?.graceMs,
+      minHeartbeatTtlMs: config.server.heartbeat?.minTtlMs,
+      failoverHeartbeatTtlMs: config.server.heartbeat?.failoverTtlMs,
       ...(this.etcd
         ? {
             election: new EtcdElection({ store: this.etcd, ttlSeconds: config.server.etcd!.leaseTtlSeconds, logger: this.log('server') }),

@@ -22,6 +22,8 @@ export interface AgentConfig {
     name?: string;
     /** Cluster mode: state in etcd, leader elected through it. Absent: embedded SQLite, always leader. */
     etcd?: { endpoints: string[]; prefix: string; leaseTtlSeconds: number; tls?: { caFile: string; certFile?: string; keyFile?: string } };
+    /** Nomad's heartbeat_grace / min_heartbeat_ttl / failover_heartbeat_ttl in ms (server defaults: 10 s, 10 s, 5 min). */
+    heartbeat?: { graceMs?: number; minTtlMs?: number; failoverTtlMs?: number };
   };
   client: {
     enabled: boolean;
@@ -50,6 +52,9 @@ export const POTLUCK_URL = 'https://potluck.honeyguide.net/';
 
 const port = z.number().int().min(0).max(65535);
 
+const seconds = z.string().regex(/^\d+s$/, 'a whole number of seconds like "10s"');
+const secondsToMs = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v.slice(0, -1)) * 1000);
+
 const blockOf = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (Array.isArray(v) ? v[0] : v), schema);
 
 /** The agent config file schema, in the HCL/JSON names users write. */
@@ -67,6 +72,9 @@ const FileSchema = z
         .object({
           enabled: z.boolean().optional(),
           name: z.string().min(1).optional(),
+          heartbeat_grace: seconds.optional(),
+          min_heartbeat_ttl: seconds.optional(),
+          failover_heartbeat_ttl: seconds.optional(),
           etcd: blockOf(
             z
               .object({
@@ -223,6 +231,12 @@ export function resolveConfig(file: AgentConfigFile, base: AgentConfig = default
     server: {
       enabled: roles.server,
       name: file.server?.name ?? base.server.name,
+      heartbeat: {
+        ...base.server.heartbeat,
+        ...(file.server?.heartbeat_grace ? { graceMs: secondsToMs(file.server.heartbeat_grace) } : {}),
+        ...(file.server?.min_heartbeat_ttl ? { minTtlMs: secondsToMs(file.server.min_heartbeat_ttl) } : {}),
+        ...(file.server?.failover_heartbeat_ttl ? { failoverTtlMs: secondsToMs(file.server.failover_heartbeat_ttl) } : {}),
+      },
       etcd: file.server?.etcd
         ? {
             endpoints: file.server.etcd.endpoints,
