@@ -27,7 +27,7 @@ export interface Evaluation {
   ID: string;
   Namespace: string;
   Priority: number;
-  Type: 'service' | 'batch';
+  Type: 'service' | 'batch' | 'system' | 'sysbatch';
   TriggeredBy: EvalTrigger;
   JobID: string;
   JobModifyIndex: number;
