@@ -1,5 +1,5 @@
 import type { JobType, RestartPolicy } from '../structs/index.js';
-import { nsToMs } from '../structs/index.js';
+import { nsToMs, runsToCompletion } from '../structs/index.js';
 import { formatGoDuration } from './duration.js';
 
 /** Up to this fraction of the delay is added at random so restarts of many tasks spread out. */
@@ -27,7 +27,7 @@ export interface RestartTrackerState {
  * Nomad's restart policy, as a pure state machine: `attempts` restarts are
  * allowed within each `interval`; past that, mode `fail` gives up and mode
  * `delay` waits for the interval to end and starts counting again. Batch
- * tasks that exit 0 are complete; service tasks are restarted whatever
+ * and sysbatch tasks that exit 0 are complete; service tasks are restarted whatever
  * their exit code.
  */
 export class RestartTracker {
@@ -47,7 +47,7 @@ export class RestartTracker {
   }
 
   next(outcome: TaskOutcome, nowMs: number): RestartDecision {
-    if (this.jobType === 'batch' && !outcome.startFailed && outcome.exitCode === 0) {
+    if (runsToCompletion(this.jobType) && !outcome.startFailed && outcome.exitCode === 0) {
       return { action: 'complete', reason: 'Task completed successfully' };
     }
     const intervalMs = nsToMs(this.policy.Interval);
