@@ -2,6 +2,7 @@ import type { JobType, NetworkResource, Port, ReschedulePolicy, RestartPolicy, T
 import { decodeConstraints } from './decode-constraint.js';
 import { decodeService } from './decode-service.js';
 import { decodeTask, type DecodeContext } from './decode-task.js';
+import { decodeMigrate } from './decode-migrate.js';
 import { decodeUpdate } from './decode-update.js';
 import {
   DEFAULT_COUNT, MAX_COUNT, MIN_RESCHEDULE_DELAY, defaultReschedulePolicy, defaultRestartPolicy,
@@ -9,7 +10,7 @@ import {
 import { formatGoDuration } from './duration.js';
 import { BodyReader, type LabeledBlockRef } from './reader.js';
 
-const GROUP_KEYS = ['update', 'count', 'network', 'restart', 'reschedule', 'meta', 'constraint', 'service', 'task'];
+const GROUP_KEYS = ['update', 'migrate', 'count', 'network', 'restart', 'reschedule', 'meta', 'constraint', 'service', 'task'];
 const NETWORK_KEYS = ['mode', 'port'];
 const PORT_KEYS = ['static', 'to', 'host_network'];
 const RESTART_KEYS = ['attempts', 'interval', 'delay', 'mode'];
@@ -45,6 +46,8 @@ export function decodeGroup(ref: LabeledBlockRef, ctx: DecodeContext): TaskGroup
   };
   // Batch jobs run to completion: Nomad ignores their update strategy.
   if (update && ctx.jobType === 'service') group.Update = update;
+  const migrate = decodeMigrate(r);
+  if (migrate) group.Migrate = migrate;
   return group;
 }
 
