@@ -46,6 +46,8 @@ export interface ParsedJob {
 }
 
 const enc = encodeURIComponent;
+/** Node registration, heartbeats and client status updates: safe to send again to another server (src/api/failover.ts). */
+const IDEMPOTENT = { idempotent: true };
 
 export class KilnClient implements NodeServerApi {
   private readonly transport: HttpTransport;
@@ -188,11 +190,11 @@ export class KilnClient implements NodeServerApi {
   }
 
   registerNode(node: Node): Promise<NodeRegisterResponse> {
-    return this.write('POST', '/v1/node/register', { Node: node });
+    return this.write('POST', '/v1/node/register', { Node: node }, {}, IDEMPOTENT);
   }
 
   heartbeat(nodeId: string, status: NodeStatus): Promise<{ HeartbeatTTL: Nanos }> {
-    return this.write('POST', `/v1/node/${enc(nodeId)}/heartbeat`, { Status: status });
+    return this.write('POST', `/v1/node/${enc(nodeId)}/heartbeat`, { Status: status }, {}, IDEMPOTENT);
   }
 
   setNodeEligibility(nodeId: string, eligibility: SchedulingEligibility): Promise<{ Index: number }> {
@@ -200,7 +202,8 @@ export class KilnClient implements NodeServerApi {
   }
 
   async updateAllocations(updates: AllocClientUpdate[]): Promise<void> {
-    await this.write('POST', '/v1/client/allocations/update', { Allocs: updates });
+    // Each update carries the allocation's whole client state, so sending it twice is harmless.
+    await this.write('POST', '/v1/client/allocations/update', { Allocs: updates }, {}, IDEMPOTENT);
   }
 
   // ---- agent and status
@@ -272,8 +275,8 @@ export class KilnClient implements NodeServerApi {
     return { data: parseJson<T>(raw.text ?? '', path), index: indexOf(raw.response) };
   }
 
-  private async write<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body: unknown, extra: Record<string, QueryValue> = {}): Promise<T> {
-    const raw = await this.transport.send({ method, path, body, query: { ...this.nsQuery(), ...extra } });
+  private async write<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body: unknown, extra: Record<string, QueryValue> = {}, opts: { idempotent?: boolean } = {}): Promise<T> {
+    const raw = await this.transport.send({ method, path, body, query: { ...this.nsQuery(), ...extra }, ...opts });
     return parseJson<T>(raw.text ?? '', path);
   }
 }

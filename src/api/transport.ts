@@ -6,6 +6,7 @@
 import { KilnError } from '../structs/index.js';
 import { apiErrorFromBody, connectionErrorCode, describeConnectionCode } from './errors.js';
 import type { ApiError } from './errors.js';
+import { ServerRotation, failOverOnStatus, type RotationOptions } from './failover.js';
 
 export type QueryValue = string | number | boolean | undefined;
 
@@ -19,6 +20,8 @@ export interface RequestSpec {
   extraTimeoutMs?: number;
   /** Keep the response body unread (streams); the timeout then covers only the headers. */
   stream?: boolean;
+  /** Harmless to repeat (heartbeats, status updates): fails over on timeouts and any 5xx like a GET does. */
+  idempotent?: boolean;
 }
 
 export interface TransportOptions {
@@ -26,6 +29,8 @@ export interface TransportOptions {
   token?: string;
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /** Cool-off of a failed address before it is tried first again (src/api/failover.ts). */
+  rotation?: RotationOptions;
 }
 
 export interface RawResponse {
@@ -38,8 +43,6 @@ export interface RawResponse {
 /** Connection errors that prove the request never reached a server: safe to retry anywhere. */
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
-const FAILOVER_SERVER_CODES = new Set(['NO_LEADER', 'UNAVAILABLE']);
-
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export class HttpTransport {
@@ -47,8 +50,8 @@ export class HttpTransport {
   private readonly token?: string;
   private readonly fetchFn: typeof fetch;
   private readonly timeoutMs: number;
-  /** The address that answered last; tried first next time. */
-  private preferred = 0;
+  /** The address that answered last is tried first; failed ones cool off (src/api/failover.ts). */
+  private readonly rotation: ServerRotation;
 
   constructor(opts: TransportOptions) {
     if (opts.addresses.length === 0) throw new KilnError('CONFIG_INVALID', 'no kiln server address given; set -address or KILN_ADDR');
@@ -56,19 +59,23 @@ export class HttpTransport {
     this.token = opts.token;
     this.fetchFn = opts.fetch ?? globalThis.fetch;
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.rotation = new ServerRotation(this.addresses.length, opts.rotation);
   }
 
   async send(spec: RequestSpec): Promise<RawResponse> {
     const failures: string[] = [];
     let lastApiError: ApiError | undefined;
-    for (let i = 0; i < this.addresses.length; i++) {
-      const index = (this.preferred + i) % this.addresses.length;
+    for (const index of this.rotation.order()) {
       const address = this.addresses[index] as string;
-      const outcome = await this.attempt(address, spec);
+      const outcome = await this.attempt(address, spec).catch((err: unknown) => {
+        if (connectionErrorCode(err) !== undefined || (err as KilnError).code === 'UNAVAILABLE') this.rotation.failed(index);
+        throw err;
+      });
       if (outcome.kind === 'ok') {
-        this.preferred = index;
+        this.rotation.succeeded(index);
         return outcome.raw;
       }
+      this.rotation.failed(index);
       if (outcome.kind === 'api-error') lastApiError = outcome.error;
       else failures.push(`${address}: ${outcome.reason}`);
     }
@@ -94,7 +101,7 @@ export class HttpTransport {
       const text = await response.text();
       if (response.ok) return { kind: 'ok', raw: { response, address, text } };
       const error = apiErrorFromBody(response.status, spec.method, spec.path, text);
-      if (response.status === 503 && FAILOVER_SERVER_CODES.has(error.serverCode)) return { kind: 'api-error', error };
+      if (failOverOnStatus(response.status, error.serverCode, spec.method === 'GET' || spec.idempotent === true)) return { kind: 'api-error', error };
       throw error;
     } catch (err) {
       if (spec.signal?.aborted) throw err;
@@ -127,7 +134,7 @@ export class HttpTransport {
  */
 function retryOrThrow(spec: RequestSpec, code: string, address: string): { kind: 'unreachable'; reason: string } {
   const reason = describeConnectionCode(code);
-  if (NEVER_SENT.has(code) || spec.method === 'GET') return { kind: 'unreachable', reason };
+  if (NEVER_SENT.has(code) || spec.method === 'GET' || spec.idempotent) return { kind: 'unreachable', reason };
   throw new KilnError('UNAVAILABLE', `${spec.method} ${spec.path} to ${address} failed: ${reason}; the request may or may not have been applied, check before retrying`);
 }
 
