@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { FailoverConsulClient } from '../api/failover-catalog.js';
 import { CatalogAgent, ConsulClient, localExec, ServiceRegistrar } from '../catalog/index.js';
 import { createDefaultDrivers, PotDriver, type DriverRegistry } from '../drivers/index.js';
 import { ImageStore } from '../images/index.js';
@@ -72,10 +73,14 @@ export async function createDrivers(config: AgentConfig, registryAddress: string
   return { drivers, pot, images };
 }
 
-/** The client's registrar; `restart` is called for check_restart (a check critical past its limit). */
-export function serviceRegistrar(catalogAddress: string, log: Logger, restart: (allocId: string, task: string, reason: string) => void): ServiceRegistrar {
+/**
+ * The client's registrar; `restart` is called for check_restart (a check critical past its limit).
+ * Several catalog addresses: registrations fail over between them (src/api/failover-catalog.ts).
+ */
+export function serviceRegistrar(catalogAddress: string | string[], log: Logger, restart: (allocId: string, task: string, reason: string) => void): ServiceRegistrar {
+  const addresses = typeof catalogAddress === 'string' ? [catalogAddress] : catalogAddress;
   return new ServiceRegistrar({
-    client: new ConsulClient(catalogAddress),
+    client: addresses.length === 1 ? new ConsulClient(addresses[0]!) : new FailoverConsulClient(addresses),
     logger: log,
     onUnhealthy: ({ allocId, taskName, checkName }) => restart(allocId, taskName, `health check "${checkName}" unhealthy`),
   });
