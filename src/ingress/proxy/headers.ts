@@ -1,11 +1,12 @@
 /**
- * Header rewriting on the hot path: one pass over the raw header list, no
- * intermediate objects. Hop-by-hop headers are dropped, incoming X-Forwarded-*
- * are replaced (Traefik's default: clients are not trusted), middleware edits
- * applied, and the forwarded set appended.
+ * Head rewriting on the hot path: the received head is copied verbatim in
+ * spans, skipping only the lines that must go (hop-by-hop headers, incoming
+ * X-Forwarded-* — clients are not trusted, as in Traefik — and headers a
+ * middleware replaces), then the middleware's and the forwarded headers are
+ * appended. One string per head, written to the socket as latin1.
  */
-import type { IncomingMessage } from 'node:http';
 import type { HeaderEdit } from '../middlewares.js';
+import type { Head, RequestHead, ResponseHead } from './http-head.js';
 
 export interface Forwarded {
   clientIp: string;
@@ -40,38 +41,43 @@ function requestDrop(lower: string, upgrade: boolean): boolean {
 }
 
 // Header name lengths that can be dropped; anything else skips the lower-casing.
-const REQUEST_DROP_LENGTHS = new Set([2, 7, 9, 10, 15, 16, 17, 18]);
+const REQUEST_DROP_LENGTHS = new Uint8Array(32);
+for (const n of [2, 7, 9, 10, 15, 16, 17, 18]) REQUEST_DROP_LENGTHS[n] = 1;
 
-export function forwardRequestHeaders(req: IncomingMessage, fwd: Forwarded, edits: readonly HeaderEdit[], upgrade: boolean): string[] {
-  const raw = req.rawHeaders;
-  const out: string[] = [];
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (REQUEST_DROP_LENGTHS.has(name.length) && requestDrop(name.toLowerCase(), upgrade)) continue;
-    if (edits.length && edited(edits, name)) continue;
-    out.push(name, raw[i + 1]!);
+const responseDrop = (lower: string) => lower === 'connection' || lower === 'keep-alive' || lower === 'proxy-connection';
+
+/** The head's header lines minus the dropped ones, verbatim, without the final CRLF. */
+function keptLines(h: Head, drop: (name: string) => boolean, edits: readonly HeaderEdit[]): string {
+  const { text, names, lineStarts } = h;
+  let out = '';
+  let from = lineStarts[0]!;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    if (!drop(name) && !(edits.length && edited(edits, name))) continue;
+    out += text.slice(from, lineStarts[i]!);
+    from = lineStarts[i + 1]!;
   }
-  for (const [, name, value] of edits) if (value !== '') out.push(name, value);
-  out.push('X-Forwarded-For', fwd.clientIp, 'X-Forwarded-Proto', fwd.proto, 'X-Forwarded-Port', fwd.port, 'X-Forwarded-Server', fwd.server, 'X-Real-Ip', fwd.clientIp);
-  if (fwd.host !== undefined) out.push('X-Forwarded-Host', fwd.host);
-  if (fwd.prefix !== undefined) out.push('X-Forwarded-Prefix', fwd.prefix);
+  out += text.slice(from, lineStarts[names.length]!);
+  for (const [, name, value] of edits) if (value !== '') out += `${name}: ${value}\r\n`;
   return out;
 }
 
-export function responseHeaders(raw: readonly string[], edits: readonly HeaderEdit[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    if ((name.length === 10 || name.length === 16) && responseDrop(name.toLowerCase())) continue;
-    if (edits.length && edited(edits, name)) continue;
-    out.push(name, raw[i + 1]!);
-  }
-  for (const [, name, value] of edits) if (value !== '') out.push(name, value);
-  return out;
+export function requestHeadText(h: RequestHead, path: string, fwd: Forwarded, edits: readonly HeaderEdit[], upgrade: boolean): string {
+  const drop = (name: string) => name.length < 32 && REQUEST_DROP_LENGTHS[name.length] === 1 && requestDrop(name.toLowerCase(), upgrade);
+  let out = `${h.method} ${path} HTTP/1.${h.minor}\r\n${keptLines(h, drop, edits)}`;
+  out += `X-Forwarded-For: ${fwd.clientIp}\r\nX-Forwarded-Proto: ${fwd.proto}\r\nX-Forwarded-Port: ${fwd.port}\r\nX-Forwarded-Server: ${fwd.server}\r\nX-Real-Ip: ${fwd.clientIp}\r\n`;
+  if (fwd.host !== undefined) out += `X-Forwarded-Host: ${fwd.host}\r\n`;
+  if (fwd.prefix !== undefined) out += `X-Forwarded-Prefix: ${fwd.prefix}\r\n`;
+  // An HTTP/1.0 request closes the backend connection unless it asks to keep it.
+  if (h.minor === 0 && !upgrade) out += 'Connection: keep-alive\r\n';
+  return out + '\r\n';
 }
 
-function responseDrop(lower: string): boolean {
-  return lower === 'connection' || lower === 'keep-alive' || lower === 'proxy-connection';
+/** The response head for the client; `connection` (close / keep-alive) is added when given. */
+export function responseHeadText(h: ResponseHead, edits: readonly HeaderEdit[], connection: string | undefined): string {
+  const drop = (name: string) => (name.length === 10 || name.length === 16) && responseDrop(name.toLowerCase());
+  const statusLine = h.text.slice(0, h.headersStart);
+  return `${statusLine}${keptLines(h, drop, edits)}${connection ? `Connection: ${connection}\r\n` : ''}\r\n`;
 }
 
 function edited(edits: readonly HeaderEdit[], name: string): boolean {
@@ -94,4 +100,16 @@ export function hostPort(host: string | undefined, fallback: string): string {
   const close = host.lastIndexOf(']');
   const colon = host.lastIndexOf(':');
   return colon > close && colon < host.length - 1 ? host.slice(colon + 1) : fallback;
+}
+
+/** Header name (lower case) → value(s), built only when a rule matches on headers. */
+export function headerObject(h: Head): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (let i = 0; i < h.names.length; i++) {
+    const k = h.names[i]!.toLowerCase();
+    const v = h.values[i]!;
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
 }

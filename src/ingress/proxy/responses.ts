@@ -1,25 +1,12 @@
 /** Short plain-text answers the proxy gives on its own, each saying what is wrong. */
-import type { ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 
-export function plain(res: ServerResponse, status: number, text: string, extraHeaders?: Record<string, string>): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  const body = `${status} ${STATUS_TEXT[status] ?? ''}: ${text}\n`;
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body), ...extraHeaders });
-  res.end(body);
-}
-
-/** The same answer written on a raw socket (upgrade requests, client errors), then closed. */
-export function plainOnSocket(socket: Socket, status: number, text: string): void {
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const body = `${status} ${STATUS_TEXT[status] ?? ''}: ${text}\n`;
-  socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? ''}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+/** A complete response as latin1 text; `close` adds `Connection: close`. */
+export function plainText(status: number, text: string, close: boolean, extraHeaders?: Record<string, string>): string {
+  const body = Buffer.from(`${status} ${STATUS_TEXT[status] ?? ''}: ${text}\n`).toString('latin1');
+  let head = `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? ''}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\n`;
+  for (const [k, v] of Object.entries(extraHeaders ?? {})) head += `${k}: ${v}\r\n`;
+  if (close) head += 'Connection: close\r\n';
+  return `${head}\r\n${body}`;
 }
 
 const STATUS_TEXT: Record<number, string> = {

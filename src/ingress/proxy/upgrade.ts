@@ -1,56 +1,50 @@
 /**
- * WebSocket and other Upgrade requests: after routing, the request is written
- * to a fresh connection to the chosen server and the two sockets are piped
- * raw, so the server's 101 and every frame after it pass through untouched.
+ * WebSocket and other Upgrade requests: after routing, the rewritten head is
+ * written to a fresh connection to the chosen server and the two sockets are
+ * spliced, so the server's 101 and every frame after it pass through untouched.
  */
-import type { IncomingMessage } from 'node:http';
 import net from 'node:net';
-import { rewritePath } from '../middlewares.js';
 import type { Route } from '../routing-table.js';
-import { forwardRequestHeaders, hostPort } from './headers.js';
-import { plainOnSocket } from './responses.js';
+import type { ClientConnection } from './connection.js';
+import { hostPort, requestHeadText } from './headers.js';
+import type { RequestHead } from './http-head.js';
+import { rewrittenTarget } from './router.js';
 
-export interface UpgradeOptions {
-  serverName: string;
-  connectTimeoutMs: number;
-}
-
-export function forwardUpgrade(req: IncomingMessage, client: net.Socket, head: Buffer, route: Route, entryPort: string, o: UpgradeOptions): void {
-  const backend = route.service.balancer.pick();
+export function tunnel(conn: ClientConnection, head: RequestHead, route: Route, rest: Buffer | undefined): void {
+  const client = conn.socket;
+  const ctx = conn.ctx;
+  conn.phase = 'tunnel';
+  client.off('data', conn.onData);
+  client.pause(); // until the splice: bytes arriving meanwhile must not be lost
   const service = route.service.config.name;
-  if (!backend) return plainOnSocket(client, 503, `service ${service} has no healthy server`);
-  let url = req.url ?? '/';
+  (route.stats ??= ctx.metrics.route(route.router.name, service)).requests.add(101);
+  const backend = route.service.balancer.pick();
+  if (!backend) return conn.fail(503, `service ${service} has no healthy server`);
   let prefix: string | undefined;
-  if (route.middlewares.rewrites.length) {
-    const q = url.indexOf('?');
-    const r = rewritePath(route.middlewares, q < 0 ? url : url.slice(0, q));
-    url = q < 0 ? r.path : r.path + url.slice(q);
-    prefix = r.stripped;
-  }
-  const isWs = (req.headers.upgrade ?? '').toLowerCase() === 'websocket';
-  const headers = forwardRequestHeaders(req, { clientIp: req.socket.remoteAddress ?? '', proto: isWs ? 'ws' : 'http', host: req.headers.host, port: hostPort(req.headers.host, entryPort), server: o.serverName, prefix }, route.middlewares.requestHeaders, true);
-  let text = `${req.method} ${url} HTTP/1.1\r\n`;
-  for (let i = 0; i < headers.length; i += 2) text += `${headers[i]}: ${headers[i + 1]}\r\n`;
-  text += '\r\n';
+  const target = rewrittenTarget(head.target, route, (p) => (prefix = p));
+  const proto = head.upgrade!.toLowerCase() === 'websocket' ? 'ws' : 'http';
+  const fwd = { clientIp: client.remoteAddress ?? '', proto, host: head.host, port: hostPort(head.host, ctx.port), server: ctx.serverName, prefix };
+  const text = requestHeadText(head, target, fwd, route.middlewares.requestHeaders, true);
 
-  const upstream = net.connect({ host: backend.host, port: backend.port });
+  const upstream = net.connect({ host: backend.host, port: backend.port, noDelay: true });
   let connected = false;
-  upstream.setTimeout(o.connectTimeoutMs, () => upstream.destroy(new Error('connect timeout')));
+  upstream.setTimeout(ctx.timeouts.backendTimeoutMs, () => upstream.destroy(new Error('connect timeout')));
   upstream.once('connect', () => {
     connected = true;
     upstream.setTimeout(0);
-    upstream.setNoDelay(true);
-    client.setNoDelay(true);
-    upstream.write(text);
-    if (head.length) upstream.write(head);
+    upstream.write(text, 'latin1');
+    if (rest) upstream.write(rest);
+    if (conn.pending) upstream.write(conn.pending);
+    conn.pending = undefined;
     upstream.pipe(client);
     client.pipe(upstream);
   });
   upstream.on('error', (err: NodeJS.ErrnoException) => {
-    if (!connected) plainOnSocket(client, 502, `could not reach server ${backend.key} of service ${service} (${err.code ?? err.message})`);
+    if (!connected) conn.fail(502, `could not reach server ${backend.key} of service ${service} (${err.code ?? err.message})`);
     else client.destroy();
   });
-  client.on('error', () => upstream.destroy());
   client.on('close', () => upstream.destroy());
-  upstream.on('close', () => client.destroy());
+  upstream.on('close', () => {
+    if (connected) client.destroy();
+  });
 }
