@@ -37,8 +37,12 @@ const UPDATE: Table = [
   ['HealthyDeadline', 'healthy_deadline', 'duration'], ['ProgressDeadline', 'progress_deadline', 'duration'], ['AutoRevert', 'auto_revert', 'value'],
   ['AutoPromote', 'auto_promote', 'value'], ['Canary', 'canary', 'value'], ['Stagger', 'stagger', 'duration'],
 ];
+const MIGRATE: Table = [
+  ['MaxParallel', 'max_parallel', 'value'], ['HealthCheck', 'health_check', 'value'], ['MinHealthyTime', 'min_healthy_time', 'duration'],
+  ['HealthyDeadline', 'healthy_deadline', 'duration'],
+];
 const GROUP: Table = [
-  ['Update', 'update', 'block', UPDATE],
+  ['Update', 'update', 'block', UPDATE], ['Migrate', 'migrate', 'block', MIGRATE],
   ['Count', 'count', 'value'], ['Meta', 'meta', 'value'], ['Networks', 'network', 'networks'],
   ['Services', 'service', 'blocks', SERVICE], ['Tasks', 'task', 'tasks', TASK], ['Constraints', 'constraint', 'constraints'],
   ['RestartPolicy', 'restart', 'block', [['Attempts', 'attempts', 'value'], ['Interval', 'interval', 'duration'], ['Delay', 'delay', 'duration'], ['Mode', 'mode', 'value']]],
