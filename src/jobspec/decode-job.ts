@@ -1,13 +1,15 @@
-import { DEFAULT_NAMESPACE, DEFAULT_REGION, type Job } from '../structs/job.js';
+import { DEFAULT_NAMESPACE, DEFAULT_REGION, isSystemJobType, type Job } from '../structs/job.js';
 import { decodeConstraints } from './decode-constraint.js';
 import { decodeGroup } from './decode-group.js';
+import { decodeLaunchBlocks } from './decode-parameterized.js';
 import { decodeUpdate } from './decode-update.js';
 import type { DecodeContext } from './decode-task.js';
 import { DEFAULT_DATACENTERS, DEFAULT_PRIORITY, MAX_PRIORITY, MIN_PRIORITY } from './defaults.js';
 import type { ProblemList } from './problems.js';
 import { BodyReader, type Body } from './reader.js';
+import { checkSystemGroups } from './system-groups.js';
 
-const JOB_KEYS = ['name', 'datacenters', 'type', 'priority', 'region', 'namespace', 'meta', 'constraint', 'update', 'group'];
+const JOB_KEYS = ['name', 'datacenters', 'type', 'priority', 'region', 'namespace', 'meta', 'constraint', 'update', 'group', 'periodic', 'parameterized'];
 /** Nomad job IDs: no spaces, at most 128 characters; no "/" (IDs are URL path segments and store keys). */
 const JOB_ID = /^[^\s/]{1,128}$/;
 
@@ -41,9 +43,12 @@ export function decodeJobFile(root: Body, problems: ProblemList, knownDrivers: r
   if (job.Datacenters.length === 0) r.problem('datacenters', 'datacenters is empty; list at least one, or "*" for all');
   job.Meta = r.stringMap('meta');
   job.Constraints = decodeConstraints(r);
+  Object.assign(job, decodeLaunchBlocks(r, type));
   const jobUpdate = decodeUpdate(r, undefined);
   const ctx: DecodeContext = { problems, knownDrivers, jobName: ref.label, jobType: type, ...(jobUpdate ? { jobUpdate } : {}) };
-  job.TaskGroups = r.labeled('group', 'group').map((g) => decodeGroup(g, ctx));
+  const groupRefs = r.labeled('group', 'group');
+  job.TaskGroups = groupRefs.map((g) => decodeGroup(g, ctx));
+  if (isSystemJobType(type)) checkSystemGroups(type, groupRefs, problems);
   if (job.TaskGroups.length === 0 && !r.has('group')) {
     r.problem(undefined, `job "${ref.label}" has no group; add group "name" { task "name" { … } }`);
   }
@@ -52,9 +57,8 @@ export function decodeJobFile(root: Body, problems: ProblemList, knownDrivers: r
 
 function readType(r: BodyReader): Job['Type'] {
   const type = r.string('type', 'service');
-  if (type === 'service' || type === 'batch') return type;
-  const why = type === 'system' || type === 'sysbatch' ? ' (kiln does not run system jobs yet)' : '';
-  r.problem('type', `job type "${type}" is not supported${why}; use "service" or "batch"`);
+  if (type === 'service' || type === 'batch' || type === 'system' || type === 'sysbatch') return type;
+  r.problem('type', `job type "${type}" is not supported; use "service", "batch", "system" or "sysbatch"`);
   return 'service';
 }
 

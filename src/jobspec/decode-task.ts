@@ -1,5 +1,6 @@
 import type { JobType, LogConfig, Resources, Task, UpdateStrategy } from '../structs/job.js';
 import { decodeConstraints } from './decode-constraint.js';
+import { dispatchPayloadField } from './decode-parameterized.js';
 import { decodeService, undeclaredPortMessage } from './decode-service.js';
 import {
   DEFAULT_CPU_MHZ, DEFAULT_KILL_SIGNAL, DEFAULT_KILL_TIMEOUT, DEFAULT_LOG_MAX_FILES, DEFAULT_LOG_MAX_FILE_SIZE_MB,
@@ -23,7 +24,7 @@ export interface GroupContext extends DecodeContext {
   portLabels: readonly string[];
 }
 
-const TASK_KEYS = ['driver', 'config', 'env', 'service', 'resources', 'kill_timeout', 'kill_signal', 'logs', 'meta', 'constraint'];
+const TASK_KEYS = ['driver', 'config', 'env', 'service', 'resources', 'kill_timeout', 'kill_signal', 'logs', 'meta', 'constraint', 'dispatch_payload'];
 const RESOURCE_KEYS = ['cpu', 'memory'];
 const LOG_KEYS = ['max_files', 'max_file_size'];
 /** `${NOMAD_PORT_http}` and friends name a port label; the label must exist. */
@@ -53,6 +54,7 @@ export function decodeTask(ref: LabeledBlockRef, ctx: GroupContext): Task {
     LogConfig: decodeLogs(r),
     Meta: r.stringMap('meta'),
     Constraints: decodeConstraints(r),
+    ...dispatchPayloadField(r),
   };
 }
 

@@ -30,7 +30,7 @@ const TASK: Table = [
   ['Resources', 'resources', 'block', [['CPU', 'cpu', 'value'], ['MemoryMB', 'memory', 'value']]],
   ['KillTimeout', 'kill_timeout', 'duration'], ['KillSignal', 'kill_signal', 'value'],
   ['LogConfig', 'logs', 'block', [['MaxFiles', 'max_files', 'value'], ['MaxFileSizeMB', 'max_file_size', 'value']]],
-  ['Constraints', 'constraint', 'constraints'],
+  ['Constraints', 'constraint', 'constraints'], ['DispatchPayload', 'dispatch_payload', 'block', [['File', 'file', 'value']]],
 ];
 const UPDATE: Table = [
   ['MaxParallel', 'max_parallel', 'value'], ['HealthCheck', 'health_check', 'value'], ['MinHealthyTime', 'min_healthy_time', 'duration'],
@@ -55,6 +55,11 @@ const JOB: Table = [
   ['Name', 'name', 'value'], ['Datacenters', 'datacenters', 'value'], ['Type', 'type', 'value'], ['Priority', 'priority', 'value'],
   ['Region', 'region', 'value'], ['Namespace', 'namespace', 'value'], ['Meta', 'meta', 'value'],
   ['Constraints', 'constraint', 'constraints'], ['Update', 'update', 'block', UPDATE], ['TaskGroups', 'group', 'groups', GROUP],
+  ['Periodic', 'periodic', 'block', [
+    ['Enabled', 'enabled', 'value'], ['Spec', 'cron', 'value'], ['Specs', 'crons', 'value'], ['SpecType', 'spec_type', 'value'],
+    ['ProhibitOverlap', 'prohibit_overlap', 'value'], ['TimeZone', 'time_zone', 'value'],
+  ]],
+  ['ParameterizedJob', 'parameterized', 'block', [['Payload', 'payload', 'value'], ['MetaRequired', 'meta_required', 'value'], ['MetaOptional', 'meta_optional', 'value']]],
 ];
 /** Fields the server owns or that describe a stored job; a submitted job may carry them (from `job inspect`). */
 const SERVER_OWNED = new Set([

@@ -17,8 +17,8 @@ export interface LabeledBlockRef extends BlockRef {
 
 /** Nomad blocks kiln does not implement: named in the error so users know it is not a typo. */
 const NOMAD_ONLY = new Set([
-  'migrate', 'periodic', 'parameterized', 'affinity', 'spread', 'scaling', 'template', 'artifact',
-  'volume', 'volume_mount', 'vault', 'consul', 'lifecycle', 'ephemeral_disk', 'csi_plugin', 'dispatch_payload',
+  'migrate', 'affinity', 'spread', 'scaling', 'template', 'artifact',
+  'volume', 'volume_mount', 'vault', 'consul', 'lifecycle', 'ephemeral_disk', 'csi_plugin',
   'identity', 'multiregion', 'node_pool', 'all_at_once', 'user', 'shutdown_delay', 'disconnect', 'ui',
 ]);
 
