@@ -19,6 +19,8 @@ export interface FlagSpec {
   env?: string[];
   /** A boolean that can be turned off explicitly (`-i=false`), for flags that default to on or to "auto". */
   negatable?: boolean;
+  /** May be given several times; the values are collected in order (read with FlagValues.list). */
+  repeatable?: boolean;
 }
 
 const flag = <const N extends string>(name: N, rest: Omit<FlagSpec, 'name'>): FlagSpec & { name: N } => ({ name, ...rest });
@@ -66,13 +68,26 @@ export const FLAGS = {
   t: flag('t', { description: 'Give the command a pseudo-terminal (-t=false to not)', defaultText: 'true when stdin is a terminal', negatable: true }),
   task: flag('task', { value: 'task', description: 'Task to run the command beside (needed when the allocation has several tasks)' }),
   e: flag('e', { value: 'char', description: "Escape character for terminal sessions: <char>. at the start of a line ends the session; 'none' disables it", defaultText: '~' }),
+  'ca-cert': flag('ca-cert', { value: 'file', description: 'CA certificate (PEM) to verify the server with; turns on HTTPS for the default address', env: ['KILN_CACERT', 'NOMAD_CACERT'] }),
+  'client-cert': flag('client-cert', { value: 'file', description: 'Client certificate (PEM) for servers with verify_incoming (kiln tls cert create -cli)', env: ['KILN_CLIENT_CERT', 'NOMAD_CLIENT_CERT'] }),
+  'client-key': flag('client-key', { value: 'file', description: 'Private key (PEM) of -client-cert', env: ['KILN_CLIENT_KEY', 'NOMAD_CLIENT_KEY'] }),
+  domain: flag('domain', { value: 'domain', description: 'Last label of the role names in certificates (server.<dc>.<domain>)', defaultText: 'kiln' }),
+  days: flag('days', { value: 'days', description: 'Days the certificate is valid', defaultText: '1825 for a CA, 365 for a certificate' }),
+  server: flag('server', { description: 'A server certificate (server.<dc>.<domain>, server and client auth)' }),
+  client: flag('client', { description: 'A client agent certificate (client.<dc>.<domain>, server and client auth)' }),
+  cli: flag('cli', { description: 'A CLI certificate (cli.<dc>.<domain>, client auth only)' }),
+  dc: flag('dc', { value: 'datacenter', description: 'Datacenter in the role name', defaultText: 'dc1' }),
+  ca: flag('ca', { value: 'file', description: 'CA certificate to sign with', defaultText: '<domain>-agent-ca.pem' }),
+  key: flag('key', { value: 'file', description: 'CA private key to sign with', defaultText: '<domain>-agent-ca-key.pem' }),
+  'additional-dnsname': flag('additional-dnsname', { value: 'name', description: 'Extra DNS name in the certificate (repeatable)', repeatable: true }),
+  'additional-ipaddress': flag('additional-ipaddress', { value: 'ip', description: 'Extra IP address in the certificate (repeatable)', repeatable: true }),
   'catalog-address': flag('catalog-address', { value: 'addr', description: 'HTTP address of the service catalog', defaultText: 'http://127.0.0.1:8500', env: ['KILN_CATALOG_ADDR', 'CONSUL_HTTP_ADDR'] }),
 } as const;
 
 export type FlagName = keyof typeof FLAGS;
 
 /** Flags every command understands; defined once on the program. */
-export const GLOBAL_FLAGS: readonly FlagName[] = ['address', 'token', 'namespace'];
+export const GLOBAL_FLAGS: readonly FlagName[] = ['address', 'token', 'namespace', 'ca-cert', 'client-cert', 'client-key'];
 
 export const allFlagSpecs = (): FlagSpec[] => Object.values(FLAGS);
 
@@ -99,6 +114,7 @@ export function addFlags(cmd: Command, names: readonly FlagName[]): Command {
   for (const name of names) {
     const spec: FlagSpec = FLAGS[name];
     const option = new Option(commanderFlags(spec), flagHelp(spec));
+    if (spec.repeatable) option.argParser((v: string, prev: unknown) => [...(Array.isArray(prev) ? (prev as string[]) : []), v]);
     cmd.addOption(option);
     if (spec.negatable && !spec.value) {
       // argv.ts turns `-x=false` into `--no-x`; absent stays undefined so the command can apply its own default.

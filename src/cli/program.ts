@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { KilnClient } from '../api/index.js';
+import { cliAddresses, cliFetch } from '../tls/cli.js';
 import { KilnError } from '../structs/index.js';
 import type { CliIo, CommandContext, CommandDef } from './command.js';
 import { FlagValues } from './command.js';
@@ -49,13 +50,17 @@ export function buildProgram(io: CliIo, commands: readonly CommandDef[], runner:
   addFlags(program, GLOBAL_FLAGS);
   const nouns = new Map<string, Command>();
   for (const def of commands) {
-    const [first, second] = def.path as [string, string?];
+    // Nouns may nest (`kiln tls ca create`): every word but the last is a group command.
     let parent = program;
-    if (second !== undefined) {
-      parent = nouns.get(first) ?? program.command(first, { hidden: def.hidden }).description(NOUNS[first] ?? '');
-      nouns.set(first, parent);
+    for (let i = 0; i < def.path.length - 1; i++) {
+      const key = def.path.slice(0, i + 1).join(' ');
+      const word = def.path[i] as string;
+      const group = nouns.get(key) ?? parent.command(word, { hidden: def.hidden }).description(NOUNS[key] ?? '');
+      nouns.set(key, group);
+      parent = group;
     }
-    const cmd = parent.command(second ?? first, { hidden: def.hidden && second === undefined }).description(def.summary);
+    const last = def.path[def.path.length - 1] as string;
+    const cmd = parent.command(last, { hidden: def.hidden && def.path.length === 1 }).description(def.summary);
     for (const a of def.args) cmd.argument(a);
     addFlags(cmd, def.flags);
     cmd.action(async (...params: unknown[]) => {
@@ -110,6 +115,12 @@ function reportError(io: CliIo, err: unknown, code: number, signal: AbortSignal)
   return code;
 }
 
+/** Addresses and, with -ca-cert / -client-cert (or their env), a fetch that speaks TLS. */
+function cliTransport(flags: FlagValues, env: CliIo['env']): { addresses: string[]; fetch?: typeof fetch } {
+  const fetch = cliFetch({ caCert: flags.str('ca-cert'), clientCert: flags.str('client-cert'), clientKey: flags.str('client-key') }, env);
+  return { addresses: cliAddresses(resolveAddresses(flags.str('address'), env), fetch !== undefined), ...(fetch ? { fetch } : {}) };
+}
+
 export function makeContext(io: CliIo, cmd: Command, signal: AbortSignal): CommandContext {
   const flags = new FlagValues(cmd.optsWithGlobals());
   let client: KilnClient | undefined;
@@ -119,7 +130,7 @@ export function makeContext(io: CliIo, cmd: Command, signal: AbortSignal): Comma
     signal,
     client: () =>
       (client ??= new KilnClient({
-        addresses: resolveAddresses(flags.str('address'), io.env),
+        ...cliTransport(flags, io.env),
         token: resolveToken(flags.str('token'), io.env),
         namespace: resolveNamespace(flags.str('namespace'), io.env),
       })),

@@ -36,6 +36,8 @@ import { catalogServices } from './catalog-services.js';
 import { catalogService } from './catalog-service.js';
 import { catalogNodes } from './catalog-nodes.js';
 import { operatorSnapshot } from './operator-snapshot.js';
+import { tlsCaCreate } from './tls-ca-create.js';
+import { tlsCertCreate } from './tls-cert-create.js';
 
 export const COMMANDS: readonly CommandDef[] = [
   jobRun,
@@ -71,6 +73,8 @@ export const COMMANDS: readonly CommandDef[] = [
   catalogService,
   catalogNodes,
   operatorSnapshot,
+  tlsCaCreate,
+  tlsCertCreate,
   status,
   version,
   docsCli,
@@ -87,5 +91,8 @@ export const NOUNS: Readonly<Record<string, string>> = {
   deployment: 'Follow, promote and fail deployments (rolling updates and canaries)',
   image: 'Build, publish and list jail images',
   catalog: 'Inspect the service catalog (services, instances, nodes)',
+  tls: 'Create the cluster CA and agent certificates (TLS quick start)',
+  'tls ca': 'The cluster certificate authority',
+  'tls cert': 'Agent and CLI certificates signed by the cluster CA',
   docs: 'Generate documentation',
 };

@@ -1,0 +1,23 @@
+/**
+ * The two fetches of an agent in a TLS cluster: to servers (checking the
+ * `server.<dc>.<domain>` name when verify_server_hostname is on) and to any
+ * other agent (catalog, registry, a node's client API: signed by the CA is
+ * enough). Both present the agent's own certificate and never send plain HTTP.
+ */
+import { roleName } from './certs.js';
+import { createTlsFetch } from './fetch.js';
+import type { LoadedTls } from './load.js';
+
+export interface AgentFetches {
+  toServers: typeof fetch;
+  toAgents: typeof fetch;
+}
+
+export function agentFetches(tls: LoadedTls, datacenter: string): AgentFetches {
+  const base = { ca: tls.ca, cert: tls.cert, key: tls.key, upgradeHttp: true };
+  const serverName = tls.config.verifyServerHostname ? { name: roleName('server', datacenter, tls.identity.domain) } : ('chain' as const);
+  return { toServers: createTlsFetch({ ...base, serverName }), toAgents: createTlsFetch({ ...base, serverName: 'chain' }) };
+}
+
+/** `https://` for a listener with TLS, `http://` otherwise. */
+export const schemeFor = (tls: LoadedTls | undefined): 'https' | 'http' => (tls ? 'https' : 'http');
