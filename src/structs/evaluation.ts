@@ -21,7 +21,8 @@ export type EvalTrigger =
   | 'queued-allocs'
   | 'failed-follow-up'
   | 'max-plan-attempts'
-  | 'deployment-watcher';
+  | 'deployment-watcher'
+  | 'periodic-job';
 
 export interface Evaluation {
   ID: string;
