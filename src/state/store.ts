@@ -67,11 +67,19 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/**
+ * Children of periodic and parameterized jobs have Nomad's IDs with a "/"
+ * (`<parent>/periodic-<unix>`); escaped in keys so every key keeps fixed
+ * segments and a parent's prefix never covers its children's versions.
+ */
+export const escapeKeySegment = (id: string): string => id.replaceAll('/', '%2F');
+export const unescapeKeySegment = (segment: string): string => segment.replaceAll('%2F', '/');
+
 /** Key layout shared by every backend user. Namespaced paths keep prefix scans cheap. */
 export const keys = {
-  job: (ns: string, id: string) => `/jobs/${ns}/${id}`,
-  jobVersion: (ns: string, id: string, version: number) => `/job_versions/${ns}/${id}/${String(version).padStart(10, '0')}`,
-  jobVersionsPrefix: (ns: string, id: string) => `/job_versions/${ns}/${id}/`,
+  job: (ns: string, id: string) => `/jobs/${ns}/${escapeKeySegment(id)}`,
+  jobVersion: (ns: string, id: string, version: number) => `/job_versions/${ns}/${escapeKeySegment(id)}/${String(version).padStart(10, '0')}`,
+  jobVersionsPrefix: (ns: string, id: string) => `/job_versions/${ns}/${escapeKeySegment(id)}/`,
   alloc: (id: string) => `/allocs/${id}`,
   evaluation: (id: string) => `/evals/${id}`,
   node: (id: string) => `/nodes/${id}`,

@@ -3,7 +3,7 @@ import type { NodeUsage } from '../scheduler/state.js';
 import { ChangeWaiters } from './change-waiters.js';
 import { NodeUsageIndex } from './node-usage.js';
 import type { ChangeEvent, StateReader, Table } from './reader.js';
-import { keys, type Store, type WatchEvent } from './store.js';
+import { keys, unescapeKeySegment, type Store, type WatchEvent } from './store.js';
 
 type Indexed = Job | Allocation | Evaluation | Node | Deployment;
 
@@ -268,13 +268,15 @@ export class StateView implements StateReader {
     const id = key.slice(key.lastIndexOf('/') + 1);
     switch (tableOf(key)) {
       case 'jobs': {
-        const [, , ns = '', jobId = ''] = key.split('/');
+        const [, , ns = '', escapedId = ''] = key.split('/');
+        const jobId = unescapeKeySegment(escapedId);
         const prev = this.jobsByKey.get(jobKey(ns, jobId));
         this.jobsByKey.delete(jobKey(ns, jobId));
         return prev;
       }
       case 'job_versions': {
-        const [, , ns = '', jobId = '', version = '0'] = key.split('/');
+        const [, , ns = '', escapedId = '', version = '0'] = key.split('/');
+        const jobId = unescapeKeySegment(escapedId);
         const versions = this.versionsByJob.get(jobKey(ns, jobId));
         const prev = versions?.get(Number(version));
         versions?.delete(Number(version));
