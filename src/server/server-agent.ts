@@ -6,6 +6,7 @@ import type { Store } from '../state/store.js';
 import type { Clock } from '../structs/index.js';
 import { DEFAULT_REGION, systemClock } from '../structs/index.js';
 import { createApp } from './http/app.js';
+import type { HttpsServerOptions } from '../tls/server.js';
 import { registerAllocRoutes } from './http/allocs-routes.js';
 import { registerClientProxyRoutes } from './http/client-proxy-routes.js';
 import { registerDeploymentRoutes } from './http/deployments-routes.js';
@@ -57,6 +58,10 @@ export interface ServerAgentOptions {
   failoverHeartbeatTtlMs?: number;
   /** Request body limit (4 MiB). */
   bodyLimitBytes?: number;
+  /** Serve HTTPS (the agent's tls block). */
+  https?: HttpsServerOptions;
+  /** fetch for calls to other agents (a node's client API); a TLS-speaking one in a TLS cluster. */
+  agentFetch?: typeof fetch;
   schedulerWorkers?: number;
   /** Evaluation GC: thresholdMs (1h), intervalMs (5 min), batch (500). */
   evalGc?: EvalGcOptions;
@@ -119,7 +124,7 @@ export class ServerAgent {
     this.relay = election && new HeartbeatRelay(store, heartbeats, election, logger);
     this.nodes = new NodeService({ store, view, writer, clock, heartbeats: this.relay ?? heartbeats });
     this.leader = new Leader({ store: leaderStore, view, writer: leaderWriter, clock, logger, heartbeats, computePlan, workers: opts.schedulerWorkers, evalGc: opts.evalGc, deploymentWatchMs: opts.deploymentWatchMs, catalogAddress: opts.catalogAddress });
-    this.app = createApp({ bodyLimitBytes: opts.bodyLimitBytes, logger });
+    this.app = createApp({ bodyLimitBytes: opts.bodyLimitBytes, logger, ...(opts.https ? { https: opts.https } : {}) });
     const deps: RouteDeps = {
       view,
       blocking: { view, shutdown: this.shutdown.signal },
@@ -138,7 +143,7 @@ export class ServerAgent {
     registerDeploymentRoutes(this.app, deps);
     registerNodeRoutes(this.app, deps);
     registerStatusRoutes(this.app, deps);
-    if (opts.proxyClientRoutes) registerClientProxyRoutes(this.app, deps);
+    if (opts.proxyClientRoutes) registerClientProxyRoutes(this.app, deps, opts.agentFetch);
     if (election) registerElectionStatus(this.app, election);
   }
 

@@ -5,12 +5,15 @@ import { ZodError } from 'zod';
 import { KilnError, httpStatusForCode } from '../../structs/index.js';
 import type { ErrorCode } from '../../structs/index.js';
 import type { ServerLogger } from '../logger.js';
+import type { HttpsServerOptions } from '../../tls/server.js';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
 export interface AppOptions {
   bodyLimitBytes?: number;
   logger: ServerLogger;
+  /** Serve HTTPS with these options (the agent's tls block, src/tls/server.ts). */
+  https?: HttpsServerOptions;
 }
 
 export interface ErrorBody {
@@ -24,7 +27,9 @@ export interface ErrorBody {
  */
 export function createApp(opts: AppOptions): FastifyInstance {
   const bodyLimit = opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
-  const app = Fastify({ logger: false, bodyLimit, forceCloseConnections: true, return503OnClosing: true });
+  const app = (opts.https
+    ? Fastify({ logger: false, bodyLimit, forceCloseConnections: true, return503OnClosing: true, https: opts.https })
+    : Fastify({ logger: false, bodyLimit, forceCloseConnections: true, return503OnClosing: true })) as unknown as FastifyInstance;
   // Websocket routes (alloc exec) need the plugin loaded before they are declared.
   void app.register(websocket);
 

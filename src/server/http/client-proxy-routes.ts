@@ -13,7 +13,7 @@ import type { RouteDeps } from './route-deps.js';
  * when no client shares this listener — the client registers the real
  * handler on the same path.
  */
-export function registerClientProxyRoutes(app: FastifyInstance, d: Pick<RouteDeps, 'view'>): void {
+export function registerClientProxyRoutes(app: FastifyInstance, d: Pick<RouteDeps, 'view'>, agentFetch: typeof fetch = fetch): void {
   registerClientExecProxy(app, d);
   app.get<{ Params: { alloc: string } }>('/v1/client/fs/logs/:alloc', async (req, reply) => {
     const alloc = d.view.alloc(d.view.resolveAllocId(req.params.alloc));
@@ -30,7 +30,7 @@ export function registerClientProxyRoutes(app: FastifyInstance, d: Pick<RouteDep
     reply.raw.once('close', () => abort.abort());
     let res: Response;
     try {
-      res = await fetch(target, { signal: abort.signal });
+      res = await agentFetch(target, { signal: abort.signal });
     } catch (err) {
       throw new KilnError('UNAVAILABLE', `cannot reach node ${node.Name} at ${node.HTTPAddr} for allocation ${alloc.ID}'s logs (${(err as Error).message}); check that its client agent is running`, {
         cause: err,
