@@ -173,31 +173,7 @@ test('eligibility changes are written and a node list shows them', async () => {
   assert.equal(unknown.status, 404);
 });
 
-test('draining a node moves its allocations to other nodes and leaves it ineligible', async () => {
-  const draining = nodeJson({ datacenter: 'dc-drain' });
-  await api(t.base, 'POST', '/v1/node/register', { Node: draining });
-  const job = await api(t.base, 'POST', '/v1/jobs', { Job: jobJson('migrating', { count: 2, datacenters: ['dc-drain'] }) });
-  await evalDone(job.body.EvalID);
-  const other = nodeJson({ datacenter: 'dc-drain' });
-  await api(t.base, 'POST', '/v1/node/register', { Node: other });
-  const res = await api(t.base, 'POST', `/v1/node/${draining.ID}/drain`, { DrainSpec: { Deadline: 0 } });
-  assert.equal(res.status, 200, JSON.stringify(res.body));
-  assert.equal(res.body.EvalIDs.length, 1);
-  const ev = await evalDone(res.body.EvalIDs[0]);
-  assert.equal(ev.TriggeredBy, 'node-drain');
-  const allocs = live((await api<Allocation[]>(t.base, 'GET', '/v1/job/migrating/allocations')).body);
-  assert.equal(allocs.length, 2);
-  assert.ok(allocs.every((a) => a.NodeID === other.ID));
-  const node = (await api(t.base, 'GET', `/v1/node/${draining.ID}`)).body;
-  assert.equal(node.Drain, true);
-  assert.equal(node.SchedulingEligibility, 'ineligible');
-
-  const done = await api(t.base, 'POST', `/v1/node/${draining.ID}/drain`, { DrainSpec: null, MarkEligible: true });
-  assert.equal(done.status, 200);
-  const back = (await api(t.base, 'GET', `/v1/node/${draining.ID}`)).body;
-  assert.equal(back.Drain, false);
-  assert.equal(back.SchedulingEligibility, 'eligible');
-});
+// Drains: test/server/drain.test.ts.
 
 test('job plan dry-runs the scheduler without writing', async () => {
   const node = nodeJson({ datacenter: 'dc-plan' });

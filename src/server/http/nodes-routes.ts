@@ -37,7 +37,10 @@ const NodeSchema = z.looseObject({
 const RegisterBody = z.object({ Node: NodeSchema });
 const HeartbeatBody = z.object({ Status: z.enum(['initializing', 'ready', 'down']).default('ready') }).default({ Status: 'ready' });
 const EligibilityBody = z.object({ Eligibility: z.enum(['eligible', 'ineligible']) });
-const DrainBody = z.object({ DrainSpec: z.object({ Deadline: z.number().optional() }).nullable(), MarkEligible: z.boolean().optional() });
+const DrainBody = z.object({
+  DrainSpec: z.object({ Deadline: z.number().int().default(0), IgnoreSystemJobs: z.boolean().default(false) }).nullable(),
+  MarkEligible: z.boolean().optional(),
+});
 const TaskStateSchema = z.looseObject({ State: z.enum(['pending', 'running', 'dead']), Failed: z.boolean().default(false), Restarts: z.number().default(0), Events: z.array(z.looseObject({})).default([]) });
 const UpdateBody = z.object({
   Allocs: z.array(
@@ -83,7 +86,7 @@ export function registerNodeRoutes(app: FastifyInstance, d: RouteDeps): void {
 
   app.post<{ Params: IdParams }>('/v1/node/:id/drain', async (req) => {
     const body = DrainBody.parse(req.body);
-    return d.nodes.drain(req.params.id, body.DrainSpec !== null, body.MarkEligible ?? false);
+    return d.nodes.drain(req.params.id, body.DrainSpec, body.MarkEligible ?? false);
   });
 
   app.post('/v1/client/allocations/update', async (req) => {
@@ -108,6 +111,8 @@ function nodeStub(n: Node): Record<string, unknown> {
     Address: n.Address,
     Version: n.Version,
     Drain: n.Drain,
+    ...(n.DrainStrategy ? { DrainStrategy: n.DrainStrategy } : {}),
+    ...(n.LastDrain ? { LastDrain: n.LastDrain } : {}),
     SchedulingEligibility: n.SchedulingEligibility,
     Status: n.Status,
     StatusDescription: n.StatusDescription,

@@ -7,6 +7,7 @@ import { DeploymentService } from '../services/deployment-service.js';
 import { BlockedEvals } from './blocked-evals.js';
 import { CatalogChecks } from './catalog-checks.js';
 import { DeploymentWatcher } from './deployment-watcher.js';
+import { NodeDrainer } from './drainer.js';
 import { EvalBroker } from './eval-broker.js';
 import { EvalGc } from './eval-gc.js';
 import type { EvalGcOptions } from './eval-gc.js';
@@ -50,6 +51,7 @@ export class Leader implements LeaderDuties {
   readonly applier: PlanApplier;
   readonly evalGc: EvalGc;
   readonly deploymentWatcher: DeploymentWatcher;
+  readonly drainer: NodeDrainer;
   private workers: SchedulerWorker[] = [];
   private running = false;
 
@@ -60,6 +62,7 @@ export class Leader implements LeaderDuties {
     this.evalGc = new EvalGc({ ...deps, ...deps.evalGc });
     const checks = deps.catalogAddress ? new CatalogChecks(deps.catalogAddress, deps.clock, deps.logger) : undefined;
     this.deploymentWatcher = new DeploymentWatcher({ ...deps, deployments: new DeploymentService(deps), intervalMs: deps.deploymentWatchMs, checks });
+    this.drainer = new NodeDrainer({ ...deps, intervalMs: deps.deploymentWatchMs, checks });
   }
 
   async start(): Promise<void> {
@@ -73,6 +76,7 @@ export class Leader implements LeaderDuties {
     for (const w of this.workers) w.start();
     this.evalGc.start();
     this.deploymentWatcher.start();
+    this.drainer.start();
   }
 
   async stop(): Promise<void> {
@@ -80,6 +84,7 @@ export class Leader implements LeaderDuties {
     this.running = false;
     this.deps.heartbeats.stop();
     await this.deploymentWatcher.stop();
+    await this.drainer.stop();
     await this.evalGc.stop();
     this.broker.stop();
     await Promise.all(this.workers.map((w) => w.stop()));

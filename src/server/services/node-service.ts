@@ -1,12 +1,14 @@
 import type { StateReader } from '../../state/reader.js';
 import type { Store, TxnOp } from '../../state/store.js';
 import { keys } from '../../state/store.js';
-import type { Allocation, Clock, Evaluation, Nanos, Node, NodeStatus, SchedulingEligibility } from '../../structs/index.js';
-import { NotFoundError, isAllocLive, msToNs } from '../../structs/index.js';
+import type { Clock, Evaluation, Nanos, Node, NodeStatus, SchedulingEligibility } from '../../structs/index.js';
+import { NotFoundError, msToNs } from '../../structs/index.js';
 import type { StateWriter } from '../state-writer.js';
 import { encode } from '../state-writer.js';
 import { newEvaluation } from './evaluations.js';
 import { readObject } from './store-read.js';
+import type { DrainSpec } from './node-drain.js';
+import { cancelDrain, startDrain, validateDrainSpec } from './node-drain.js';
 
 const evalPut = (ev: Evaluation): TxnOp => ({ type: 'put', key: keys.evaluation(ev.ID), value: encode(ev) });
 
@@ -43,6 +45,9 @@ export class NodeService {
         StatusUpdatedAt: prev?.Status === 'ready' ? prev.StatusUpdatedAt : msToNs(this.deps.clock.now()),
         SchedulingEligibility: prev?.SchedulingEligibility ?? input.SchedulingEligibility ?? 'eligible',
         Drain: prev?.Drain ?? input.Drain ?? false,
+        // A re-registering client does not know about its drain; the servers keep it.
+        ...(prev?.DrainStrategy ? { DrainStrategy: prev.DrainStrategy } : {}),
+        ...(prev?.LastDrain ? { LastDrain: prev.LastDrain } : {}),
         HeartbeatTTL: msToNs(ttlMs),
         CreateIndex: prev?.CreateIndex ?? nextIndex,
         ModifyIndex: nextIndex,
@@ -87,34 +92,25 @@ export class NodeService {
   }
 
   /**
-   * Start draining a node: it becomes ineligible, its allocations meant to run
-   * are stopped (desired stop, "node is draining") and each job gets a
-   * node-drain evaluation that places replacements on other nodes. kiln's
-   * scheduler has no in-place migration yet, so a drain is stop-then-replace.
-   * `enable: false` ends the drain; `markEligible` also makes it eligible again.
+   * Start (or replace) a node's drain: the node becomes ineligible and gets a
+   * DrainStrategy; the leader's drainer (src/server/leader/drainer.ts) then
+   * migrates its allocations `migrate.max_parallel` at a time. `enable: false`
+   * cancels a drain (what has moved stays moved); `markEligible` also makes
+   * the node eligible again. Nothing is written when the request is invalid.
    */
-  async drain(idOrPrefix: string, enable: boolean, markEligible = false): Promise<{ EvalIDs: string[]; EvalCreateIndex: number; NodeModifyIndex: number }> {
+  async drain(idOrPrefix: string, spec: DrainSpec | null, markEligible = false): Promise<{ EvalIDs: string[]; EvalCreateIndex: number; NodeModifyIndex: number }> {
     const id = this.deps.view.resolveNodeId(idOrPrefix);
+    if (spec) validateDrainSpec(spec);
     const { store, clock } = this.deps;
     const outcome = await this.deps.writer.commit(async ({ nextIndex }) => {
       const stored = await readObject<Node>(store, keys.node(id));
       if (!stored) throw new NotFoundError('node', id);
-      const eligibility: SchedulingEligibility = enable ? 'ineligible' : markEligible ? 'eligible' : stored.value.SchedulingEligibility;
-      const node: Node = { ...stored.value, Drain: enable, SchedulingEligibility: eligibility, ModifyIndex: nextIndex };
-      const ops: TxnOp[] = [{ type: 'put', key: keys.node(id), value: encode(node) }];
-      if (enable) {
-        const now = msToNs(clock.now());
-        for (const a of this.deps.view.allocsByNode(id).filter(isAllocLive)) {
-          const stopped: Allocation = { ...a, DesiredStatus: 'stop', DesiredDescription: 'alloc is being migrated: node is draining', ModifyIndex: nextIndex, AllocModifyIndex: nextIndex, ModifyTime: now };
-          ops.push({ type: 'put', key: keys.alloc(a.ID), value: encode(stopped) });
-        }
-      }
-      const evals = enable ? this.jobEvals(id, nextIndex, 'node-drain') : [];
-      ops.push(...evals.map(evalPut));
-      return { txn: { compares: [{ key: keys.node(id), modRevision: stored.modRevision }], ops }, result: evals.map((e) => e.ID) };
+      const node = spec ? startDrain(stored.value, spec, msToNs(clock.now())) : cancelDrain(stored.value, markEligible, msToNs(clock.now()));
+      const next: Node = { ...node, ModifyIndex: nextIndex };
+      return { txn: { compares: [{ key: keys.node(id), modRevision: stored.modRevision }], ops: [{ type: 'put', key: keys.node(id), value: encode(next) }] }, result: undefined };
     });
     const index = outcome?.index ?? this.deps.view.index();
-    return { EvalIDs: outcome?.result ?? [], EvalCreateIndex: index, NodeModifyIndex: index };
+    return { EvalIDs: [], EvalCreateIndex: index, NodeModifyIndex: index };
   }
 
   private async setStatus(id: string, status: NodeStatus, description: string): Promise<void> {

@@ -1,0 +1,93 @@
+import { groupHasChecks } from '../../scheduler/index.js';
+import { planDrains } from '../../scheduler/drain.js';
+import type { StateReader } from '../../state/reader.js';
+import type { Clock, Node } from '../../structs/index.js';
+import { isAllocLive, msToNs } from '../../structs/index.js';
+import type { ServerLogger } from '../logger.js';
+import type { StateWriter } from '../state-writer.js';
+import type { CatalogChecks } from './catalog-checks.js';
+import { applyDrainStops, completeDrain } from './drainer-writes.js';
+
+export interface NodeDrainerDeps {
+  view: StateReader;
+  writer: StateWriter;
+  clock: Clock;
+  logger: ServerLogger;
+  /** How often draining nodes are re-assessed (health timers, deadlines); default 250 ms. */
+  intervalMs?: number;
+  /** Check health from the catalog, for migrate health_check = "checks". */
+  checks?: CatalogChecks;
+}
+
+/**
+ * The leader's node drainer: on a short tick, plans which allocations leave
+ * the draining nodes (src/scheduler/drain.ts, pure), stops them with a
+ * node-drain evaluation so the scheduler places replacements elsewhere, and
+ * marks a drain complete once nothing meant to run is left on its node.
+ */
+export class NodeDrainer {
+  private timer: NodeJS.Timeout | undefined;
+  private pass: Promise<void> = Promise.resolve();
+  private running = false;
+
+  constructor(private readonly deps: NodeDrainerDeps) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.pass;
+  }
+
+  /** One pass over every draining node (exposed for tests that drive it). */
+  async tick(): Promise<void> {
+    const { view } = this.deps;
+    const draining = [...view.nodes()].filter((n) => n.DrainStrategy !== undefined);
+    if (draining.length === 0) return;
+    const checks = this.deps.checks;
+    if (checks && draining.some((n) => this.usesChecks(n))) await checks.refresh();
+    const plans = planDrains({
+      nowNs: msToNs(this.deps.clock.now()),
+      draining,
+      allocsByNode: (id) => view.allocsByNode(id),
+      job: (ns, id) => view.job(ns, id),
+      allocsByJob: (ns, id) => view.allocsByJob(ns, id),
+      ...(checks ? { checks: (id: string) => checks.of(id) } : {}),
+    });
+    for (const plan of plans) {
+      try {
+        if (plan.complete) {
+          await completeDrain(this.deps, plan.nodeId);
+          this.deps.logger.info('node drain complete', { nodeId: plan.nodeId });
+        } else {
+          const stopped = await applyDrainStops(this.deps, plan);
+          if (stopped > 0) this.deps.logger.info('node drain: allocations stopped', { nodeId: plan.nodeId, migrated: plan.migrate.length, forced: plan.forced.length });
+        }
+      } catch (err) {
+        this.deps.logger.warn('node drainer could not update a drain', { nodeId: plan.nodeId, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  }
+
+  private usesChecks(n: Node): boolean {
+    return this.deps.view.allocsByNode(n.ID).some((a) => {
+      if (!isAllocLive(a)) return false;
+      const tg = this.deps.view.job(a.Namespace, a.JobID)?.TaskGroups.find((g) => g.Name === a.TaskGroup);
+      return !!tg && (tg.Migrate?.HealthCheck ?? 'checks') === 'checks' && groupHasChecks(tg);
+    });
+  }
+
+  private schedule(): void {
+    if (!this.running) return;
+    this.timer = setTimeout(() => {
+      this.pass = this.tick().finally(() => this.schedule());
+    }, this.deps.intervalMs ?? 250);
+    this.timer.unref();
+  }
+}
