@@ -1,5 +1,5 @@
 import type { Allocation, ClientStatus, Deployment, Job, Node, TaskGroup } from '../structs/index.js';
-import { allocIndex } from '../structs/index.js';
+import { allocIndex, launchesChildren } from '../structs/index.js';
 import { GroupChangeDetector } from './job-diff.js';
 import { rescheduleDecision } from './reschedule.js';
 import { groupRollout, isCanaryOf, type GroupRollout } from './rollout.js';
@@ -96,7 +96,8 @@ export function reconcile(input: ReconcileInput): GroupReconcile[] {
     list.push(a);
   }
   const out: GroupReconcile[] = [];
-  const live = job && !job.Stop ? job : undefined;
+  // A periodic or parameterized job is a template: only its children run.
+  const live = job && !job.Stop && !launchesChildren(job) ? job : undefined;
   const changes = live ? new GroupChangeDetector(live, input.jobVersion) : undefined;
   for (const tg of live?.TaskGroups ?? []) {
     out.push(reconcileGroup(live as Job, tg, byGroup.get(tg.Name) ?? [], input, changes as GroupChangeDetector));
