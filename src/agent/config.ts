@@ -45,6 +45,8 @@ export interface AgentConfig {
   registry: { enabled: boolean; port: number; pushToken?: string; demoImages: boolean };
   /** Dev mode: stops its tasks on shutdown (they are re-attached otherwise). */
   dev: boolean;
+  /** ACLs (docs/security.md): on everywhere except `agent -dev` on loopback; absent means that default. agentToken: the secret this agent's roles send to other agents. */
+  acl?: { enabled: boolean; agentToken?: string };
 }
 
 /** The public registry the article's job names; the dev stack serves it from the local registry. */
@@ -125,6 +127,7 @@ const FileSchema = z
     registry: blockOf(
       z.object({ enabled: z.boolean().optional(), port: port.optional(), push_token: z.string().min(1).optional(), demo_images: z.boolean().optional() }).strict(),
     ).optional(),
+    acl: blockOf(z.object({ enabled: z.boolean().optional(), agent_token: z.string().min(1).optional() }).strict()).optional(),
   })
   .strict();
 
@@ -286,5 +289,14 @@ export function resolveConfig(file: AgentConfigFile, base: AgentConfig = default
       demoImages: file.registry?.demo_images ?? base.registry.demoImages,
     },
     dev: base.dev,
+    ...(file.acl || base.acl ? { acl: { enabled: file.acl?.enabled ?? base.acl?.enabled ?? defaultAclEnabled(base.dev, bindAddr), agentToken: file.acl?.agent_token ?? base.acl?.agentToken } } : {}),
   };
 }
+
+/** Secure by default: only a dev agent that nobody else can reach runs without ACLs. */
+export function defaultAclEnabled(dev: boolean, bindAddr: string): boolean {
+  return !(dev && /^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(bindAddr));
+}
+
+/** Whether this config runs with ACLs (an `acl` block wins; otherwise the default above). */
+export const aclEnabled = (c: AgentConfig): boolean => c.acl?.enabled ?? defaultAclEnabled(c.dev, c.bindAddr);
