@@ -86,7 +86,8 @@ export function parseRequestHead(buf: Buffer, maxSize: number, searchFrom = 0): 
   if (end - skip > maxSize) throw new HeadError(431, 'request headers are larger than this entry point accepts');
   const text = buf.toString('latin1', skip, end);
   const line = requestLine(text, 0);
-  const head = headers(text, line.next, end, true) as RequestHead;
+  const head = headers(text, line.next, end - skip, true) as RequestHead;
+  head.length = end;
   head.method = line.method;
   head.target = line.target;
   head.minor = line.minor;
