@@ -33,6 +33,10 @@ export interface AgentConfig {
     meta: Record<string, string>;
     /** Catalog to register services in; the local catalog role when absent. */
     catalogAddress?: string;
+    /** Every catalog address given (`catalog_address = ["a:8500", "b:8500"]`): registrations fail over between them. */
+    catalogAddresses?: string[];
+    /** On SIGTERM, drain the node (its allocations move to other nodes) before stopping; default false: tasks keep running. */
+    drainOnShutdown?: boolean;
     /** Image URL prefix → replacement (e.g. a public registry → the local one). */
     imageMirrors: Record<string, string>;
     /** ed25519 public keys (PEM or base64) images may be signed with; with requireSignature, unsigned or badly signed images are refused. */
@@ -53,6 +57,14 @@ export interface AgentConfig {
 export const POTLUCK_URL = 'https://potluck.honeyguide.net/';
 
 const port = z.number().int().min(0).max(65535);
+
+/**
+ * The agent's heartbeat defaults: a dead client is noticed 4-7 s after its
+ * last heartbeat (TTL 2-4 s plus 3 s grace), so its allocations run elsewhere
+ * within 10 s. Heartbeats come from a thread of their own, so a busy client
+ * still checks in; the grace covers a slow network or server.
+ */
+export const FAST_NODE_LOSS = { minTtlMs: 2_000, graceMs: 3_000 } as const;
 
 const seconds = z.string().regex(/^\d+s$/, 'a whole number of seconds like "10s"');
 const secondsToMs = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v.slice(0, -1)) * 1000);
@@ -98,7 +110,8 @@ const FileSchema = z
           node_name: z.string().min(1).optional(),
           node_class: z.string().optional(),
           meta: blockOf(z.record(z.string(), z.string())).optional(),
-          catalog_address: z.string().min(1).optional(),
+          catalog_address: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+          drain_on_shutdown: z.boolean().optional(),
           image_mirrors: blockOf(z.record(z.string(), z.string())).optional(),
           image_trusted_keys: z.array(z.string().min(1)).optional(),
           image_require_signature: z.boolean().optional(),
@@ -144,7 +157,7 @@ export function devConfig(overrides: { dataDir?: string; bindAddr?: string; http
     advertiseAddr: overrides.bindAddr && overrides.bindAddr !== '0.0.0.0' ? overrides.bindAddr : '127.0.0.1',
     logLevel: 'info',
     ports: { http: overrides.httpPort ?? 4646 },
-    server: { enabled: true },
+    server: { enabled: true, heartbeat: { ...FAST_NODE_LOSS } },
     client: { enabled: true, servers: [], nodeClass: '', meta: {}, imageMirrors: {}, imageTrust: { trustedKeys: [], requireSignature: false }, jails: {} },
     // -http-port 0 (tests) makes every listener ephemeral, so several stacks can run side by side.
     catalog: { enabled: true, httpPort: ephemeral ? 0 : 8500, dnsPort: ephemeral ? 0 : 8600, domain: 'consul' },
@@ -196,7 +209,7 @@ export function defaultConfig(): AgentConfig {
     advertiseAddr: '127.0.0.1',
     logLevel: 'info',
     ports: { http: 4646 },
-    server: { enabled: false },
+    server: { enabled: false, heartbeat: { ...FAST_NODE_LOSS } },
     client: { enabled: false, servers: [], nodeClass: '', meta: {}, imageMirrors: {}, imageTrust: { trustedKeys: [], requireSignature: false }, jails: {} },
     catalog: { enabled: false, httpPort: 8500, dnsPort: 8600, domain: 'consul' },
     ingress: { enabled: false, httpPort: 8080, dashboardPort: 9200, domain: 'minipot' },
@@ -255,7 +268,9 @@ export function resolveConfig(file: AgentConfigFile, base: AgentConfig = default
       nodeName: c?.node_name ?? base.client.nodeName,
       nodeClass: c?.node_class ?? base.client.nodeClass,
       meta: c?.meta ?? base.client.meta,
-      catalogAddress: c?.catalog_address ?? base.client.catalogAddress,
+      catalogAddress: (Array.isArray(c?.catalog_address) ? c.catalog_address[0] : c?.catalog_address) ?? base.client.catalogAddress,
+      catalogAddresses: c?.catalog_address === undefined ? base.client.catalogAddresses : [c.catalog_address].flat(),
+      drainOnShutdown: c?.drain_on_shutdown ?? base.client.drainOnShutdown,
       imageMirrors: c?.image_mirrors ?? base.client.imageMirrors,
       imageTrust: {
         trustedKeys: c?.image_trusted_keys ?? base.client.imageTrust.trustedKeys,
