@@ -11,6 +11,7 @@ import {
   type ClientExecSource,
   type ClientLogSource,
   type ClientPortsSource,
+  type ClientRestartSource,
 } from '../client/index.js';
 import type { PotDriver } from '../drivers/index.js';
 import type { IngressAgent } from '../ingress/index.js';
@@ -153,7 +154,7 @@ export class Agent {
    * client agent needs the listener's address to register: route through a
    * source that resolves the client once it exists.
    */
-  private readonly lateClient: ClientLogSource & ClientExecSource & ClientPortsSource = {
+  private readonly lateClient: ClientLogSource & ClientExecSource & ClientPortsSource & ClientRestartSource = {
     portRedirections: async () => (this.pot ? this.pot.portRedirections() : []),
     resolveAllocLogs: (allocId) => {
       if (!this.client) throw new KilnError('UNAVAILABLE', 'the client role is still starting; retry in a moment');
@@ -162,6 +163,10 @@ export class Agent {
     execTask: (allocId, task, opts) => {
       if (!this.client) return Promise.reject(new KilnError('UNAVAILABLE', 'the client role is still starting; retry in a moment'));
       return this.client.execTask(allocId, task, opts);
+    },
+    restartAlloc: (allocId, task) => {
+      if (!this.client) return Promise.reject(new KilnError('UNAVAILABLE', 'the client role is still starting; retry in a moment'));
+      return this.client.restartAlloc(allocId, task);
     },
   };
 
@@ -238,10 +243,12 @@ export class Agent {
     const { drivers, pot, images } = await createDrivers(config, this.registry?.address, this.log('images'));
     this.pot = pot;
     this.stopImageGc = collectImagesEvery(images, IMAGE_GC_INTERVAL_MS, this.log('images'));
-    const catalogAddress = config.client.catalogAddress ?? (this.catalog ? this.catalog.httpAddress : undefined);
+    const catalogAddress = config.client.catalogAddresses ?? config.client.catalogAddress ?? (this.catalog ? this.catalog.httpAddress : undefined);
+    const serverUrls = servers.map((s) => (s.startsWith('http') ? s : `http://${s}`));
     this.client = await ClientAgent.create({
       dataDir: config.dataDir,
-      api: new KilnClient({ addresses: servers.map((s) => (s.startsWith('http') ? s : `http://${s}`)) }),
+      api: new KilnClient({ addresses: serverUrls }),
+      heartbeatThread: { addresses: serverUrls },
       drivers,
       datacenter: config.datacenter,
       nodeName: config.client.nodeName,
