@@ -12,6 +12,7 @@ import type { AllocDiffTarget } from './alloc-watcher.js';
 import { AllocWatcher } from './alloc-watcher.js';
 import { fingerprintNode, loadOrCreateNodeId } from './fingerprint.js';
 import { Heartbeater } from './heartbeat.js';
+import { ThreadedHeartbeater, type HeartbeatThreadOptions } from './heartbeat-thread.js';
 import type { ClientLogSource } from './logs.js';
 import type { PersistedAlloc } from './state-db.js';
 import { ClientStateDb } from './state-db.js';
@@ -36,6 +37,8 @@ export interface ClientAgentOptions {
   watchWaitMs?: number;
   /** Service catalog to register running allocations' services in (Consul-style). */
   services?: ServiceRegistry;
+  /** Heartbeat from a worker thread over these server addresses (the agent does); without it, in-thread through `api`. */
+  heartbeatThread?: HeartbeatThreadOptions;
 }
 
 
@@ -48,7 +51,7 @@ export class ClientAgent implements AllocDiffTarget, ClientLogSource {
   private readonly runners = new Map<string, AllocRunner>();
   private readonly stateDb: ClientStateDb;
   private readonly reporter: AllocStatusReporter;
-  private readonly heartbeater: Heartbeater;
+  private readonly heartbeater: Heartbeater | ThreadedHeartbeater;
   private readonly watcher: AllocWatcher;
   private readonly services: ServiceSync | undefined;
   private readonly logger: Logger;
@@ -62,7 +65,7 @@ export class ClientAgent implements AllocDiffTarget, ClientLogSource {
     this.logger = opts.logger ?? silentLogger;
     this.stateDb = new ClientStateDb(opts.dataDir);
     this.reporter = new AllocStatusReporter(opts.api, { logger: this.logger });
-    this.heartbeater = new Heartbeater(opts.api, () => this.node, this.logger);
+    this.heartbeater = opts.heartbeatThread ? new ThreadedHeartbeater(opts.heartbeatThread, () => this.node, this.logger) : new Heartbeater(opts.api, () => this.node, this.logger);
     this.services = opts.services ? new ServiceSync(opts.services, () => this.node, (a, t, o) => this.execTask(a, t, o), this.logger) : undefined;
     this.watcher = new AllocWatcher(opts.api, node.ID, this, { logger: this.logger, ...(opts.watchWaitMs ? { waitMs: opts.watchWaitMs } : {}) });
   }
@@ -133,6 +136,13 @@ export class ClientAgent implements AllocDiffTarget, ClientLogSource {
   /** Restart a task of a running allocation (a check that stayed critical past check_restart's limit). */
   async restartTask(allocId: string, task: string, reason: string): Promise<void> {
     await this.runners.get(allocId)?.restartTask(task, reason);
+  }
+
+  /** A user's restart of an allocation's tasks (all running ones, or `task`); `allocId` may be a unique prefix. */
+  async restartAlloc(allocId: string, task: string | undefined): Promise<void> {
+    const runner = this.runners.get(this.resolveAllocLogs(allocId).allocId);
+    if (!runner) throw new NotFoundError('allocation', allocId);
+    await runner.userRestart(task, 'User requested restart');
   }
 
   allocations(): Allocation[] {

@@ -1,0 +1,66 @@
+/**
+ * Heartbeats from a worker thread: the thread has an event loop of its own,
+ * so a client whose main loop is busy (image extraction, a burst of task
+ * starts, a long GC) still checks in on time and is not declared down. The
+ * thread runs the same Heartbeater over its own KilnClient (several server
+ * addresses, failover) and only tells the main thread about registration and
+ * what to log.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Node } from '../structs/index.js';
+import type { Logger } from './util.js';
+import { silentLogger, Trigger } from './util.js';
+
+export interface HeartbeatThreadOptions {
+  /** Server addresses, tried in turn (src/api/failover.ts). */
+  addresses: string[];
+  token?: string;
+  /** Per-request timeout: short, so a black-holed server is left well inside the TTL (default 3 s). */
+  timeoutMs?: number;
+}
+
+/** Messages the worker posts to the main thread. */
+export type HeartbeatThreadMessage = { type: 'registered' } | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+/** What the worker receives as workerData. */
+export interface HeartbeatThreadData extends HeartbeatThreadOptions {
+  node: Node;
+}
+
+export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 3_000;
+
+/** Same surface as Heartbeater (registered, start, stop), running in a worker thread. */
+export class ThreadedHeartbeater {
+  private readonly registeredTrigger = new Trigger();
+  private worker: Worker | undefined;
+  private exited: Promise<void> | undefined;
+
+  constructor(
+    private readonly opts: HeartbeatThreadOptions,
+    private readonly node: () => Node,
+    private readonly logger: Logger = silentLogger,
+  ) {}
+
+  get registered(): Promise<void> {
+    return this.registeredTrigger.promise;
+  }
+
+  start(): void {
+    if (this.worker) return;
+    const data: HeartbeatThreadData = { ...this.opts, timeoutMs: this.opts.timeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS, node: this.node() };
+    const worker = (this.worker = new Worker(new URL('./heartbeat-worker.js', import.meta.url), { workerData: data }));
+    worker.on('message', (m: HeartbeatThreadMessage) => {
+      if (m.type === 'registered') this.registeredTrigger.fire();
+      else this.logger[m.level](m.message);
+    });
+    worker.on('error', (err) => this.logger.error(`heartbeat thread failed: ${err.message}`));
+    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
+  }
+
+  async stop(): Promise<void> {
+    if (!this.worker) return;
+    this.worker.postMessage('stop');
+    await this.exited;
+    this.worker = undefined;
+  }
+}
