@@ -53,6 +53,18 @@ export class JobService {
     return this.write({ ...job, Namespace: ns }, 'job-register');
   }
 
+  /**
+   * Register a child of a periodic or parameterized job. Its ID is Nomad's
+   * `<parent>/periodic-<unix>` or `<parent>/dispatch-<unix>-<hex>`, the one
+   * place a "/" is allowed (store keys escape it).
+   */
+  registerChild(child: Job, trigger: EvalTrigger): Promise<JobWriteResponse> {
+    if (!child.ParentID || !child.ID.startsWith(`${child.ParentID}/`)) {
+      throw new BadRequestError(`child job "${child.ID}" must be named "<parent>/…" after its parent "${child.ParentID ?? ''}"`);
+    }
+    return this.write({ ...child, Namespace: child.Namespace || DEFAULT_NAMESPACE }, trigger);
+  }
+
   /** Mark a job stopped (a new version with Stop=true) and create a job-deregister evaluation. */
   async stop(namespace: string, id: string): Promise<JobWriteResponse> {
     const current = this.deps.view.job(namespace, id);

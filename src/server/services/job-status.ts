@@ -1,6 +1,6 @@
 import type { StateReader } from '../../state/reader.js';
 import type { Allocation, Evaluation, Job, JobStatus } from '../../structs/index.js';
-import { AmbiguousPrefixError, NotFoundError, isTerminalClientStatus } from '../../structs/index.js';
+import { AmbiguousPrefixError, NotFoundError, isPeriodicParent, isParameterizedParent, isTerminalClientStatus, launchesChildren } from '../../structs/index.js';
 
 export interface TaskGroupSummary {
   Queued: number;
@@ -23,7 +23,13 @@ export interface JobSummary {
 export type JobListStub = Pick<
   Job,
   'ID' | 'Name' | 'Namespace' | 'Type' | 'Priority' | 'Status' | 'StatusDescription' | 'Stop' | 'Version' | 'SubmitTime' | 'Datacenters' | 'CreateIndex' | 'ModifyIndex' | 'JobModifyIndex'
-> & { JobSummary: { Summary: Record<string, TaskGroupSummary> } };
+> & {
+  JobSummary: { Summary: Record<string, TaskGroupSummary> };
+  /** As Nomad's JobListStub: the parent of a periodic or dispatched child ("" otherwise), and whether the job is a template. */
+  ParentID: string;
+  Periodic: boolean;
+  ParameterizedJob: boolean;
+};
 
 /**
  * Job status is derived from its allocations rather than stored, so it can
@@ -33,6 +39,8 @@ export type JobListStub = Pick<
 export function deriveJobStatus(job: Job, allocs: Allocation[], evals: Evaluation[]): { Status: JobStatus; StatusDescription: string } {
   if (allocs.some((a) => !isTerminalClientStatus(a.ClientStatus))) return { Status: 'running', StatusDescription: '' };
   if (job.Stop) return { Status: 'dead', StatusDescription: 'job stopped' };
+  // As Nomad: a periodic or parameterized parent is "running" while it can launch children.
+  if (launchesChildren(job)) return { Status: 'running', StatusDescription: '' };
   if (job.Type === 'batch' && allocs.length > 0 && allocs.every((a) => a.ClientStatus === 'complete') && !evals.some((e) => e.Status === 'pending' || e.Status === 'blocked')) {
     return { Status: 'dead', StatusDescription: 'all allocations completed' };
   }
@@ -108,6 +116,9 @@ export class JobReader {
       CreateIndex: full.CreateIndex,
       ModifyIndex: full.ModifyIndex,
       JobModifyIndex: full.JobModifyIndex,
+      ParentID: full.ParentID ?? '',
+      Periodic: isPeriodicParent(full),
+      ParameterizedJob: isParameterizedParent(full),
     };
   }
 }
