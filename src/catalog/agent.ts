@@ -6,6 +6,7 @@
 import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../state/store.js';
+import type { HttpsServerOptions } from '../tls/server.js';
 import type { CheckExec } from './checks/probes.js';
 import { CatalogResolver } from './dns/resolver.js';
 import { CatalogDnsServer } from './dns/server.js';
@@ -37,6 +38,8 @@ export interface CatalogAgentOptions {
   reaper?: Omit<ReaperOptions, 'onReap' | 'logger'>;
   outputUpdateIntervalMs?: number;
   logger?: Logger;
+  /** Serve HTTPS (the agent's tls block). */
+  https?: HttpsServerOptions;
 }
 
 export class CatalogAgent {
@@ -57,7 +60,7 @@ export class CatalogAgent {
     this.writer = new CatalogWriter(o.store, view, o.reaper?.now);
     const node: NodeInput = { node: o.nodeName ?? os.hostname(), address: o.advertiseAddr ?? o.bindAddr, datacenter: o.datacenter };
     this.agent = new LocalAgent(view, this.writer, node, { exec: o.exec, outputUpdateIntervalMs: o.outputUpdateIntervalMs, logger: o.logger });
-    this.app = createCatalogApp({ view, writer: this.writer, agent: this.agent, datacenter: o.datacenter, node, leader: `${o.bindAddr}:8300` }, o.logger);
+    this.app = createCatalogApp({ view, writer: this.writer, agent: this.agent, datacenter: o.datacenter, node, leader: `${o.bindAddr}:8300` }, o.logger, o.https);
     this.dns = new CatalogDnsServer(new CatalogResolver(view, { domain: o.domain, datacenter: o.datacenter }), o.logger);
     this.reaper = new CriticalReaper(view, this.writer, {
       ...o.reaper,

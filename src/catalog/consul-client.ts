@@ -46,7 +46,12 @@ export interface Read<T> {
 export class ConsulClient {
   private readonly base: string;
 
-  constructor(address: string, private readonly timeoutMs = 10_000) {
+  constructor(
+    address: string,
+    private readonly timeoutMs = 10_000,
+    /** A TLS-speaking fetch when the catalog serves HTTPS (the agent's tls block). */
+    private readonly fetchFn: typeof fetch = fetch,
+  ) {
     this.base = address.replace(/\/+$/, '');
   }
 
@@ -85,7 +90,7 @@ export class ConsulClient {
   private async request(method: string, path: string, body: unknown, timeoutMs: number): Promise<Response> {
     let res: Response;
     try {
-      res = await fetch(`${this.base}${path}`, {
+      res = await this.fetchFn(`${this.base}${path}`, {
         method,
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),

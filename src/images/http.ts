@@ -23,6 +23,8 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 250, maxDe
 interface TransferOpts {
   retry: RetryPolicy;
   signal?: AbortSignal;
+  /** A fetch that trusts the cluster CA, for registries that serve HTTPS (the agent's tls block). */
+  fetch?: typeof fetch;
 }
 
 /** A failure worth another attempt: network errors, 5xx, 429, a body cut short. */
@@ -69,7 +71,7 @@ function describeNetworkError(e: unknown): string {
 async function request(url: string, opts: TransferOpts, headers: Record<string, string> = {}): Promise<Response> {
   let res: Response;
   try {
-    res = await fetch(url, { headers, signal: opts.signal, redirect: 'follow' });
+    res = await (opts.fetch ?? fetch)(url, { headers, signal: opts.signal, redirect: 'follow' });
   } catch (e) {
     throw new Retryable(`request to ${url} failed`, { cause: e });
   }

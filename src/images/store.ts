@@ -30,6 +30,8 @@ export interface ImageStoreOptions {
   requireSignature?: boolean;
   logger?: Logger;
   retry?: Partial<RetryPolicy>;
+  /** fetch for image URLs (one that also trusts the cluster CA in a TLS cluster); the global fetch by default. */
+  fetch?: typeof fetch;
   /** Keep setuid/setgid bits from images (stripped by default). */
   allowSetuid?: boolean;
   /** Refuse images whose files add up to more than this many bytes once unpacked. */
@@ -126,7 +128,7 @@ export class ImageStore {
     emit({ phase: 'resolve', message: `Resolving image ${url}` });
     let resolved: ResolvedImage;
     try {
-      resolved = await resolveImage(url, { retry: this.retry, signal, trustedKeys: this.keys, requireSignature: !!this.opts.requireSignature });
+      resolved = await resolveImage(url, { retry: this.retry, signal, ...(this.opts.fetch ? { fetch: this.opts.fetch } : {}), trustedKeys: this.keys, requireSignature: !!this.opts.requireSignature });
     } catch (e) {
       const cached = isImageError(e, 'unreachable') ? this.newestFrom(url) : undefined;
       if (!cached) throw e;
@@ -147,7 +149,7 @@ export class ImageStore {
     const progress = throttledProgress(emit, this.opts.progressIntervalMs ?? 250);
     this.unpacking.add(r.digest);
     try {
-      const got = await downloadFile(r.url, partial, { retry: this.retry, signal, onProgress: progress });
+      const got = await downloadFile(r.url, partial, { retry: this.retry, signal, onProgress: progress, ...(this.opts.fetch ? { fetch: this.opts.fetch } : {}) });
       if (got.digest !== r.digest) {
         await unlink(partial).catch(() => undefined);
         throw new ImageError('digest_mismatch', `image ${r.url} failed verification: its sha256 is ${got.digest} but ${r.url}.sha256 says ${r.digest}; nothing was installed (the registry copy is corrupt or was tampered with)`, {

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { KilnError } from '../structs/errors.js';
 import { CatalogWatcher, type WatcherLogger } from './catalog-watcher.js';
 import { configFromCatalog } from './config-from-tags.js';
+import type { HttpsServerOptions } from '../tls/server.js';
 import { createDashboardApp } from './dashboard/app.js';
 import { IngressMetrics } from './metrics.js';
 import { BackendPool } from './proxy/backends.js';
@@ -35,6 +36,10 @@ export interface IngressAgentOptions {
   initialSyncTimeoutMs?: number;
   catalogWaitSeconds?: number;
   logger?: WatcherLogger;
+  /** The dashboard serves HTTPS (the agent's tls block). */
+  dashboardHttps?: HttpsServerOptions;
+  /** fetch for the catalog watch (a TLS-speaking one when the catalog serves HTTPS). */
+  catalogFetch?: typeof fetch;
 }
 
 /** What an engine does with the table; both engines serve the same routing semantics. */
@@ -58,7 +63,7 @@ export class IngressAgent {
   private lastErrors = new Set<string>();
   private dashboardAddr?: { host: string; port: number };
 
-  private constructor(private readonly o: Required<Omit<IngressAgentOptions, 'logger' | 'defaultRule' | 'timeouts' | 'haproxyBinary'>> & IngressAgentOptions) {
+  private constructor(private readonly o: Required<Omit<IngressAgentOptions, 'logger' | 'defaultRule' | 'timeouts' | 'haproxyBinary' | 'dashboardHttps' | 'catalogFetch'>> & IngressAgentOptions) {
     const timeouts = { ...DEFAULT_TIMEOUTS, ...o.timeouts };
     const names = o.entryPoints.map((e) => e.name);
     this.table = emptyTable(names);
@@ -69,7 +74,7 @@ export class IngressAgent {
         ? new HaproxyEngine({ entryPoints: o.entryPoints, timeouts, notFoundHint, binary: o.haproxyBinary, logger: o.logger })
         : new ProxyEngine({ entryPoints: o.entryPoints, timeouts, maxHeaderSize: o.maxHeaderSize, metrics: this.metrics, notFoundHint });
     this.engine.setTable(this.table);
-    this.watcher = new CatalogWatcher({ address: o.catalogAddress.replace(/\/$/, ''), waitSeconds: o.catalogWaitSeconds, logger: o.logger, onChange: (s) => this.apply(s) });
+    this.watcher = new CatalogWatcher({ address: o.catalogAddress.replace(/\/$/, ''), waitSeconds: o.catalogWaitSeconds, logger: o.logger, ...(o.catalogFetch ? { fetch: o.catalogFetch } : {}), onChange: (s) => this.apply(s) });
     this.app = o.dashboard
       ? createDashboardApp({
           config: () => this.table.config,
@@ -77,7 +82,7 @@ export class IngressAgent {
           catalog: () => ({ address: o.catalogAddress, error: this.watcher.lastError ?? null }),
           engine: o.engine,
           metrics: () => this.metrics.render(),
-        })
+        }, o.dashboardHttps)
       : undefined;
   }
 
@@ -153,7 +158,7 @@ export class IngressAgent {
 
   get dashboardUrl(): string {
     if (!this.dashboardAddr) throw new Error('ingress: dashboard not started');
-    return `http://${this.dashboardAddr.host}:${this.dashboardAddr.port}`;
+    return `${this.o.dashboardHttps ? 'https' : 'http'}://${this.dashboardAddr.host}:${this.dashboardAddr.port}`;
   }
 
   private apply(snapshot: CatalogServiceSnapshot[]): void {

@@ -22,6 +22,8 @@ export interface CatalogWatcherOptions {
   backoffMaxMs?: number;
   onChange: (snapshot: CatalogServiceSnapshot[]) => void;
   logger?: WatcherLogger;
+  /** A TLS-speaking fetch when the catalog serves HTTPS. */
+  fetch?: typeof fetch;
 }
 
 interface ServiceWatch {
@@ -120,7 +122,7 @@ export class CatalogWatcher {
     let failing = false;
     while (!signal.aborted) {
       try {
-        const res = await fetch(`${this.o.address}${path}?index=${index}&wait=${wait}`, { signal });
+        const res = await (this.o.fetch ?? fetch)(`${this.o.address}${path}?index=${index}&wait=${wait}`, { signal });
         const text = await res.text();
         if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${text.slice(0, 200)}`);
         const next = Number(res.headers.get('x-consul-index') ?? 0);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from '../agent/logger.js';
+import type { HttpsServerOptions } from '../tls/server.js';
 import { KilnError, httpStatusForCode } from '../structs/index.js';
 import { listImages } from './catalog.js';
 import { serveFile } from './files.js';
@@ -23,6 +24,8 @@ export interface RegistryOptions {
   /** When set, PUT and DELETE need `Authorization: Bearer <token>` or `X-Kiln-Token: <token>`. */
   pushToken?: string;
   logger?: Logger;
+  /** Serve HTTPS (the agent's tls block). */
+  https?: HttpsServerOptions;
 }
 
 /** Where a registry keeps its files; ensureDemoImages publishes here. */
@@ -39,7 +42,7 @@ export class RegistryAgent {
     private readonly root: string,
     private readonly uploads: string,
   ) {
-    this.app = Fastify({ logger: false });
+    this.app = (opts.https ? Fastify({ logger: false, https: opts.https }) : Fastify({ logger: false })) as unknown as FastifyInstance;
     this.routes();
   }
 
@@ -58,7 +61,7 @@ export class RegistryAgent {
   }
 
   get url(): string {
-    return `http://${this.listening}`;
+    return `${this.opts.https ? 'https' : 'http'}://${this.listening}`;
   }
 
   async start(): Promise<void> {
@@ -68,7 +71,7 @@ export class RegistryAgent {
     const port = typeof a === 'object' && a ? a.port : this.opts.port;
     this.listening = `${host.includes(':') ? `[${host}]` : host}:${port}`;
     if (!this.opts.pushToken) this.opts.logger?.warn('registry accepts uploads without a token; set a push token unless it only listens on loopback');
-    this.opts.logger?.info(`registry listening on http://${this.listening}`, { dataDir: this.opts.dataDir });
+    this.opts.logger?.info(`registry listening on ${this.url}`, { dataDir: this.opts.dataDir });
   }
 
   async stop(): Promise<void> {

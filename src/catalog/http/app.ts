@@ -1,4 +1,5 @@
 /** The Consul-compatible HTTP API as a fastify app (the UI can mount on it later). */
+import type { HttpsServerOptions } from '../../tls/server.js';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { httpStatusForCode, KilnError } from '../../structs/errors.js';
 import { agentRoutes } from './agent-routes.js';
@@ -10,8 +11,9 @@ import { kvRoutes } from './kv-routes.js';
 /** Consul's own cap on a request body is 512 KB for KV values; registrations are far smaller. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
-export function createCatalogApp(ctx: CatalogContext, logger?: { warn(msg: string): void }): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: true, routerOptions: { ignoreTrailingSlash: true } });
+export function createCatalogApp(ctx: CatalogContext, logger?: { warn(msg: string): void }, https?: HttpsServerOptions): FastifyInstance {
+  const options = { logger: false, bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: true, routerOptions: { ignoreTrailingSlash: true } } as const;
+  const app = (https ? Fastify({ ...options, https }) : Fastify(options)) as unknown as FastifyInstance;
   // Clients send JSON with or without a content type, and KV values as any bytes: take every body raw.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));

@@ -4,6 +4,7 @@
  * /ping and Prometheus /metrics.
  */
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import type { HttpsServerOptions } from '../../tls/server.js';
 import type { DynamicConfig } from '../types.js';
 import { dashboardPage } from './page.js';
 import { middlewareJson, overviewJson, routerJson, serviceJson } from './shapes.js';
@@ -18,8 +19,8 @@ export interface DashboardSource {
 
 type ListQuery = { page?: string; per_page?: string; search?: string; status?: string };
 
-export function createDashboardApp(src: DashboardSource): FastifyInstance {
-  const app = Fastify({ logger: false });
+export function createDashboardApp(src: DashboardSource, https?: HttpsServerOptions): FastifyInstance {
+  const app = (https ? Fastify({ logger: false, https }) : Fastify({ logger: false })) as unknown as FastifyInstance;
 
   app.get('/ping', async (_req, reply) => reply.type('text/plain').send('OK'));
   app.get('/metrics', async (_req, reply) => reply.type('text/plain; version=0.0.4').send(src.metrics()));
