@@ -69,7 +69,7 @@ test('several syntax errors are all reported, positions inside details do not sp
 test('duplicate groups and ports, missing pieces and wrong types are each reported', async () => {
   const text = [
     'job "dup" {', //                                   1
-    '  type = "system"', //                             2
+    '  type = "daemon"', //                             2
     '  group "g" {', //                                 3
     '    network {', //                                 4
     '      port "http" { static = 8080 }', //           5
@@ -92,7 +92,7 @@ test('duplicate groups and ports, missing pieces and wrong types are each report
     ['2:3', '6:7', '8:5', '10:15', '11:7', '13:5', '15:3'],
     summary.join('\n'),
   );
-  assert.match(problems[0]!.message, /job type "system" is not supported/);
+  assert.match(problems[0]!.message, /job type "daemon" is not supported/);
   assert.match(problems[1]!.message, /duplicate port "http"/);
   assert.match(problems[2]!.message, /task "t" has no driver; add driver = "raw_exec"/);
   assert.match(problems[3]!.message, /"\$\{NOMAD_PORT_web\}" uses port "web"/);
