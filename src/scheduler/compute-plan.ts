@@ -1,5 +1,5 @@
-import type { AllocMetric, Allocation, Evaluation, Job, Plan } from '../structs/index.js';
-import { isAllocLive, NS_PER_MS } from '../structs/index.js';
+import type { Allocation, Evaluation, Plan } from '../structs/index.js';
+import { isAllocLive, isSystemJobType, NS_PER_MS } from '../structs/index.js';
 import { stoppedCopy } from './alloc-builder.js';
 import { blockedEval, followUpEvals } from './evals.js';
 import type { ScheduleOptions } from './index.js';
@@ -7,16 +7,15 @@ import { PlanContext } from './plan-context.js';
 import { Placer } from './placer.js';
 import { ALLOC_RESCHEDULED, ALLOC_UPDATING, reconcile, type GroupReconcile, type Placement } from './reconcile.js';
 import { deploymentFor, needsDeployment, newDeployment } from './rollout.js';
+import { append, emptyOutcome, finishEval, isRetriedBlockedEval, type PlaceOutcome } from './plan-outcome.js';
 import type { SchedulerState } from './state.js';
-
-const append = (into: Record<string, Allocation[]>, alloc: Allocation): void => {
-  (into[alloc.NodeID] ??= []).push(alloc);
-};
+import { computeSystemPlan } from './system/system-plan.js';
 
 /** Reconcile the job against its allocations, then stop, update and place as decided. */
 export function computePlan(state: SchedulerState, evaluation: Evaluation, opts: ScheduleOptions): Plan {
   const nowNs = opts.now * NS_PER_MS;
   const job = state.job(evaluation.Namespace, evaluation.JobID);
+  if (job && isSystemJobType(job.Type)) return computeSystemPlan(state, evaluation, opts);
   const allocs = state.allocsByJob(evaluation.Namespace, evaluation.JobID);
   const existing = job ? deploymentFor(job, state.latestDeployment?.(evaluation.Namespace, evaluation.JobID)) : undefined;
   const fresh = job && !existing && needsDeployment(job) ? newDeployment(job, opts.newId(), nowNs) : undefined;
@@ -73,14 +72,6 @@ export function computePlan(state: SchedulerState, evaluation: Evaluation, opts:
   return plan;
 }
 
-interface PlaceOutcome {
-  failed: Record<string, AllocMetric> | undefined;
-  queued: Record<string, number>;
-  placed: string[];
-}
-
-const emptyOutcome = (): PlaceOutcome => ({ failed: undefined, queued: {}, placed: [] });
-
 function placeAll(plan: Plan, groups: GroupReconcile[], placer: Placer, ctx: PlanContext, nowNs: number): PlaceOutcome {
   const out = emptyOutcome();
   for (const g of groups) {
@@ -130,25 +121,3 @@ function undoStop(plan: Plan, stop: Allocation, p: Placement, ctx: PlanContext):
   ctx.undoStop(p.replaces as Allocation);
 }
 
-/** Blocked evaluations (waiting for capacity, or left after too many plan rejections) come back with these triggers. */
-const isRetriedBlockedEval = (e: Evaluation): boolean => e.TriggeredBy === 'queued-allocs' || e.TriggeredBy === 'max-plan-attempts';
-
-/**
- * The evaluation as this pass leaves it. A blocked evaluation being retried
- * that still cannot place everything goes back to "blocked" itself instead
- * of spawning another blocked evaluation.
- */
-function finishEval(evaluation: Evaluation, job: Job | undefined, outcome: PlaceOutcome, nowNs: number): Evaluation {
-  const reblock = outcome.failed !== undefined && isRetriedBlockedEval(evaluation);
-  const next: Evaluation = {
-    ...evaluation,
-    Status: reblock ? 'blocked' : 'complete',
-    StatusDescription: reblock ? 'blocked waiting for capacity to place remaining allocations' : '',
-    QueuedAllocations: job && !job.Stop ? outcome.queued : {},
-    PlacedAllocs: outcome.placed,
-    ModifyTime: nowNs,
-  };
-  if (outcome.failed) next.FailedTGAllocs = outcome.failed;
-  else delete next.FailedTGAllocs;
-  return next;
-}

@@ -1,4 +1,4 @@
-import type { AllocMetric, Node } from '../structs/index.js';
+import type { AllocMetric, JobType, Node } from '../structs/index.js';
 import type { DistinctChecker, GroupFeasibility } from './feasibility/index.js';
 import { checkFit, newFitUsage, type ExhaustedMemo, type FitUsage, type GroupAsk } from './fit.js';
 import { MAX_RETAINED_SCORES, recordExhausted, recordFiltered } from './metrics.js';
@@ -17,8 +17,8 @@ export function shuffleInPlace<T>(items: T[], random: () => number): T[] {
 }
 
 /** Nodes scored per placement: batch "power of two choices", service max(2, ceil(log2 N)). */
-export function rankLimit(jobType: 'service' | 'batch', nodeCount: number): number {
-  if (jobType === 'batch' || nodeCount <= 2) return 2;
+export function rankLimit(jobType: JobType, nodeCount: number): number {
+  if (jobType === 'batch' || jobType === 'sysbatch' || nodeCount <= 2) return 2;
   return Math.max(2, Math.ceil(Math.log2(nodeCount)));
 }
 

@@ -1,0 +1,135 @@
+import type { Allocation, Job, Node, TaskGroup } from '../../structs/index.js';
+import { isTerminalClientStatus } from '../../structs/index.js';
+import { DatacenterMatcher, nodeAcceptsPlacements } from '../feasibility/index.js';
+import { GroupChangeDetector } from '../job-diff.js';
+import { ALLOC_LOST, ALLOC_NOT_NEEDED, allocName, type Stop } from '../reconcile.js';
+
+/** One allocation of a group wanted on one particular node. */
+export interface SystemPlacement {
+  group: TaskGroup;
+  name: string;
+  node: Node;
+  /** The allocation this one follows on the node (a destructive update, or a failed one retried). */
+  replaces?: Allocation;
+  /** The replaced allocation is still running and is stopped just before (destructive update). */
+  destructive: boolean;
+}
+
+export interface SystemGroupReconcile {
+  name: string;
+  place: SystemPlacement[];
+  stop: Stop[];
+  inPlace: Allocation[];
+  ignore: Allocation[];
+  lost: Allocation[];
+  /** Nodes that cannot run the group (drivers, constraints): nothing placed there, and no failure either. */
+  filtered: number;
+}
+
+export interface SystemReconcileInput {
+  job: Job | undefined;
+  /** Every allocation of the job, any status. */
+  allocs: readonly Allocation[];
+  /** Every node, any status. */
+  nodes: Iterable<Node>;
+  node(id: string): Node | undefined;
+  jobVersion(version: number): Job | undefined;
+  /** The user submitted the job again: failed (or finished) allocations get a fresh start on their node. */
+  retryFailed: boolean;
+  /** Drivers and constraints. */
+  feasible(node: Node, tg: TaskGroup): boolean;
+}
+
+const slotKey = (nodeId: string, group: string): string => `${nodeId}\u0000${group}`;
+const newestFirst = (x: Allocation, y: Allocation): number => y.CreateIndex - x.CreateIndex || y.CreateTime - x.CreateTime;
+const oldestFirst = (x: Allocation, y: Allocation): number => -newestFirst(x, y);
+
+/**
+ * Nomad's system reconcile (diffSystemAllocs): every group wants one
+ * allocation on every ready, eligible, non-draining node of the job's
+ * datacenters that can run it. Existing allocations on a down (or vanished)
+ * node are lost; on an ineligible or draining node they are left alone (the
+ * drainer decides when system allocations leave, see drain.ts); on a node the
+ * job no longer targets they stop. Failed allocations are not rescheduled.
+ */
+export function reconcileSystem(input: SystemReconcileInput): SystemGroupReconcile[] {
+  const job = input.job && !input.job.Stop ? input.job : undefined;
+  const out = new Map<string, SystemGroupReconcile>();
+  const result = (name: string): SystemGroupReconcile => {
+    let r = out.get(name);
+    if (!r) out.set(name, (r = { name, place: [], stop: [], inPlace: [], ignore: [], lost: [], filtered: 0 }));
+    return r;
+  };
+  for (const tg of job?.TaskGroups ?? []) result(tg.Name);
+  const wanted = new Map((job?.TaskGroups ?? []).filter((tg) => tg.Count > 0).map((tg) => [tg.Name, tg]));
+  const dcs = new DatacenterMatcher(job?.Datacenters ?? []);
+  const changes = job ? new GroupChangeDetector(job, input.jobVersion) : undefined;
+  const changed = (a: Allocation): boolean => !!changes && !!job && a.JobVersion !== job.Version && changes.changed(a.JobVersion, a.TaskGroup);
+  const targets = (node: Node | undefined): node is Node => !!node && nodeAcceptsPlacements(node) && dcs.matches(node.Datacenter);
+  const covered = new Set<string>();
+  const meant = input.allocs.filter((a) => a.DesiredStatus === 'run');
+
+  for (const a of meant.filter((x) => !isTerminalClientStatus(x.ClientStatus)).sort(oldestFirst)) {
+    const r = result(a.TaskGroup);
+    const tg = wanted.get(a.TaskGroup);
+    const node = input.node(a.NodeID);
+    if (!node || node.Status === 'down') {
+      r.lost.push(a);
+      r.stop.push({ alloc: a, description: ALLOC_LOST, clientStatus: 'lost' });
+      continue;
+    }
+    const key = slotKey(a.NodeID, a.TaskGroup);
+    if (!job || !tg || covered.has(key)) {
+      r.stop.push({ alloc: a, description: ALLOC_NOT_NEEDED });
+      continue;
+    }
+    covered.add(key);
+    if (node.Drain || node.Status !== 'ready' || node.SchedulingEligibility !== 'eligible') r.ignore.push(a);
+    else if (!dcs.matches(node.Datacenter)) r.stop.push({ alloc: a, description: ALLOC_NOT_NEEDED });
+    else if (a.JobVersion === job.Version) r.ignore.push(a);
+    else if (!changed(a)) r.inPlace.push(a);
+    // The new version no longer fits this node (a changed constraint or driver): the allocation just stops.
+    else if (!input.feasible(node, tg)) r.stop.push({ alloc: a, description: ALLOC_NOT_NEEDED });
+    else r.place.push({ group: tg, name: allocName(job, tg, 0), node, replaces: a, destructive: true });
+  }
+
+  // Finished allocations hold their node's slot: only the newest per node counts, older ones are history.
+  for (const a of meant.filter((x) => isTerminalClientStatus(x.ClientStatus) && !x.NextAllocation).sort(newestFirst)) {
+    const tg = wanted.get(a.TaskGroup);
+    const key = slotKey(a.NodeID, a.TaskGroup);
+    // A finished allocation of an earlier job under the same ID (purged, then registered again) is history.
+    if (!job || !tg || covered.has(key) || a.CreateIndex < job.CreateIndex) continue;
+    covered.add(key);
+    const r = result(tg.Name);
+    const node = input.node(a.NodeID);
+    if (!rerun(a, job, input.retryFailed, changed(a)) || !targets(node) || !input.feasible(node, tg)) {
+      r.ignore.push(a);
+      continue;
+    }
+    r.place.push({ group: tg, name: allocName(job, tg, 0), node, replaces: a, destructive: false });
+  }
+
+  if (job) {
+    for (const node of input.nodes) {
+      if (!targets(node)) continue;
+      for (const tg of wanted.values()) {
+        if (covered.has(slotKey(node.ID, tg.Name))) continue;
+        if (!input.feasible(node, tg)) result(tg.Name).filtered++;
+        else result(tg.Name).place.push({ group: tg, name: allocName(job, tg, 0), node, destructive: false });
+      }
+    }
+  }
+  return [...out.values()];
+}
+
+/**
+ * Does a finished allocation run again on its node? A completed sysbatch run
+ * only for a changed group; a failed allocation (or a system one that
+ * exited) also when the user submits the job again. Never on its own: that
+ * would turn a crashing task into a scheduling loop.
+ */
+function rerun(a: Allocation, job: Job, retryFailed: boolean, changed: boolean): boolean {
+  if (a.ClientStatus === 'lost') return false;
+  if (a.ClientStatus === 'complete' && job.Type === 'sysbatch') return changed;
+  return changed || retryFailed;
+}
