@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { KilnError } from '../structs/index.js';
 import type { LogLevel } from './logger.js';
+import type { TlsConfig } from '../tls/load.js';
 
 /** Agent configuration after defaults: every field set. */
 export interface AgentConfig {
@@ -45,12 +46,14 @@ export interface AgentConfig {
     jails: { bridge?: string; subnet?: string; chainPrefix?: string; cgroupParent?: string };
   };
   catalog: { enabled: boolean; httpPort: number; dnsPort: number; domain: string };
-  ingress: { enabled: boolean; httpPort: number; dashboardPort: number; domain: string; catalogAddress?: string };
+  ingress: { enabled: boolean; httpPort: number; dashboardPort: number; domain: string; catalogAddress?: string; engine?: 'builtin' | 'haproxy' };
   registry: { enabled: boolean; port: number; pushToken?: string; demoImages: boolean };
   /** Dev mode: stops its tasks on shutdown (they are re-attached otherwise). */
   dev: boolean;
   /** ACLs (docs/security.md): on everywhere except `agent -dev` on loopback; absent means that default. agentToken: the secret this agent's roles send to other agents. */
   acl?: { enabled: boolean; agentToken?: string };
+  /** TLS for every listener and agent-to-agent call (docs/security.md "Transport (TLS)"); absent = plain HTTP. */
+  tls?: TlsConfig;
 }
 
 /** The public registry the article's job names; the dev stack serves it from the local registry. */
@@ -134,6 +137,7 @@ const FileSchema = z
           dashboard_port: port.optional(),
           domain: z.string().min(1).optional(),
           catalog_address: z.string().min(1).optional(),
+          engine: z.enum(['builtin', 'haproxy']).optional(),
         })
         .strict(),
     ).optional(),
@@ -141,6 +145,17 @@ const FileSchema = z
       z.object({ enabled: z.boolean().optional(), port: port.optional(), push_token: z.string().min(1).optional(), demo_images: z.boolean().optional() }).strict(),
     ).optional(),
     acl: blockOf(z.object({ enabled: z.boolean().optional(), agent_token: z.string().min(1).optional() }).strict()).optional(),
+    tls: blockOf(
+      z
+        .object({
+          ca_file: z.string().min(1),
+          cert_file: z.string().min(1),
+          key_file: z.string().min(1),
+          verify_incoming: z.boolean().optional(),
+          verify_server_hostname: z.boolean().optional(),
+        })
+        .strict(),
+    ).optional(),
   })
   .strict();
 
@@ -296,6 +311,7 @@ export function resolveConfig(file: AgentConfigFile, base: AgentConfig = default
       dashboardPort: file.ingress?.dashboard_port ?? base.ingress.dashboardPort,
       domain: file.ingress?.domain ?? base.ingress.domain,
       catalogAddress: file.ingress?.catalog_address ?? base.ingress.catalogAddress,
+      ...(file.ingress?.engine ? { engine: file.ingress.engine } : base.ingress.engine ? { engine: base.ingress.engine } : {}),
     },
     registry: {
       enabled: roles.registry,
@@ -304,6 +320,7 @@ export function resolveConfig(file: AgentConfigFile, base: AgentConfig = default
       demoImages: file.registry?.demo_images ?? base.registry.demoImages,
     },
     dev: base.dev,
+    ...tlsOf(file.tls, base.tls),
     ...(file.acl || base.acl ? { acl: { enabled: file.acl?.enabled ?? base.acl?.enabled ?? defaultAclEnabled(base.dev, bindAddr), agentToken: file.acl?.agent_token ?? base.acl?.agentToken } } : {}),
   };
 }
@@ -311,6 +328,12 @@ export function resolveConfig(file: AgentConfigFile, base: AgentConfig = default
 /** Secure by default: only a dev agent that nobody else can reach runs without ACLs. */
 export function defaultAclEnabled(dev: boolean, bindAddr: string): boolean {
   return !(dev && /^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(bindAddr));
+}
+
+/** The tls block; verify_incoming and verify_server_hostname default to on (Nomad's default is off: kiln is secure by default). */
+function tlsOf(t: AgentConfigFile['tls'], base: TlsConfig | undefined): { tls?: TlsConfig } {
+  if (!t) return base ? { tls: base } : {};
+  return { tls: { caFile: t.ca_file, certFile: t.cert_file, keyFile: t.key_file, verifyIncoming: t.verify_incoming ?? true, verifyServerHostname: t.verify_server_hostname ?? true } };
 }
 
 /** Whether this config runs with ACLs (an `acl` block wins; otherwise the default above). */
