@@ -10,9 +10,11 @@ import type { Store } from '../state/index.js';
 import { mountUi } from '../ui-serve/index.js';
 import { POTLUCK_URL, type AgentConfig } from './config.js';
 import type { Logger } from './logger.js';
+import { withToken, type AgentAcl } from '../acl/index.js';
+import type { FastifyInstance } from 'fastify';
 
 /** The catalog role on the agent's store (the server's, when both run here), with its web UI. */
-export async function startCatalog(config: AgentConfig, store: Store, log: Logger): Promise<CatalogAgent> {
+export async function startCatalog(config: AgentConfig, store: Store, log: Logger, protect?: (app: FastifyInstance) => void): Promise<CatalogAgent> {
   const catalog = await CatalogAgent.create({
     store,
     bindAddr: config.bindAddr,
@@ -25,12 +27,13 @@ export async function startCatalog(config: AgentConfig, store: Store, log: Logge
     logger: log,
   });
   mountUi(catalog.app, 'catalog');
+  protect?.(catalog.app);
   await catalog.start();
   return catalog;
 }
 
 /** The registry role; in dev mode it also builds and publishes the demo images (once). */
-export async function startRegistry(config: AgentConfig, log: Logger): Promise<RegistryAgent> {
+export async function startRegistry(config: AgentConfig, log: Logger, acl?: AgentAcl): Promise<RegistryAgent> {
   const dataDir = join(config.dataDir, 'registry');
   if (config.registry.demoImages) {
     for (const r of await ensureDemoImages(dataDir, { logger: log })) {
@@ -38,20 +41,25 @@ export async function startRegistry(config: AgentConfig, log: Logger): Promise<R
       else log.info(`demo image ${r.name} ${r.status}: ${r.urlPath}`);
     }
   }
-  const registry = await RegistryAgent.create({ dataDir, bindAddr: config.bindAddr, port: config.registry.port, pushToken: config.registry.pushToken, logger: log });
+  const registry = await RegistryAgent.create({ dataDir, bindAddr: config.bindAddr, port: config.registry.port, pushToken: acl?.enabled ? undefined : config.registry.pushToken, logger: log });
+  // With ACLs a push needs a token with registry { policy = "write" }; the old shared push token would clash on the same header.
+  if (acl?.enabled && config.registry.pushToken) log.warn('registry push_token is ignored while ACLs are on: pushes need an ACL token with registry { policy = "write" }');
+  acl?.protect(registry.app, 'registry');
   await registry.start();
   return registry;
 }
 
-export async function startIngress(config: AgentConfig, catalogAddress: string, log: Logger): Promise<IngressAgent> {
+export async function startIngress(config: AgentConfig, catalogAddress: string, log: Logger, protect?: (app: FastifyInstance) => void): Promise<IngressAgent> {
   const ingress = await IngressAgent.create({
     catalogAddress: config.ingress.catalogAddress ?? catalogAddress,
     entryPoints: [{ name: 'http', address: `${config.bindAddr}:${config.ingress.httpPort}` }],
     dashboard: { address: `${config.bindAddr}:${config.ingress.dashboardPort}` },
     domain: config.ingress.domain,
+    ...(config.ingress.engine ? { engine: config.ingress.engine } : {}),
     logger: log,
   });
   if (ingress.app) mountUi(ingress.app, 'ingress', { prefix: '/dashboard' });
+  if (ingress.app) protect?.(ingress.app);
   await ingress.start();
   return ingress;
 }
@@ -77,10 +85,10 @@ export async function createDrivers(config: AgentConfig, registryAddress: string
  * The client's registrar; `restart` is called for check_restart (a check critical past its limit).
  * Several catalog addresses: registrations fail over between them (src/api/failover-catalog.ts).
  */
-export function serviceRegistrar(catalogAddress: string | string[], log: Logger, restart: (allocId: string, task: string, reason: string) => void): ServiceRegistrar {
+export function serviceRegistrar(catalogAddress: string | string[], log: Logger, restart: (allocId: string, task: string, reason: string) => void, aclToken?: string): ServiceRegistrar {
   const addresses = typeof catalogAddress === 'string' ? [catalogAddress] : catalogAddress;
   return new ServiceRegistrar({
-    client: addresses.length === 1 ? new ConsulClient(addresses[0]!) : new FailoverConsulClient(addresses),
+    client: addresses.length === 1 ? new ConsulClient(addresses[0]!, undefined, withToken(fetch, aclToken)) : new FailoverConsulClient(addresses),
     logger: log,
     onUnhealthy: ({ allocId, taskName, checkName }) => restart(allocId, taskName, `health check "${checkName}" unhealthy`),
   });
