@@ -1,0 +1,159 @@
+/**
+ * The issue's production shape as separate hosts (network namespaces on one
+ * bridge): 3 etcd members, 3 servers, 3 clients, 2 ingress nodes. One
+ * cluster for the whole file; scenarios run in order and each leaves the
+ * cluster whole for the next (the crash of a client comes last).
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { Cluster } from '../support/cluster/cluster.js';
+import { sleeperJob } from '../support/cluster/api.js';
+import { ApiWriter, countBy, getThroughIngress, ingressServers, passingUrls, settled, upUrls } from '../support/cluster/checks.js';
+import { LoadGenerator } from '../support/cluster/load.js';
+import { INGRESS_PORT, repoRoot } from '../support/cluster/layout.js';
+import { waitFor } from '../support/cluster/wait.js';
+
+const JOB = 'nginx-minipot';
+const SERVICE = 'hello-web';
+const HOST_HEADER = 'hello-web.minipot';
+const log = (msg: string): void => console.log(`# cluster: ${msg}`);
+
+let cluster: Cluster;
+
+before(async () => {
+  const t0 = Date.now();
+  cluster = await Cluster.start({ id: 0 });
+  log(`3 etcd + 3 servers + 3 clients + 2 ingress up in ${Date.now() - t0} ms`);
+});
+
+after(async () => {
+  await cluster?.stop();
+});
+
+const hostOfIp = (ip: string): string => cluster.hosts.find((h) => h.ip === ip)!.name;
+const nodeIp = (name: string): string => cluster.host(name).ip;
+
+/** Wait until every ingress routes to exactly the catalog's passing instances of the service, `count` of them. */
+async function ingressesFollow(count: number, what: string): Promise<string[]> {
+  const server = cluster.hostsOf('server')[0]!;
+  return waitFor(
+    async () => {
+      const expected = await passingUrls(cluster.api, server, SERVICE);
+      if (expected.length !== count) return undefined;
+      for (const ing of cluster.hostsOf('ingress')) if ((await upUrls(cluster.api, ing, SERVICE)).join() !== expected.join()) return undefined;
+      return expected;
+    },
+    60_000,
+    what,
+  );
+}
+
+test('1. the article job with count 3 spreads over the clients and both ingress nodes route to all three', async () => {
+  const hcl = readFileSync(join(repoRoot(), 'test/fixtures/jobs/nginx-minipot.job'), 'utf8').replace(/count\s*=\s*1/, 'count = 3');
+  await cluster.api.register(await cluster.api.parse(hcl));
+  const allocs = await waitFor(() => settled(cluster.api, JOB, 3), 90_000, 'three nginx allocations running', () => cluster.tail('c1'));
+  assert.deepEqual(Object.values(countBy(allocs, (a) => a.NodeID)), [1, 1, 1], 'one instance per client');
+  const urls = await ingressesFollow(3, 'both ingress nodes to route to the three instances');
+  assert.deepEqual(urls.map((u) => hostOfIp(new URL(u).hostname)).sort(), ['c1', 'c2', 'c3']);
+  for (const ing of cluster.hostsOf('ingress')) {
+    for (let i = 0; i < 6; i++) assert.equal(await getThroughIngress(ing, HOST_HEADER), 200, `request ${i} through ${ing.name}`);
+  }
+  for (const u of urls) assert.equal((await fetch(u, { signal: AbortSignal.timeout(5000) })).status, 200, `instance ${u} answers`);
+});
+
+test('2. SIGKILL of the leader: another leads within the lease, a job submitted right after runs, no acknowledged write is missing', async () => {
+  const writer = new ApiWriter(cluster.api, 'ack');
+  writer.start();
+  await new Promise((r) => setTimeout(r, 1500));
+  const old = (await cluster.api.agreedLeader())!;
+  const victim = hostOfIp(old.split(':')[0]!);
+  const others = cluster.hostsOf('server').filter((h) => h.name !== victim);
+  const killedAt = Date.now();
+  await cluster.kill9(victim);
+  const next = await waitFor(async () => {
+    const l = await cluster.api.agreedLeader(others);
+    return l && l !== old ? l : undefined;
+  }, 30_000, 'a new leader');
+  const failoverMs = Date.now() - killedAt;
+  log(`leader ${victim} killed; ${hostOfIp(next.split(':')[0]!)} leads after ${failoverMs} ms (lease_ttl 3s)`);
+  await cluster.api.register(sleeperJob('after-failover', 2));
+  await waitFor(() => settled(cluster.api, 'after-failover', 2), 60_000, 'the job submitted after the failover to run');
+  await new Promise((r) => setTimeout(r, 500));
+  await writer.stop();
+  assert.ok(writer.acknowledged.length > 0, 'the writer got acknowledgements');
+  assert.deepEqual(await writer.missing(), [], `acknowledged registrations missing after the failover (of ${writer.acknowledged.length})`);
+  log(`${writer.acknowledged.length} registrations acknowledged around the kill, none missing; API calls retried: ${cluster.api.stats.retried}`);
+  await cluster.restart(victim, 'kill');
+  await waitFor(() => cluster.api.agreedLeader(), 30_000, 'all three servers to agree on the leader again');
+});
+
+test('5. every server restarted one at a time under API load: no failed call beyond retried ones', async () => {
+  cluster.api.resetStats();
+  const writer = new ApiWriter(cluster.api, 'roll');
+  writer.start();
+  for (const s of cluster.hostsOf('server')) {
+    await cluster.restart(s.name, 'term');
+    await waitFor(() => cluster.api.agreedLeader(), 30_000, `the servers to agree on a leader after restarting ${s.name}`);
+  }
+  await writer.stop();
+  const { ok, retried, failed, errors } = cluster.api.stats;
+  log(`rolling restart: ${ok} API calls ok, ${retried} attempts retried on another server, ${failed} failed`);
+  assert.equal(failed, 0, `failed API calls: ${errors.join('; ')}`);
+  assert.deepEqual(await writer.missing(), [], 'acknowledged registrations missing after the rolling restart');
+  assert.ok(writer.acknowledged.length > 10, `the load kept going (${writer.acknowledged.length} registrations)`);
+});
+
+test('4. a client cut off the network and brought back: its work is replaced, and no allocation is duplicated after it returns', async () => {
+  const before = await waitFor(() => settled(cluster.api, JOB, 3), 60_000, 'three nginx allocations running');
+  const victim = before[0]!.NodeName!;
+  await cluster.linkDown(victim);
+  try {
+    await waitFor(async () => {
+      const live = await settled(cluster.api, JOB, 3);
+      return live && live.every((a) => a.NodeName !== victim) ? live : undefined;
+    }, 90_000, `the allocation on ${victim} to be replaced on the other clients`);
+  } finally {
+    await cluster.linkUp(victim);
+  }
+  await waitFor(async () => (await cluster.api.readyNodes()).some((n) => n.Name === victim) || undefined, 60_000, `${victim} to be ready again`);
+  // The returning client learns its allocation was replaced and stops it; the catalog then holds three instances again.
+  const urls = await ingressesFollow(3, 'the catalog and both ingress nodes to settle on three instances');
+  const allocs = await cluster.api.jobAllocs(JOB);
+  const live = allocs.filter((a) => a.ClientStatus === 'running');
+  assert.equal(live.length, 3, `running allocations after ${victim} returned: ${allocs.map((a) => `${a.NodeName}:${a.ClientStatus}/${a.DesiredStatus}`).join(' ')}`);
+  assert.equal(new Set(live.map((a) => `${a.TaskGroup}/${a.Name}`)).size, 3, 'each instance name runs once');
+  assert.ok(!urls.some((u) => new URL(u).hostname === nodeIp(victim)), `no instance of ${victim} registered any more: ${urls.join(' ')}`);
+  log(`${victim} cut off and back: ${live.length} running, catalog ${urls.length} instances`);
+});
+
+test('3. a client crashes: its allocations move, the ingress drops them, load sees errors only for requests in flight at the crash', async () => {
+  const ingress = cluster.hostsOf('ingress')[0]!;
+  const load = new LoadGenerator({ url: `http://${ingress.ip}:${INGRESS_PORT}/`, host: HOST_HEADER, workers: 4 });
+  const before = await waitFor(() => settled(cluster.api, JOB, 3), 60_000, 'three nginx allocations running');
+  const victim = before[0]!.NodeName!;
+  load.start();
+  await new Promise((r) => setTimeout(r, 1500));
+  const crashedAt = Date.now();
+  await cluster.crash(victim);
+  await cluster.linkDown(victim); // a dead machine does not answer at all
+  await waitFor(async () => {
+    const live = await settled(cluster.api, JOB, 3);
+    return live && live.every((a) => a.NodeName !== victim) ? live : undefined;
+  }, 90_000, `the allocations of ${victim} to be replaced`);
+  const urls = await ingressesFollow(3, 'both ingress nodes to route to the three live instances only');
+  const droppedAt = Date.now();
+  for (const ing of cluster.hostsOf('ingress')) {
+    const status = await ingressServers(cluster.api, ing, SERVICE);
+    assert.ok(!Object.entries(status).some(([u, s]) => s === 'UP' && new URL(u).hostname === nodeIp(victim)), `${ing.name} still routes to ${victim}`);
+  }
+  await new Promise((r) => setTimeout(r, 1500));
+  await load.stop();
+  const r = load.report(crashedAt);
+  const afterDrop = load.report(droppedAt, droppedAt);
+  log(`crash of ${victim}: ${r.total} requests, ${r.failed} failed (${r.inFlightAt} in flight at the crash, ${r.failedAfter} sent after it) ${r.errors.join(', ')}; ingress dropped it after ${droppedAt - crashedAt} ms; failures: ${r.samples.join('; ')}`);
+  assert.ok(urls.every((u) => new URL(u).hostname !== nodeIp(victim)));
+  assert.equal(afterDrop.failed, 0, 'no errors once the ingress dropped the dead instances');
+  assert.equal(r.failedAfter, 0, `requests sent after the crash failed (${r.errors.join(', ')}): the ingress sent them to the dead host's instance before the catalog marked it down`);
+});
