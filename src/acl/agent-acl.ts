@@ -1,0 +1,73 @@
+/**
+ * ACLs for one agent process: the resolver (from the store when this agent
+ * has one, else from a server), the failure limiter, the exec audit log and
+ * the secret its own roles use with each other. The Agent calls protect()
+ * on every role's app before it listens.
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from '../agent/logger.js';
+import type { Store } from '../state/index.js';
+import { ExecAudit } from './audit.js';
+import { attachExecAudit, installAclGuard } from './guard.js';
+import { registerAclRoutes } from './http-routes.js';
+import { FailureLimiter, type RateLimitOptions } from './rate-limit.js';
+import { RemoteTokenResolver, StoreTokenResolver, type TokenResolver } from './resolver.js';
+import type { AppRole, RouteContext } from './route-table.js';
+import { AclStore } from './store.js';
+
+export interface AgentAclOptions {
+  enabled: boolean;
+  dataDir: string;
+  logger: Logger;
+  /** The cluster store, when this agent runs a server or catalog. */
+  store?: Store;
+  /** Servers to check tokens with when there is no store here. */
+  servers: string[];
+  /** `acl { agent_token }`: a real token's secret, for agents whose roles talk to other machines. */
+  agentToken?: string;
+  rateLimit?: RateLimitOptions;
+}
+
+export class AgentAcl {
+  readonly enabled: boolean;
+  /** What this agent's roles send to each other (and to remote agents when agent_token is set). */
+  readonly agentSecret: string | undefined;
+  readonly audit: ExecAudit;
+  private readonly limiter: FailureLimiter;
+  private readonly resolver: TokenResolver;
+  private readonly aclStore?: AclStore;
+
+  constructor(private readonly o: AgentAclOptions) {
+    this.enabled = o.enabled;
+    this.agentSecret = o.enabled ? (o.agentToken ?? randomUUID()) : undefined;
+    this.audit = new ExecAudit(join(o.dataDir, 'audit', 'exec.jsonl'));
+    this.limiter = new FailureLimiter(o.rateLimit);
+    if (o.store) this.aclStore = new AclStore(o.store);
+    this.resolver = this.aclStore ? new StoreTokenResolver(this.aclStore) : new RemoteTokenResolver(o.servers);
+  }
+
+  /** Guard a role's app (call before it listens); with ACLs off only the exec audit is attached. */
+  protect(app: FastifyInstance, role: AppRole, extra: { namespaceOf?: RouteContext['namespaceOf'] } = {}): void {
+    if (!this.enabled) {
+      attachExecAudit(app, this.audit);
+      return;
+    }
+    installAclGuard(app, {
+      role,
+      resolver: this.resolver,
+      limiter: this.limiter,
+      logger: this.o.logger,
+      audit: this.audit,
+      ...(this.agentSecret ? { agentSecret: this.agentSecret } : {}),
+      ...(extra.namespaceOf ? { namespaceOf: extra.namespaceOf } : {}),
+    });
+  }
+
+  /** `/v1/acl/*` on the server's app (needs the store). */
+  registerRoutes(app: FastifyInstance): void {
+    if (!this.enabled || !this.aclStore) return;
+    registerAclRoutes(app, { acl: this.aclStore });
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The fastify guard every role's app gets when ACLs are on: find the route in
+ * ROUTE_TABLE, resolve the caller's token, and refuse what its policies do
+ * not allow. Routes needing the body are decided in preHandler, the rest in
+ * onRequest (before any lookup a route does, so a refusal reveals nothing).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from '../agent/logger.js';
+import { KilnError } from '../structs/index.js';
+import type { ExecAudit } from './audit.js';
+import { describeRequirement, isAllowed } from './authorize.js';
+import type { FailureLimiter } from './rate-limit.js';
+import type { TokenResolver } from './resolver.js';
+import { lookupRoute, type AppRole, type RouteContext, type RouteEntry } from './route-table.js';
+import { secretsEqual } from './secrets.js';
+import { emptyRules, type Identity } from './types.js';
+
+export interface GuardOptions {
+  role: AppRole;
+  resolver: TokenResolver;
+  limiter: FailureLimiter;
+  logger: Logger;
+  /** This process's own secret: its roles calling each other (client → server, ingress → catalog). */
+  agentSecret?: string;
+  namespaceOf?: RouteContext['namespaceOf'];
+  audit?: ExecAudit;
+}
+
+/** What the agent's own roles may do with agentSecret: run nodes and register services, nothing about jobs or ACLs. */
+export const AGENT_IDENTITY: Identity = {
+  accessor: 'agent',
+  name: 'local agent',
+  management: false,
+  rules: [{ ...emptyRules(), node: 'write', agent: 'read', registry: 'read', services: [{ prefix: '', policy: 'write' }] }],
+};
+
+const ACL_STATE = Symbol('kiln.acl');
+interface RequestAcl {
+  identity?: Identity;
+  audit?: ExecAudit;
+}
+
+/** The identity the guard resolved for this request (undefined when ACLs are off). */
+export const aclIdentityOf = (req: FastifyRequest): Identity | undefined => (req as unknown as Record<symbol, RequestAcl | undefined>)[ACL_STATE]?.identity;
+/** The exec audit of the app that served this request, when ACLs are on. */
+export const execAuditOf = (req: FastifyRequest): ExecAudit | undefined => (req as unknown as Record<symbol, RequestAcl | undefined>)[ACL_STATE]?.audit;
+
+/** The secret a request carries, in any of the headers the products kiln mimics use. */
+export function tokenOf(req: FastifyRequest, role: AppRole): string | undefined {
+  const h = req.headers;
+  const header = (name: string) => (typeof h[name] === 'string' && h[name] !== '' ? (h[name] as string) : undefined);
+  const bearer = /^Bearer\s+(\S+)$/i.exec(header('authorization') ?? '')?.[1];
+  const query = role === 'catalog' ? (req.query as Record<string, unknown> | undefined)?.token : undefined;
+  return header('x-kiln-token') ?? header('x-nomad-token') ?? header('x-consul-token') ?? bearer ?? (typeof query === 'string' && query !== '' ? query : undefined);
+}
+
+/** With ACLs off, requests still carry the exec audit (sessions are logged as `acl-disabled`). */
+export function attachExecAudit(app: FastifyInstance, audit: ExecAudit): void {
+  app.addHook('onRequest', async (req) => {
+    (req as unknown as Record<symbol, RequestAcl>)[ACL_STATE] = { audit };
+  });
+}
+
+export function installAclGuard(app: FastifyInstance, o: GuardOptions): void {
+  app.addHook('onRequest', async (req, reply) => {
+    const url = req.routeOptions.url;
+    if (url === undefined) return; // no such route: the 404 handler answers
+    const entry = lookupRoute(o.role, req.method, url);
+    if (!entry) throw new KilnError('FORBIDDEN', `${req.method} ${url} has no ACL rule in src/acl/route-table.ts, so it is refused; this is a kiln bug, please report it`);
+    const identity = await authenticate(req, reply, o);
+    (req as unknown as Record<symbol, RequestAcl>)[ACL_STATE] = { identity, ...(o.audit ? { audit: o.audit } : {}) };
+    if (!entry.body) await decide(req, entry, identity, o);
+  });
+  app.addHook('preHandler', async (req) => {
+    const url = req.routeOptions.url;
+    const entry = url === undefined ? undefined : lookupRoute(o.role, req.method, url);
+    const identity = aclIdentityOf(req);
+    if (entry?.body && identity) await decide(req, entry, identity, o);
+  });
+}
+
+async function authenticate(req: FastifyRequest, reply: FastifyReply, o: GuardOptions): Promise<Identity> {
+  const secret = tokenOf(req, o.role);
+  if (secret === undefined) return o.resolver.anonymous();
+  if (o.agentSecret && secretsEqual(secret, o.agentSecret)) return AGENT_IDENTITY;
+  const wait = o.limiter.retryAfterMs(req.ip);
+  if (wait > 0) {
+    void reply.header('retry-after', String(Math.ceil(wait / 1000)));
+    throw new KilnError('RATE_LIMITED', `too many requests with unknown ACL tokens from ${req.ip}; wait ${Math.ceil(wait / 1000)} s and check the token (kiln acl token self)`);
+  }
+  const identity = await o.resolver.resolve(secret);
+  if (identity) return identity;
+  o.limiter.recordFailure(req.ip);
+  o.logger.warn('ACL token not found', { remote: req.ip, method: req.method, url: req.routeOptions.url, role: o.role });
+  throw new KilnError('FORBIDDEN', 'ACL token not found: the secret matches no token (deleted, mistyped, or from another cluster); check -token / KILN_TOKEN');
+}
+
+async function decide(req: FastifyRequest, entry: RouteEntry, identity: Identity, o: GuardOptions): Promise<void> {
+  const ctx: RouteContext = {
+    params: (req.params ?? {}) as RouteContext['params'],
+    query: (req.query ?? {}) as RouteContext['query'],
+    body: parseBody(req.body),
+    ...(o.namespaceOf ? { namespaceOf: o.namespaceOf } : {}),
+  };
+  const requirement = entry.rule(ctx);
+  if (isAllowed(identity, requirement)) return;
+  const needed = describeRequirement(requirement);
+  if (identity.accessor === 'anonymous') {
+    if (!(await o.resolver.bootstrapped())) {
+      throw new KilnError('FORBIDDEN', `ACLs are enabled and no token exists yet: run \`kiln acl bootstrap\` for the first management token, then send it with -token or KILN_TOKEN (this request needs ${needed})`);
+    }
+    throw new KilnError('FORBIDDEN', `permission denied: this request needs ${needed}; send a token that has it (-token, KILN_TOKEN, or the X-Kiln-Token header)`);
+  }
+  throw new KilnError('FORBIDDEN', `permission denied: token "${identity.name}" (accessor ${identity.accessor}) lacks ${needed}`, { details: { accessor: identity.accessor } });
+}
+
+/** The catalog takes bodies raw (Buffer); rules that read a body want JSON. */
+function parseBody(body: unknown): unknown {
+  if (!Buffer.isBuffer(body)) return body;
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,10 @@
+export { AgentAcl, type AgentAclOptions } from './agent-acl.js';
+export { aclIdentityOf, execAuditOf, tokenOf, AGENT_IDENTITY } from './guard.js';
+export { ExecAudit, type ExecAuditRecord, type ExecSessionEnd } from './audit.js';
+export { parsePolicy } from './policy.js';
+export { isAllowed, namespaceCapabilities } from './authorize.js';
+export { ROUTE_TABLE, lookupRoute, type AppRole } from './route-table.js';
+export { FailureLimiter } from './rate-limit.js';
+export { AclStore } from './store.js';
+export type { AclPolicy, AclToken, Identity, PolicyRules, Requirement } from './types.js';
+export { withToken } from './fetch.js';
