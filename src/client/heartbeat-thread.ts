@@ -8,6 +8,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Node } from '../structs/index.js';
+import type { TlsFetchOptions } from '../tls/fetch.js';
 import type { Logger } from './util.js';
 import { silentLogger, Trigger } from './util.js';
 
@@ -15,6 +16,8 @@ export interface HeartbeatThreadOptions {
   /** Server addresses, tried in turn (src/api/failover.ts). */
   addresses: string[];
   token?: string;
+  /** TLS to the servers (plain data: the worker builds its own fetch from it). */
+  tls?: TlsFetchOptions;
   /** Per-request timeout: short, so a black-holed server is left well inside the TTL (default 3 s). */
   timeoutMs?: number;
 }

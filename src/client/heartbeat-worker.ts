@@ -1,6 +1,7 @@
 /** Worker-thread entry of ThreadedHeartbeater: a Heartbeater over its own KilnClient. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { KilnClient } from '../api/client.js';
+import { createTlsFetch } from '../tls/fetch.js';
 import { Heartbeater } from './heartbeat.js';
 import type { HeartbeatThreadData, HeartbeatThreadMessage } from './heartbeat-thread.js';
 import type { Logger } from './util.js';
@@ -14,7 +15,7 @@ const logger: Logger = {
   error: (message) => post({ type: 'log', level: 'error', message }),
 };
 
-const api = new KilnClient({ addresses: data.addresses, ...(data.token ? { token: data.token } : {}), timeoutMs: data.timeoutMs });
+const api = new KilnClient({ addresses: data.addresses, ...(data.token ? { token: data.token } : {}), ...(data.tls ? { fetch: createTlsFetch(data.tls) } : {}), timeoutMs: data.timeoutMs });
 const heartbeater = new Heartbeater(api, () => data.node, logger);
 heartbeater.registered.then(() => post({ type: 'registered' }), () => undefined);
 heartbeater.start();

@@ -5,18 +5,21 @@
  * enough). Both present the agent's own certificate and never send plain HTTP.
  */
 import { roleName } from './certs.js';
-import { createTlsFetch } from './fetch.js';
+import { createTlsFetch, type TlsFetchOptions } from './fetch.js';
 import type { LoadedTls } from './load.js';
 
 export interface AgentFetches {
   toServers: typeof fetch;
   toAgents: typeof fetch;
+  /** The options behind toServers, as plain data (the heartbeat worker thread builds its own fetch). */
+  serverOptions: TlsFetchOptions;
 }
 
 export function agentFetches(tls: LoadedTls, datacenter: string): AgentFetches {
   const base = { ca: tls.ca, cert: tls.cert, key: tls.key, upgradeHttp: true };
   const serverName = tls.config.verifyServerHostname ? { name: roleName('server', datacenter, tls.identity.domain) } : ('chain' as const);
-  return { toServers: createTlsFetch({ ...base, serverName }), toAgents: createTlsFetch({ ...base, serverName: 'chain' }) };
+  const serverOptions: TlsFetchOptions = { ...base, serverName };
+  return { toServers: createTlsFetch(serverOptions), toAgents: createTlsFetch({ ...base, serverName: 'chain' }), serverOptions };
 }
 
 /** `https://` for a listener with TLS, `http://` otherwise. */
