@@ -201,6 +201,16 @@ export class KilnClient implements NodeServerApi {
     return this.write('POST', `/v1/node/${enc(nodeId)}/eligibility`, { Eligibility: eligibility });
   }
 
+  /** Start (spec) or cancel (null) a node's drain; Deadline in ns, 0 = none, -1 = force. */
+  drainNode(nodeId: string, spec: { Deadline: Nanos; IgnoreSystemJobs?: boolean } | null, markEligible = false): Promise<{ EvalIDs: string[]; NodeModifyIndex: number }> {
+    return this.write('POST', `/v1/node/${enc(nodeId)}/drain`, { DrainSpec: spec, MarkEligible: markEligible });
+  }
+
+  /** Restart an allocation's running tasks (or one task) in place on its node. */
+  async restartAllocation(allocId: string, task?: string): Promise<void> {
+    await this.write('POST', `/v1/client/allocation/${enc(allocId)}/restart`, task ? { TaskName: task } : {});
+  }
+
   async updateAllocations(updates: AllocClientUpdate[]): Promise<void> {
     // Each update carries the allocation's whole client state, so sending it twice is harmless.
     await this.write('POST', '/v1/client/allocations/update', { Allocs: updates }, {}, IDEMPOTENT);

@@ -111,6 +111,15 @@ export class AllocRunner {
     return this.runners.get(task)?.restart(reason) ?? Promise.resolve();
   }
 
+  /** A user's restart (alloc/job restart) of one task or every running task: at once, outside the restart policy. */
+  async userRestart(task: string | undefined, reason: string): Promise<void> {
+    const runners = task === undefined ? [...this.runners.values()].filter((r) => r.taskState.State === 'running') : [this.runners.get(task)];
+    if (runners.some((r) => r === undefined)) throw new NotFoundError('task', `${task} (allocation ${this.alloc.ID} has ${[...this.runners.keys()].join(', ')})`);
+    const running = runners.filter((r): r is TaskRunner => r !== undefined && r.taskState.State === 'running');
+    if (running.length === 0) throw new KilnError('CONFLICT', `allocation ${this.alloc.ID} has no running task${task ? ` "${task}"` : ''} to restart`);
+    await Promise.all(running.map((r) => r.restart(reason, { user: true })));
+  }
+
   execTask(task: string, opts: ExecOptions): Promise<{ exitCode: number }> {
     const runner = this.runners.get(task);
     if (!runner) return Promise.reject(new NotFoundError('task', `${task} (allocation ${this.alloc.ID} has ${[...this.runners.keys()].join(', ')})`));

@@ -22,3 +22,4 @@ export { RotatingFileWriter, listLogIndexes, logFileBytes } from './logs/rotatin
 export { formatGoDuration } from './duration.js';
 export type { Logger } from './util.js';
 export { registerClientPortsRoute, type ClientPortsSource, type PortRedirection } from './ports-route.js';
+export type { ClientRestartSource } from './restart-route.js';

@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { BadRequestError } from '../structs/index.js';
 import type { ClientLogSource } from './logs.js';
 import { parseLogType, readLogs } from './logs.js';
+import type { ClientRestartSource } from './restart-route.js';
+import { registerClientRestartRoute } from './restart-route.js';
 
 const HEARTBEAT_MS = 1000;
 
@@ -15,10 +17,14 @@ interface LogsQuery {
   plain?: string;
 }
 
+const TASK_NAME = /^[^/\\\0.][^/\\\0]*$/;
+
 const isTrue = (v: string | undefined): boolean => v === 'true' || v === '1';
 
 function parseQuery(q: LogsQuery) {
   if (!q.task) throw new BadRequestError('query parameter "task" is required: the task whose logs to read, e.g. ?task=web');
+  // Log files are named after the task; a name with a path in it is never a task of ours.
+  if (!TASK_NAME.test(q.task)) throw new BadRequestError(`task ${JSON.stringify(q.task)} is not a task name: no "/", "\\", NUL or leading "."; e.g. ?task=web`);
   if (q.origin !== undefined && q.origin !== 'start' && q.origin !== 'end') throw new BadRequestError(`origin must be "start" or "end", got "${q.origin}"`);
   const offset = q.offset === undefined ? 0 : Number(q.offset);
   if (!Number.isInteger(offset) || offset < 0) throw new BadRequestError(`offset must be a non-negative integer, got "${q.offset}"`);
@@ -29,9 +35,11 @@ function parseQuery(q: LogsQuery) {
  * Serve `GET /v1/client/fs/logs/:alloc` from the client agent: raw text with
  * `plain=true`, otherwise NDJSON frames `{File, Offset, Data(base64)}` with a
  * `{}` heartbeat every second while following. `Offset` is where `Data`
- * starts in `File`.
+ * starts in `File`. Also the allocation restart route (restart-route.ts).
  */
-export function registerClientRoutes(app: FastifyInstance, client: ClientLogSource): void {
+export function registerClientRoutes(app: FastifyInstance, client: ClientLogSource & Partial<ClientRestartSource>): void {
+  const restart = client.restartAlloc?.bind(client);
+  if (restart) registerClientRestartRoute(app, { restartAlloc: restart });
   app.get<{ Params: { alloc: string }; Querystring: LogsQuery }>('/v1/client/fs/logs/:alloc', async (req, reply) => {
     const q = parseQuery(req.query);
     const { logDir } = client.resolveAllocLogs(req.params.alloc);

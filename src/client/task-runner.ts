@@ -5,7 +5,7 @@ import type { AllocDir } from './alloc-dir.js';
 import * as ev from './events.js';
 import type { TaskHookContext, TaskPrestartHook } from './hooks/index.js';
 import { defaultTaskHooks, UnrecoverableTaskError } from './hooks/index.js';
-import type { TaskOutcome } from './restart-tracker.js';
+import type { RestartDecision, TaskOutcome } from './restart-tracker.js';
 import { RestartTracker } from './restart-tracker.js';
 import type { PersistedTask } from './state-db.js';
 import type { Logger } from './util.js';
@@ -49,6 +49,7 @@ export class TaskRunner {
   private readonly abort = new AbortController();
   private killReason: string | undefined;
   private runPromise: Promise<void> | undefined;
+  private userRestartReason: string | undefined;
 
   constructor(private readonly opts: TaskRunnerOptions) {
     this.name = opts.task.Name;
@@ -100,10 +101,12 @@ export class TaskRunner {
    * and let the restart policy start it again, counting as one of its attempts,
    * as Nomad does. No-op when the task is not running.
    */
-  async restart(reason: string): Promise<void> {
+  async restart(reason: string, opts: { user?: boolean } = {}): Promise<void> {
     const handle = this.handle;
     if (!handle || this.state.State !== 'running' || this.stopping) return;
     const { task, driver } = this.opts;
+    // A restart asked for by a user (alloc/job restart) starts again at once and does not use up the restart policy, as in Nomad.
+    if (opts.user) this.userRestartReason = reason;
     this.emit(ev.taskEvent('Restart Signaled', reason, { RestartReason: reason }));
     const timeoutMs = Math.min(MAX_KILL_TIMEOUT_MS, task.KillTimeout > 0 ? nsToMs(task.KillTimeout) : DEFAULT_KILL_TIMEOUT_MS);
     await driver.stopTask(handle.id, timeoutMs, task.KillSignal || 'SIGINT');
@@ -114,6 +117,12 @@ export class TaskRunner {
     this.detachTrigger.fire();
     this.abort.abort();
     if (this.runPromise) await this.runPromise;
+  }
+
+  private takeUserRestart(): RestartDecision | undefined {
+    const reason = this.userRestartReason;
+    this.userRestartReason = undefined;
+    return reason === undefined ? undefined : { action: 'restart', delayMs: 0, reason };
   }
 
   private get stopping(): boolean {
@@ -134,7 +143,7 @@ export class TaskRunner {
         outcome = await this.exited(res);
       }
       if (!outcome || this.stopping) break;
-      const decision = this.tracker.next(outcome, Date.now());
+      const decision = this.takeUserRestart() ?? this.tracker.next(outcome, Date.now());
       outcome = undefined;
       if (decision.action === 'complete') return this.finish(false);
       if (decision.action === 'fail') return this.finish(true, ev.notRestartingEvent(decision.reason));

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { FastifyInstance } from 'fastify';
 import { KilnError, NotFoundError } from '../../structs/index.js';
+import { registerAllocRestartProxy } from './alloc-restart-proxy.js';
 import { registerClientExecProxy } from './client-exec-proxy.js';
 import type { RouteDeps } from './route-deps.js';
 
@@ -15,6 +16,7 @@ import type { RouteDeps } from './route-deps.js';
  */
 export function registerClientProxyRoutes(app: FastifyInstance, d: Pick<RouteDeps, 'view'>, agentFetch: typeof fetch = fetch): void {
   registerClientExecProxy(app, d);
+  registerAllocRestartProxy(app, d);
   app.get<{ Params: { alloc: string } }>('/v1/client/fs/logs/:alloc', async (req, reply) => {
     const alloc = d.view.alloc(d.view.resolveAllocId(req.params.alloc));
     if (!alloc) throw new NotFoundError('allocation', req.params.alloc);
