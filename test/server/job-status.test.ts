@@ -34,3 +34,15 @@ test('the definition key ignores server-owned fields and key order', () => {
   assert.equal(jobDefinitionKey(a), jobDefinitionKey(b));
   assert.notEqual(jobDefinitionKey(a), jobDefinitionKey({ ...a, Stop: true }));
 });
+
+test('status by job type: batch and sysbatch are dead once every allocation finished (failed ones too); system runs until stopped', () => {
+  const done = [alloc('web', 'complete'), alloc('web', 'failed')];
+  const batch = deriveJobStatus(job({ Type: 'batch' }), done, []);
+  assert.deepEqual(batch, { Status: 'dead', StatusDescription: '1 of 2 allocations failed' });
+  assert.equal(deriveJobStatus(job({ Type: 'sysbatch' }), [alloc('web', 'complete')], []).Status, 'dead');
+  assert.equal(deriveJobStatus(job({ Type: 'sysbatch' }), [alloc('web', 'complete'), alloc('web', 'running')], []).Status, 'running');
+  assert.equal(deriveJobStatus(job({ Type: 'batch' }), done, [{ Status: 'pending' } as Evaluation]).Status, 'pending', 'a reschedule is still on its way');
+  assert.equal(deriveJobStatus(job({ Type: 'system' }), [], []).Status, 'running', 'even before any node can run it');
+  assert.equal(deriveJobStatus(job({ Type: 'system' }), [alloc('web', 'failed')], []).Status, 'running');
+  assert.equal(deriveJobStatus(job({ Type: 'system', Stop: true }), [alloc('web', 'complete')], []).Status, 'dead');
+});

@@ -1,6 +1,6 @@
 import type { StateReader } from '../../state/reader.js';
 import type { Allocation, Evaluation, Job, JobStatus } from '../../structs/index.js';
-import { AmbiguousPrefixError, NotFoundError, isPeriodicParent, isParameterizedParent, isTerminalClientStatus, launchesChildren } from '../../structs/index.js';
+import { AmbiguousPrefixError, NotFoundError, isPeriodicParent, isParameterizedParent, isTerminalClientStatus, launchesChildren, runsToCompletion } from '../../structs/index.js';
 
 export interface TaskGroupSummary {
   Queued: number;
@@ -34,15 +34,20 @@ export type JobListStub = Pick<
 /**
  * Job status is derived from its allocations rather than stored, so it can
  * never drift: running while any allocation is not terminal, dead once
- * stopped (or a batch job has finished), pending otherwise.
+ * stopped (or a batch/sysbatch job has finished), pending otherwise;
+ * system jobs run until stopped.
  */
 export function deriveJobStatus(job: Job, allocs: Allocation[], evals: Evaluation[]): { Status: JobStatus; StatusDescription: string } {
   if (allocs.some((a) => !isTerminalClientStatus(a.ClientStatus))) return { Status: 'running', StatusDescription: '' };
   if (job.Stop) return { Status: 'dead', StatusDescription: 'job stopped' };
   // As Nomad: a periodic or parameterized parent is "running" while it can launch children.
   if (launchesChildren(job)) return { Status: 'running', StatusDescription: '' };
-  if (job.Type === 'batch' && allocs.length > 0 && allocs.every((a) => a.ClientStatus === 'complete') && !evals.some((e) => e.Status === 'pending' || e.Status === 'blocked')) {
-    return { Status: 'dead', StatusDescription: 'all allocations completed' };
+  // As Nomad: a system job runs until it is stopped, whatever its nodes are doing.
+  if (job.Type === 'system') return { Status: 'running', StatusDescription: '' };
+  // Batch and sysbatch work is done once every allocation has finished (failed ones included) and nothing is left to schedule.
+  if (runsToCompletion(job.Type) && allocs.length > 0 && !evals.some((e) => e.Status === 'pending' || e.Status === 'blocked')) {
+    const failed = allocs.filter((a) => a.ClientStatus === 'failed').length;
+    return { Status: 'dead', StatusDescription: failed > 0 ? `${failed} of ${allocs.length} allocations failed` : 'all allocations completed' };
   }
   return { Status: 'pending', StatusDescription: '' };
 }
