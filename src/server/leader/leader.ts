@@ -4,6 +4,8 @@ import type { Clock } from '../../structs/index.js';
 import type { ServerLogger } from '../logger.js';
 import type { StateWriter } from '../state-writer.js';
 import { DeploymentService } from '../services/deployment-service.js';
+import { DispatchService } from '../services/dispatch-service.js';
+import { JobService } from '../services/job-service.js';
 import { BlockedEvals } from './blocked-evals.js';
 import { CatalogChecks } from './catalog-checks.js';
 import { DeploymentWatcher } from './deployment-watcher.js';
@@ -12,6 +14,7 @@ import { EvalBroker } from './eval-broker.js';
 import { EvalGc } from './eval-gc.js';
 import type { EvalGcOptions } from './eval-gc.js';
 import type { HeartbeatMonitor } from './heartbeats.js';
+import { PeriodicLauncher } from './periodic-launcher.js';
 import { PlanApplier } from './plan-applier.js';
 import type { PlanFunction } from './worker.js';
 import { SchedulerWorker } from './worker.js';
@@ -52,6 +55,7 @@ export class Leader implements LeaderDuties {
   readonly evalGc: EvalGc;
   readonly deploymentWatcher: DeploymentWatcher;
   readonly drainer: NodeDrainer;
+  readonly periodic: PeriodicLauncher;
   private workers: SchedulerWorker[] = [];
   private running = false;
 
@@ -62,6 +66,7 @@ export class Leader implements LeaderDuties {
     this.evalGc = new EvalGc({ ...deps, ...deps.evalGc });
     const checks = deps.catalogAddress ? new CatalogChecks(deps.catalogAddress, deps.clock, deps.logger) : undefined;
     this.deploymentWatcher = new DeploymentWatcher({ ...deps, deployments: new DeploymentService(deps), intervalMs: deps.deploymentWatchMs, checks });
+    this.periodic = new PeriodicLauncher({ ...deps, dispatch: new DispatchService({ ...deps, jobs: new JobService(deps) }) });
     this.drainer = new NodeDrainer({ ...deps, intervalMs: deps.deploymentWatchMs, checks });
   }
 
@@ -76,6 +81,7 @@ export class Leader implements LeaderDuties {
     for (const w of this.workers) w.start();
     this.evalGc.start();
     this.deploymentWatcher.start();
+    this.periodic.start();
     this.drainer.start();
   }
 
@@ -83,6 +89,7 @@ export class Leader implements LeaderDuties {
     if (!this.running) return;
     this.running = false;
     this.deps.heartbeats.stop();
+    await this.periodic.stop();
     await this.deploymentWatcher.stop();
     await this.drainer.stop();
     await this.evalGc.stop();
