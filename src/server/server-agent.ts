@@ -10,6 +10,7 @@ import type { HttpsServerOptions } from '../tls/server.js';
 import { registerAllocRoutes } from './http/allocs-routes.js';
 import { registerClientProxyRoutes } from './http/client-proxy-routes.js';
 import { registerDeploymentRoutes } from './http/deployments-routes.js';
+import { registerDispatchRoutes } from './http/dispatch-routes.js';
 import { registerEvalRoutes } from './http/evals-routes.js';
 import { registerJobRoutes } from './http/jobs-routes.js';
 import { registerNodeRoutes } from './http/nodes-routes.js';
@@ -29,6 +30,7 @@ import { AllocService } from './services/alloc-service.js';
 import { JobInput } from './services/job-input.js';
 import { JobPlanner } from './services/job-planner.js';
 import { DeploymentService } from './services/deployment-service.js';
+import { DispatchService } from './services/dispatch-service.js';
 import { JobService } from './services/job-service.js';
 import { JobReader } from './services/job-status.js';
 import { NodeService } from './services/node-service.js';
@@ -138,6 +140,7 @@ export class ServerAgent {
       agent: this.agentInfo(),
     };
     registerJobRoutes(this.app, deps);
+    registerDispatchRoutes(this.app, deps, new DispatchService({ view, jobs: deps.jobs, clock }));
     registerAllocRoutes(this.app, deps);
     registerEvalRoutes(this.app, deps);
     registerDeploymentRoutes(this.app, deps);
