@@ -22,7 +22,8 @@ import { SqliteStore, StateView, type Store } from '../state/index.js';
 import { EtcdElection } from '../server/leader/election.js';
 import { mountUi } from '../ui-serve/index.js';
 import { KilnError, type Node } from '../structs/index.js';
-import type { AgentConfig } from './config.js';
+import { AgentAcl } from '../acl/index.js';
+import { aclEnabled, type AgentConfig } from './config.js';
 import { streamLogger, type Logger } from './logger.js';
 import { collectImagesEvery, createDrivers, serviceRegistrar, startCatalog, startIngress, startRegistry } from './roles.js';
 
@@ -68,6 +69,7 @@ export class Agent {
   private ingress?: IngressAgent;
   private client?: ClientAgent;
   private pot?: PotDriver;
+  private acl?: AgentAcl;
   private clientHttp?: FastifyInstance;
   private unwatchNodes: () => void = () => {};
   private stopImageGc: () => void = () => {};
@@ -104,12 +106,13 @@ export class Agent {
   async start(): Promise<void> {
     const { config } = this;
     if (config.server.enabled || config.catalog.enabled) await this.openStore();
+    this.acl = this.createAcl();
     // The catalog first: the orchestrator UI on the server's listener proxies to its address.
-    if (config.catalog.enabled) this.catalog = await startCatalog(config, this.store!, this.log('catalog'));
+    if (config.catalog.enabled) this.catalog = await startCatalog(config, this.store!, this.log('catalog'), (app) => this.acl?.protect(app, 'catalog'));
     if (config.server.enabled) await this.startServer();
     this.followNodeHealth();
-    if (config.registry.enabled) this.registry = await startRegistry(config, this.log('registry'));
-    if (config.ingress.enabled) this.ingress = await startIngress(config, this.catalogUrl(), this.log('ingress'));
+    if (config.registry.enabled) this.registry = await startRegistry(config, this.log('registry'), this.acl);
+    if (config.ingress.enabled) this.ingress = await startIngress(config, this.catalogUrl(), this.log('ingress'), (app) => this.acl?.protect(app, 'dashboard'));
     if (config.client.enabled) await this.startClient();
     this.state = 'running';
   }
@@ -130,6 +133,21 @@ export class Agent {
     this.view?.close();
     await this.store?.close();
     this.state = 'stopped';
+  }
+
+  /** ACLs: the guard for every role's app, the /v1/acl routes, the exec audit log (docs/security.md). */
+  private createAcl(): AgentAcl {
+    const { config } = this;
+    const enabled = aclEnabled(config);
+    if (!enabled && !config.dev) this.log('acl').warn('ACLs are disabled (acl { enabled = false }): anyone who reaches this agent can do anything');
+    return new AgentAcl({
+      enabled,
+      dataDir: config.dataDir,
+      logger: this.log('acl'),
+      ...(this.store ? { store: this.store } : {}),
+      servers: config.client.servers.length > 0 ? config.client.servers : ['127.0.0.1:4646'],
+      ...(config.acl?.agentToken ? { agentToken: config.acl.agentToken } : {}),
+    });
   }
 
   private async openStore(): Promise<void> {
@@ -202,6 +220,9 @@ export class Agent {
       registerClientExecRoute(this.server.app, this.lateClient);
       registerClientPortsRoute(this.server.app, this.lateClient);
     }
+    this.acl?.registerRoutes(this.server.app);
+    const view = this.view;
+    this.acl?.protect(this.server.app, 'server', { namespaceOf: (kind, id) => namespaceIn(view, kind, id) });
     await this.server.start();
     this.httpAddress = this.server.address;
   }
@@ -232,6 +253,7 @@ export class Agent {
     const { config } = this;
     if (!this.server) {
       const http = (this.clientHttp = createApp({ logger: this.log('client') }));
+      this.acl?.protect(http, 'client');
       registerClientRoutes(http, this.lateClient);
       registerClientExecRoute(http, this.lateClient);
       registerClientPortsRoute(http, this.lateClient);
@@ -247,8 +269,8 @@ export class Agent {
     const serverUrls = servers.map((s) => (s.startsWith('http') ? s : `http://${s}`));
     this.client = await ClientAgent.create({
       dataDir: config.dataDir,
-      api: new KilnClient({ addresses: serverUrls }),
-      heartbeatThread: { addresses: serverUrls },
+      api: new KilnClient({ addresses: serverUrls, token: this.acl?.agentSecret }),
+      heartbeatThread: { addresses: serverUrls, token: this.acl?.agentSecret },
       drivers,
       datacenter: config.datacenter,
       nodeName: config.client.nodeName,
@@ -257,9 +279,17 @@ export class Agent {
       address: config.advertiseAddr,
       httpAddr: this.httpAddress,
       logger: this.log('client'),
-      ...(catalogAddress ? { services: serviceRegistrar(catalogAddress, this.log('catalog'), (a, t, r) => void this.client?.restartTask(a, t, r)) } : {}),
+      ...(catalogAddress ? { services: serviceRegistrar(catalogAddress, this.log('catalog'), (a, t, r) => void this.client?.restartTask(a, t, r), this.acl?.agentSecret) } : {}),
     });
     await this.client.start();
     this.log('agent').info(`client started, node ${this.client.nodeId}`);
   }
+}
+
+/** The namespace of an allocation, evaluation or deployment (ID or prefix) for ACL decisions; undefined when unknown. */
+function namespaceIn(view: StateView | undefined, kind: 'alloc' | 'eval' | 'deployment', id: string): string | undefined {
+  if (!view) return undefined;
+  if (kind === 'alloc') return view.alloc(view.resolveAllocId(id))?.Namespace;
+  if (kind === 'eval') return view.evaluation(view.resolveEvalId(id))?.Namespace;
+  return view.deployment(view.resolveDeploymentId(id))?.Namespace;
 }
