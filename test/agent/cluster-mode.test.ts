@@ -25,7 +25,7 @@ async function serverConfig(name: string, endpoint: string) {
   const port = await freePort();
   writeFileSync(
     file,
-    `data_dir = "${join(tmp.dir, name)}"\nports {\n  http = ${port}\n}\nserver {\n  enabled = true\n  name = "${name}"\n  etcd {\n    endpoints = ["${endpoint}"]\n    prefix = "/kiln-test"\n    lease_ttl = "2s"\n  }\n}\n`,
+    `data_dir = "${join(tmp.dir, name)}"\nacl {\n  enabled = false\n}\nports {\n  http = ${port}\n}\nserver {\n  enabled = true\n  name = "${name}"\n  etcd {\n    endpoints = ["${endpoint}"]\n    prefix = "/kiln-test"\n    lease_ttl = "2s"\n  }\n}\n`,
   );
   return loadConfigPath(file);
 }

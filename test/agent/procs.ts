@@ -71,10 +71,13 @@ export function writeConfig(dir: string, name: string, hcl: string): string {
   return file;
 }
 
+/** ACLs are on by default outside `agent -dev` on loopback; these cluster tests are about failover, not ACLs (test/acl covers those). */
+const ACL_OFF = 'acl {\n  enabled = false\n}\n';
+
 /** A server on etcd with fast node-loss settings; `extra` goes inside server {}. */
 export async function serverHcl(dir: string, name: string, etcdEndpoint: string, prefix: string, extra = ''): Promise<string> {
   const port = await freePort();
-  return `data_dir = "${join(dir, name)}"\nports {\n  http = ${port}\n}\nserver {\n  enabled = true\n  name = "${name}"\n${extra}  etcd {\n    endpoints = ["${etcdEndpoint}"]\n    prefix = "${prefix}"\n    lease_ttl = "2s"\n  }\n}\n`;
+  return `data_dir = "${join(dir, name)}"\n${ACL_OFF}ports {\n  http = ${port}\n}\nserver {\n  enabled = true\n  name = "${name}"\n${extra}  etcd {\n    endpoints = ["${etcdEndpoint}"]\n    prefix = "${prefix}"\n    lease_ttl = "2s"\n  }\n}\n`;
 }
 
 /** A jail network of its own for one client agent, and how to remove it once the agent is gone. */
@@ -95,5 +98,10 @@ export function testJailNet(stateDir: string, bridge: string, subnet: string, ch
 export async function clientHcl(opts: { dir: string; name: string; servers: string[]; net: TestJailNet; datacenter?: string; extra?: string }): Promise<string> {
   const port = await freePort();
   const servers = opts.servers.map((s) => `"${s}"`).join(', ');
-  return `data_dir = "${join(opts.dir, opts.name)}"\ndatacenter = "${opts.datacenter ?? 'dc1'}"\nports {\n  http = ${port}\n}\nclient {\n  enabled = true\n  node_name = "${opts.name}"\n  servers = [${servers}]\n${opts.extra ?? ''}${opts.net.hcl}}\n`;
+  return `data_dir = "${join(opts.dir, opts.name)}"\n${ACL_OFF}datacenter = "${opts.datacenter ?? 'dc1'}"\nports {\n  http = ${port}\n}\nclient {\n  enabled = true\n  node_name = "${opts.name}"\n  servers = [${servers}]\n${opts.extra ?? ''}${opts.net.hcl}}\n`;
+}
+
+/** A single server on its embedded SQLite store, with the agent's default heartbeat settings; `extra` goes inside server {}. */
+export async function soloServerHcl(dir: string, name: string, extra = ''): Promise<string> {
+  return `data_dir = "${join(dir, name)}"\n${ACL_OFF}ports {\n  http = ${await freePort()}\n}\nserver {\n  enabled = true\n${extra}}\n`;
 }
