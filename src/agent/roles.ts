@@ -12,9 +12,10 @@ import { POTLUCK_URL, type AgentConfig } from './config.js';
 import type { Logger } from './logger.js';
 import { withToken, type AgentAcl } from '../acl/index.js';
 import type { FastifyInstance } from 'fastify';
+import { installIdentityCheck, schemeFor, type AgentTls } from '../tls/index.js';
 
 /** The catalog role on the agent's store (the server's, when both run here), with its web UI. */
-export async function startCatalog(config: AgentConfig, store: Store, log: Logger, protect?: (app: FastifyInstance) => void): Promise<CatalogAgent> {
+export async function startCatalog(config: AgentConfig, store: Store, log: Logger, protect?: (app: FastifyInstance) => void, tls?: AgentTls): Promise<CatalogAgent> {
   const catalog = await CatalogAgent.create({
     store,
     bindAddr: config.bindAddr,
@@ -25,7 +26,9 @@ export async function startCatalog(config: AgentConfig, store: Store, log: Logge
     datacenter: config.datacenter,
     exec: localExec,
     logger: log,
+    ...(tls ? { https: tls.https } : {}),
   });
+  if (tls) installIdentityCheck(catalog.app, tls.loaded);
   mountUi(catalog.app, 'catalog');
   protect?.(catalog.app);
   await catalog.start();
@@ -33,7 +36,7 @@ export async function startCatalog(config: AgentConfig, store: Store, log: Logge
 }
 
 /** The registry role; in dev mode it also builds and publishes the demo images (once). */
-export async function startRegistry(config: AgentConfig, log: Logger, acl?: AgentAcl): Promise<RegistryAgent> {
+export async function startRegistry(config: AgentConfig, log: Logger, acl?: AgentAcl, tls?: AgentTls): Promise<RegistryAgent> {
   const dataDir = join(config.dataDir, 'registry');
   if (config.registry.demoImages) {
     for (const r of await ensureDemoImages(dataDir, { logger: log })) {
@@ -41,7 +44,8 @@ export async function startRegistry(config: AgentConfig, log: Logger, acl?: Agen
       else log.info(`demo image ${r.name} ${r.status}: ${r.urlPath}`);
     }
   }
-  const registry = await RegistryAgent.create({ dataDir, bindAddr: config.bindAddr, port: config.registry.port, pushToken: acl?.enabled ? undefined : config.registry.pushToken, logger: log });
+  const registry = await RegistryAgent.create({ dataDir, bindAddr: config.bindAddr, port: config.registry.port, pushToken: acl?.enabled ? undefined : config.registry.pushToken, logger: log, ...(tls ? { https: tls.https } : {}) });
+  if (tls) installIdentityCheck(registry.app, tls.loaded);
   // With ACLs a push needs a token with registry { policy = "write" }; the old shared push token would clash on the same header.
   if (acl?.enabled && config.registry.pushToken) log.warn('registry push_token is ignored while ACLs are on: pushes need an ACL token with registry { policy = "write" }');
   acl?.protect(registry.app, 'registry');
@@ -49,15 +53,17 @@ export async function startRegistry(config: AgentConfig, log: Logger, acl?: Agen
   return registry;
 }
 
-export async function startIngress(config: AgentConfig, catalogAddress: string, log: Logger, protect?: (app: FastifyInstance) => void): Promise<IngressAgent> {
+export async function startIngress(config: AgentConfig, catalogAddress: string, log: Logger, protect?: (app: FastifyInstance) => void, tls?: AgentTls): Promise<IngressAgent> {
   const ingress = await IngressAgent.create({
     catalogAddress: config.ingress.catalogAddress ?? catalogAddress,
     entryPoints: [{ name: 'http', address: `${config.bindAddr}:${config.ingress.httpPort}` }],
     dashboard: { address: `${config.bindAddr}:${config.ingress.dashboardPort}` },
     domain: config.ingress.domain,
     ...(config.ingress.engine ? { engine: config.ingress.engine } : {}),
+    ...(tls ? { dashboardHttps: tls.https, catalogFetch: tls.fetches.toAgents } : {}),
     logger: log,
   });
+  if (ingress.app && tls) installIdentityCheck(ingress.app, tls.loaded);
   if (ingress.app) mountUi(ingress.app, 'ingress', { prefix: '/dashboard' });
   if (ingress.app) protect?.(ingress.app);
   await ingress.start();
@@ -65,10 +71,16 @@ export async function startIngress(config: AgentConfig, catalogAddress: string, 
 }
 
 /** raw_exec always; pot when runc and root are there (it reports itself unhealthy otherwise). */
-export async function createDrivers(config: AgentConfig, registryAddress: string | undefined, log: Logger): Promise<{ drivers: DriverRegistry; pot: PotDriver; images: ImageStore }> {
+export async function createDrivers(
+  config: AgentConfig,
+  registryAddress: string | undefined,
+  log: Logger,
+  tls?: AgentTls,
+): Promise<{ drivers: DriverRegistry; pot: PotDriver; images: ImageStore }> {
   const mirrors = Object.entries(config.client.imageMirrors).map(([prefix, replacement]) => ({ prefix, replacement }));
-  if (registryAddress && !config.client.imageMirrors[POTLUCK_URL]) mirrors.push({ prefix: POTLUCK_URL, replacement: `http://${registryAddress}/` });
+  if (registryAddress && !config.client.imageMirrors[POTLUCK_URL]) mirrors.push({ prefix: POTLUCK_URL, replacement: `${schemeFor(tls?.loaded)}://${registryAddress}/` });
   const images = await ImageStore.create({
+    ...(tls ? { fetch: tls.imageFetch } : {}),
     cacheDir: join(config.dataDir, 'images'),
     mirrors,
     trustedKeys: config.client.imageTrust.trustedKeys,
@@ -85,10 +97,16 @@ export async function createDrivers(config: AgentConfig, registryAddress: string
  * The client's registrar; `restart` is called for check_restart (a check critical past its limit).
  * Several catalog addresses: registrations fail over between them (src/api/failover-catalog.ts).
  */
-export function serviceRegistrar(catalogAddress: string | string[], log: Logger, restart: (allocId: string, task: string, reason: string) => void, aclToken?: string): ServiceRegistrar {
+export function serviceRegistrar(
+  catalogAddress: string | string[],
+  log: Logger,
+  restart: (allocId: string, task: string, reason: string) => void,
+  aclToken?: string,
+  tlsFetch?: typeof fetch,
+): ServiceRegistrar {
   const addresses = typeof catalogAddress === 'string' ? [catalogAddress] : catalogAddress;
   return new ServiceRegistrar({
-    client: addresses.length === 1 ? new ConsulClient(addresses[0]!, undefined, withToken(fetch, aclToken)) : new FailoverConsulClient(addresses),
+    client: addresses.length === 1 ? new ConsulClient(addresses[0]!, undefined, withToken(tlsFetch ?? fetch, aclToken)) : new FailoverConsulClient(addresses),
     logger: log,
     onUnhealthy: ({ allocId, taskName, checkName }) => restart(allocId, taskName, `health check "${checkName}" unhealthy`),
   });
