@@ -14,7 +14,9 @@ import type {
   AllocStopResponse,
   DeploymentUpdateResponse,
   JobDeregisterResponse,
+  JobDispatchResponse,
   JobListStub,
+  PeriodicForceResponse,
   JobPlanResponse,
   JobSummary,
   JobValidateResponse,
@@ -114,6 +116,17 @@ export class KilnClient implements NodeServerApi {
 
   stopJob(id: string, opts: { purge?: boolean } = {}): Promise<JobDeregisterResponse> {
     return this.write('DELETE', `/v1/job/${enc(id)}`, undefined, { purge: opts.purge || undefined });
+  }
+
+  /** `job dispatch`: a child of a parameterized job with this payload (sent base64) and meta. */
+  dispatchJob(id: string, payload: Uint8Array | undefined, meta: Record<string, string>): Promise<JobDispatchResponse> {
+    const body = { JobID: id, Payload: payload && payload.length > 0 ? Buffer.from(payload).toString('base64') : undefined, Meta: meta };
+    return this.write('POST', `/v1/job/${enc(id)}/dispatch`, body);
+  }
+
+  /** `job periodic force`: launch a child of a periodic job now. */
+  forcePeriodicJob(id: string): Promise<PeriodicForceResponse> {
+    return this.write('POST', `/v1/job/${enc(id)}/periodic/force`, {});
   }
 
   // ---- deployments

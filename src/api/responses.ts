@@ -36,6 +36,26 @@ export interface JobListStub {
   CreateIndex: number;
   ModifyIndex: number;
   JobModifyIndex: number;
+  /** The parent of a periodic or dispatched child ("" otherwise); older servers leave these out. */
+  ParentID?: string;
+  Periodic?: boolean;
+  ParameterizedJob?: boolean;
+}
+
+/** Nomad's JobDispatchResponse. */
+export interface JobDispatchResponse {
+  DispatchedJobID: string;
+  EvalID: string;
+  EvalCreateIndex: number;
+  JobCreateIndex: number;
+  Index: number;
+}
+
+/** Nomad's PeriodicForceResponse. */
+export interface PeriodicForceResponse {
+  EvalID: string;
+  EvalCreateIndex: number;
+  Index: number;
 }
 
 /** An allocation as listed: everything but the embedded Job. */
