@@ -26,6 +26,7 @@ import { AgentAcl } from '../acl/index.js';
 import { aclEnabled, type AgentConfig } from './config.js';
 import { streamLogger, type Logger } from './logger.js';
 import { collectImagesEvery, createDrivers, serviceRegistrar, startCatalog, startIngress, startRegistry } from './roles.js';
+import { agentTls, installIdentityCheck, type AgentTls } from '../tls/index.js';
 
 /** How often the client removes images no task uses. */
 const IMAGE_GC_INTERVAL_MS = 10 * 60_000;
@@ -75,10 +76,15 @@ export class Agent {
   private stopImageGc: () => void = () => {};
   private httpAddress = '';
 
+  /** Loaded once from the tls block (a bad file fails create(), before anything listens). */
+  private readonly tls: AgentTls | undefined;
+
   private constructor(
     readonly config: AgentConfig,
     private readonly log: (role: string) => Logger,
-  ) {}
+  ) {
+    this.tls = agentTls(config.tls, config.datacenter);
+  }
 
   static async create(config: AgentConfig, options: AgentOptions = {}): Promise<Agent> {
     mkdirSync(config.dataDir, { recursive: true });
@@ -95,6 +101,11 @@ export class Agent {
   }
 
   /** `host:port` of the agent's HTTP API. */
+  /** `https` when the agent has a tls block: every listener then speaks TLS. */
+  get scheme(): 'http' | 'https' {
+    return this.tls ? 'https' : 'http';
+  }
+
   get address(): string {
     return this.httpAddress;
   }
@@ -108,11 +119,11 @@ export class Agent {
     if (config.server.enabled || config.catalog.enabled) await this.openStore();
     this.acl = this.createAcl();
     // The catalog first: the orchestrator UI on the server's listener proxies to its address.
-    if (config.catalog.enabled) this.catalog = await startCatalog(config, this.store!, this.log('catalog'), (app) => this.acl?.protect(app, 'catalog'));
+    if (config.catalog.enabled) this.catalog = await startCatalog(config, this.store!, this.log('catalog'), (app) => this.acl?.protect(app, 'catalog'), this.tls);
     if (config.server.enabled) await this.startServer();
     this.followNodeHealth();
-    if (config.registry.enabled) this.registry = await startRegistry(config, this.log('registry'), this.acl);
-    if (config.ingress.enabled) this.ingress = await startIngress(config, this.catalogUrl(), this.log('ingress'), (app) => this.acl?.protect(app, 'dashboard'));
+    if (config.registry.enabled) this.registry = await startRegistry(config, this.log('registry'), this.acl, this.tls);
+    if (config.ingress.enabled) this.ingress = await startIngress(config, this.catalogUrl(), this.log('ingress'), (app) => this.acl?.protect(app, 'dashboard'), this.tls);
     if (config.client.enabled) await this.startClient();
     this.state = 'running';
   }
@@ -202,6 +213,7 @@ export class Agent {
       dataDir: config.dataDir,
       proxyClientRoutes: !config.client.enabled,
       catalogAddress: this.catalogUrl(),
+      ...(this.tls ? { https: this.tls.https, agentFetch: this.tls.fetches.toAgents } : {}),
       heartbeatGraceMs: config.server.heartbeat?.graceMs,
       minHeartbeatTtlMs: config.server.heartbeat?.minTtlMs,
       failoverHeartbeatTtlMs: config.server.heartbeat?.failoverTtlMs,
@@ -214,6 +226,7 @@ export class Agent {
         : {}),
       roles: (['server', 'client', 'catalog', 'ingress', 'registry'] as const).filter((r) => config[r].enabled),
     });
+    if (this.tls) installIdentityCheck(this.server.app, this.tls.loaded);
     mountUi(this.server.app, 'nomad', { catalogAddress: this.catalogUrl() });
     if (config.client.enabled) {
       registerClientRoutes(this.server.app, this.lateClient);
@@ -252,7 +265,8 @@ export class Agent {
   private async startClient(): Promise<void> {
     const { config } = this;
     if (!this.server) {
-      const http = (this.clientHttp = createApp({ logger: this.log('client') }));
+      const http = (this.clientHttp = createApp({ logger: this.log('client'), ...(this.tls ? { https: this.tls.https } : {}) }));
+      if (this.tls) installIdentityCheck(http, this.tls.loaded);
       this.acl?.protect(http, 'client');
       registerClientRoutes(http, this.lateClient);
       registerClientExecRoute(http, this.lateClient);
@@ -262,15 +276,15 @@ export class Agent {
       this.httpAddress = typeof a === 'object' && a ? `${config.advertiseAddr}:${a.port}` : String(a);
     }
     const servers = config.client.servers.length > 0 ? config.client.servers : [this.httpAddress];
-    const { drivers, pot, images } = await createDrivers(config, this.registry?.address, this.log('images'));
+    const { drivers, pot, images } = await createDrivers(config, this.registry?.address, this.log('images'), this.tls);
     this.pot = pot;
     this.stopImageGc = collectImagesEvery(images, IMAGE_GC_INTERVAL_MS, this.log('images'));
     const catalogAddress = config.client.catalogAddresses ?? config.client.catalogAddress ?? (this.catalog ? this.catalog.httpAddress : undefined);
     const serverUrls = servers.map((s) => (s.startsWith('http') ? s : `http://${s}`));
     this.client = await ClientAgent.create({
       dataDir: config.dataDir,
-      api: new KilnClient({ addresses: serverUrls, token: this.acl?.agentSecret }),
-      heartbeatThread: { addresses: serverUrls, token: this.acl?.agentSecret },
+      api: new KilnClient({ addresses: serverUrls, token: this.acl?.agentSecret, ...(this.tls ? { fetch: this.tls.fetches.toServers } : {}) }),
+      heartbeatThread: { addresses: serverUrls, token: this.acl?.agentSecret, ...(this.tls ? { tls: this.tls.fetches.serverOptions } : {}) },
       drivers,
       datacenter: config.datacenter,
       nodeName: config.client.nodeName,
@@ -279,7 +293,7 @@ export class Agent {
       address: config.advertiseAddr,
       httpAddr: this.httpAddress,
       logger: this.log('client'),
-      ...(catalogAddress ? { services: serviceRegistrar(catalogAddress, this.log('catalog'), (a, t, r) => void this.client?.restartTask(a, t, r), this.acl?.agentSecret) } : {}),
+      ...(catalogAddress ? { services: serviceRegistrar(catalogAddress, this.log('catalog'), (a, t, r) => void this.client?.restartTask(a, t, r), this.acl?.agentSecret, this.tls?.fetches.toAgents) } : {}),
     });
     await this.client.start();
     this.log('agent').info(`client started, node ${this.client.nodeId}`);
