@@ -1,3 +1,4 @@
+import { DispatchPayloadHook } from './dispatch-payload.js';
 import { DriverStartHook } from './driver-start.js';
 import { EnvHook } from './env.js';
 import { LogsDirHook } from './logs-dir.js';
@@ -9,5 +10,5 @@ export { UnrecoverableTaskError } from './types.js';
 
 /** The prestart steps, in order. Image fetch and service registration hooks slot in here later. */
 export function defaultTaskHooks(): TaskPrestartHook[] {
-  return [new TaskDirHook(), new EnvHook(), new LogsDirHook(), new DriverStartHook()];
+  return [new TaskDirHook(), new DispatchPayloadHook(), new EnvHook(), new LogsDirHook(), new DriverStartHook()];
 }
