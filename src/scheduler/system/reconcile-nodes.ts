@@ -1,5 +1,5 @@
 import type { Allocation, Job, Node, TaskGroup } from '../../structs/index.js';
-import { isTerminalClientStatus } from '../../structs/index.js';
+import { isTerminalClientStatus, launchesChildren } from '../../structs/index.js';
 import { DatacenterMatcher, nodeAcceptsPlacements } from '../feasibility/index.js';
 import { GroupChangeDetector } from '../job-diff.js';
 import { ALLOC_LOST, ALLOC_NOT_NEEDED, allocName, type Stop } from '../reconcile.js';
@@ -53,7 +53,8 @@ const oldestFirst = (x: Allocation, y: Allocation): number => -newestFirst(x, y)
  * job no longer targets they stop. Failed allocations are not rescheduled.
  */
 export function reconcileSystem(input: SystemReconcileInput): SystemGroupReconcile[] {
-  const job = input.job && !input.job.Stop ? input.job : undefined;
+  // A periodic or parameterized parent is a template: its children run, it does not.
+  const job = input.job && !input.job.Stop && !launchesChildren(input.job) ? input.job : undefined;
   const out = new Map<string, SystemGroupReconcile>();
   const result = (name: string): SystemGroupReconcile => {
     let r = out.get(name);

@@ -2,7 +2,7 @@ import type { StateReader } from '../../state/reader.js';
 import type { Store, TxnOp } from '../../state/store.js';
 import { keys } from '../../state/store.js';
 import type { Clock, Evaluation, Nanos, Node, NodeStatus, SchedulingEligibility } from '../../structs/index.js';
-import { NotFoundError, msToNs } from '../../structs/index.js';
+import { NotFoundError, isSystemJobType, launchesChildren, msToNs } from '../../structs/index.js';
 import type { StateWriter } from '../state-writer.js';
 import { encode } from '../state-writer.js';
 import { newEvaluation } from './evaluations.js';
@@ -53,7 +53,8 @@ export class NodeService {
         ModifyIndex: nextIndex,
       };
       const ops: TxnOp[] = [{ type: 'put', key: keys.node(node.ID), value: encode(node) }];
-      if (prev && prev.Status !== 'ready') ops.push(...this.nodeUpdateEvals(node.ID, nextIndex));
+      // A node that joins or comes back is evaluated for the jobs on it and for every system job.
+      if (!prev || prev.Status !== 'ready') ops.push(...this.nodeUpdateEvals(node.ID, nextIndex, true));
       return { txn: { compares: [{ key: keys.node(node.ID), modRevision: stored?.modRevision ?? 0 }], ops }, result: undefined };
     });
     return { HeartbeatTTL: msToNs(ttlMs), Index: outcome?.index ?? this.deps.view.index() };
@@ -75,7 +76,9 @@ export class NodeService {
       if (!stored) throw new NotFoundError('node', id);
       if (stored.value.SchedulingEligibility === eligibility) return undefined;
       const node: Node = { ...stored.value, SchedulingEligibility: eligibility, ModifyIndex: nextIndex };
-      return { txn: { compares: [{ key: keys.node(id), modRevision: stored.modRevision }], ops: [{ type: 'put', key: keys.node(id), value: encode(node) }] }, result: undefined };
+      const ops: TxnOp[] = [{ type: 'put', key: keys.node(id), value: encode(node) }];
+      if (eligibility === 'eligible') ops.push(...this.systemJobEvals(id, nextIndex, new Set()).map(evalPut));
+      return { txn: { compares: [{ key: keys.node(id), modRevision: stored.modRevision }], ops }, result: undefined };
     });
     return { Index: outcome?.index ?? this.deps.view.index() };
   }
@@ -107,7 +110,9 @@ export class NodeService {
       if (!stored) throw new NotFoundError('node', id);
       const node = spec ? startDrain(stored.value, spec, msToNs(clock.now())) : cancelDrain(stored.value, markEligible, msToNs(clock.now()));
       const next: Node = { ...node, ModifyIndex: nextIndex };
-      return { txn: { compares: [{ key: keys.node(id), modRevision: stored.modRevision }], ops: [{ type: 'put', key: keys.node(id), value: encode(next) }] }, result: undefined };
+      const ops: TxnOp[] = [{ type: 'put', key: keys.node(id), value: encode(next) }];
+      if (next.SchedulingEligibility === 'eligible' && stored.value.SchedulingEligibility !== 'eligible') ops.push(...this.systemJobEvals(id, nextIndex, new Set()).map(evalPut));
+      return { txn: { compares: [{ key: keys.node(id), modRevision: stored.modRevision }], ops }, result: undefined };
     });
     const index = outcome?.index ?? this.deps.view.index();
     return { EvalIDs: [], EvalCreateIndex: index, NodeModifyIndex: index };
@@ -120,18 +125,35 @@ export class NodeService {
       if (!stored || stored.value.Status === status) return undefined;
       const node: Node = { ...stored.value, Status: status, StatusDescription: description, StatusUpdatedAt: msToNs(clock.now()), ModifyIndex: nextIndex };
       const ops: TxnOp[] = [{ type: 'put', key: keys.node(id), value: encode(node) }];
-      ops.push(...this.nodeUpdateEvals(id, nextIndex));
+      ops.push(...this.nodeUpdateEvals(id, nextIndex, status === 'ready'));
       return { txn: { compares: [{ key: keys.node(id), modRevision: stored.modRevision }], ops }, result: undefined };
     });
   }
 
-  /** One node-update evaluation per job that has allocations meant to run on the node. */
-  private nodeUpdateEvals(nodeId: string, index: number): TxnOp[] {
-    return this.jobEvals(nodeId, index, 'node-update').map(evalPut);
+  /**
+   * One node-update evaluation per job that has allocations meant to run on
+   * the node, and, when the node can take new work, per system/sysbatch job.
+   */
+  private nodeUpdateEvals(nodeId: string, index: number, withSystemJobs = false): TxnOp[] {
+    const seen = new Set<string>();
+    const evals = this.jobEvals(nodeId, index, 'node-update', seen);
+    if (withSystemJobs) evals.push(...this.systemJobEvals(nodeId, index, seen));
+    return evals.map(evalPut);
   }
 
-  private jobEvals(nodeId: string, index: number, trigger: 'node-update' | 'node-drain'): Evaluation[] {
-    const seen = new Set<string>();
+  /** As Nomad: every system and sysbatch job is evaluated when a node joins or becomes eligible, so it follows the node. */
+  private systemJobEvals(nodeId: string, index: number, seen: Set<string>): Evaluation[] {
+    const evals: Evaluation[] = [];
+    for (const job of this.deps.view.jobs()) {
+      const jobKey = `${job.Namespace}\u0000${job.ID}`;
+      if (!isSystemJobType(job.Type) || job.Stop || launchesChildren(job) || seen.has(jobKey)) continue;
+      seen.add(jobKey);
+      evals.push(newEvaluation(job, 'node-update', index, this.deps.clock.now(), { NodeID: nodeId }));
+    }
+    return evals;
+  }
+
+  private jobEvals(nodeId: string, index: number, trigger: 'node-update' | 'node-drain', seen = new Set<string>()): Evaluation[] {
     const evals: Evaluation[] = [];
     for (const a of this.deps.view.allocsByNode(nodeId)) {
       if (a.DesiredStatus !== 'run') continue;

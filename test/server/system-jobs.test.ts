@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Allocation } from '../../src/structs/index.js';
+import type { TestServer } from './helpers.js';
+import { api, jobJson, nodeJson, startServer, waitFor } from './helpers.js';
+
+let t: TestServer;
+before(async () => {
+  t = await startServer({ datacenter: 'dc-sys' });
+});
+after(async () => {
+  await t.close();
+});
+
+const live = (allocs: Allocation[]): Allocation[] => allocs.filter((a) => a.DesiredStatus === 'run' && !['complete', 'failed', 'lost'].includes(a.ClientStatus));
+const jobAllocs = async (job: string): Promise<Allocation[]> => (await api<Allocation[]>(t.base, 'GET', `/v1/job/${job}/allocations`)).body;
+
+async function liveNodes(job: string, expected: string[]): Promise<string[]> {
+  const want = [...expected].sort().join(',');
+  return waitFor(`allocations of ${job} on ${want}`, async () => {
+    const nodes = live(await jobAllocs(job)).map((a) => a.NodeID).sort();
+    return nodes.join(',') === want ? nodes : undefined;
+  });
+}
+
+test('a system job follows nodes through the server: joining nodes get an allocation, and one made eligible again does too', async () => {
+  const first = nodeJson({ datacenter: 'dc-sys' });
+  await api(t.base, 'POST', '/v1/node/register', { Node: first });
+  const reg = await api(t.base, 'POST', '/v1/jobs', { Job: jobJson('sys-follow', { type: 'system', datacenters: ['dc-sys'] }) });
+  assert.equal(reg.status, 200, JSON.stringify(reg.body));
+  await liveNodes('sys-follow', [first.ID!]);
+
+  const second = nodeJson({ datacenter: 'dc-sys' });
+  await api(t.base, 'POST', '/v1/node/register', { Node: second });
+  await liveNodes('sys-follow', [first.ID!, second.ID!]);
+  const evals = (await api<{ TriggeredBy: string; NodeID?: string }[]>(t.base, 'GET', '/v1/job/sys-follow/evaluations')).body;
+  assert.ok(evals.some((e) => e.TriggeredBy === 'node-update' && e.NodeID === second.ID), 'the joining node triggered a node-update evaluation');
+
+  // Ineligible keeps what runs; after stopping it, only eligibility brings it back.
+  assert.equal((await api(t.base, 'POST', `/v1/node/${second.ID}/eligibility`, { Eligibility: 'ineligible' })).status, 200);
+  const onSecond = live(await jobAllocs('sys-follow')).find((a) => a.NodeID === second.ID)!;
+  assert.equal((await api(t.base, 'POST', `/v1/allocation/${onSecond.ID}/stop`)).status, 200);
+  await liveNodes('sys-follow', [first.ID!]);
+  await api(t.base, 'POST', `/v1/node/${second.ID}/eligibility`, { Eligibility: 'eligible' });
+  await liveNodes('sys-follow', [first.ID!, second.ID!]);
+
+  const status = (await api<{ Status: string; Type: string }>(t.base, 'GET', '/v1/job/sys-follow')).body;
+  assert.equal(status.Type, 'system');
+  assert.equal(status.Status, 'running');
+});
+
+test('a system group with count 2 is refused with a clear error, and nothing is registered', async () => {
+  const bad = jobJson('sys-count', { type: 'system', count: 2, datacenters: ['dc-sys'] });
+  const res = await api(t.base, 'POST', '/v1/jobs', { Job: bad });
+  assert.equal(res.status, 400, JSON.stringify(res.body));
+  assert.match(JSON.stringify(res.body), /a system job runs one allocation of each group on every eligible node/);
+  assert.equal((await api(t.base, 'GET', '/v1/job/sys-count')).status, 404);
+});
