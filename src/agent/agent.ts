@@ -95,7 +95,7 @@ export class Agent {
     return {
       http: this.httpAddress,
       ...(this.catalog ? { catalog: this.catalog.httpAddress.replace(/^http:\/\//, ''), dns: `${this.catalog.dnsAddress.host}:${this.catalog.dnsAddress.port}` } : {}),
-      ...(this.ingress ? { ingress: this.ingress.entryPointAddress('http') ?? '', dashboard: this.ingress.dashboardUrl.replace(/^http:\/\//, '') } : {}),
+      ...(this.ingress ? { ingress: this.ingress.entryPointAddress('http') ?? '', dashboard: this.ingress.dashboardUrl.replace(/^https?:\/\//, '') } : {}),
       ...(this.registry ? { registry: this.registry.address } : {}),
     };
   }

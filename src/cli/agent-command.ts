@@ -63,15 +63,15 @@ async function runAgent(config: AgentConfig): Promise<void> {
   await agent.start();
   const a = agent.addresses;
   const listeners: [string, string | undefined][] = [
-    ['API + UI', a.http && `http://${a.http}`],
-    ['Catalog', a.catalog && `http://${a.catalog} (DNS ${a.dns})`],
+    ['API + UI', a.http && `${agent.scheme}://${a.http}`],
+    ['Catalog', a.catalog && `${agent.scheme}://${a.catalog} (DNS ${a.dns})`],
     ['Ingress', a.ingress && `http://${a.ingress}`],
-    ['Dashboard', a.dashboard && `http://${a.dashboard}`],
-    ['Registry', a.registry && `http://${a.registry}`],
+    ['Dashboard', a.dashboard && `${agent.scheme}://${a.dashboard}`],
+    ['Registry', a.registry && `${agent.scheme}://${a.registry}`],
   ];
   out.write('\n');
   for (const [k, v] of listeners) if (v) out.write(`${k.padStart(16)}: ${v}\n`);
-  out.write(`\n==> kiln agent started on http://${agent.address}! Log data will stream in below:\n\n`);
+  out.write(`\n==> kiln agent started on ${agent.scheme}://${agent.address}! Log data will stream in below:\n\n`);
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
