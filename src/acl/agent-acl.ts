@@ -15,6 +15,7 @@ import { registerAclRoutes } from './http-routes.js';
 import { FailureLimiter, type RateLimitOptions } from './rate-limit.js';
 import { RemoteTokenResolver, StoreTokenResolver, type TokenResolver } from './resolver.js';
 import type { AppRole, RouteContext } from './route-table.js';
+import { uncoveredRoutes } from './route-list.js';
 import { AclStore } from './store.js';
 
 export interface AgentAclOptions {
@@ -38,6 +39,8 @@ export class AgentAcl {
   private readonly limiter: FailureLimiter;
   private readonly resolver: TokenResolver;
   private readonly aclStore?: AclStore;
+  /** Every app protect() saw, for the route-coverage check. */
+  readonly apps: { role: AppRole; app: FastifyInstance }[] = [];
 
   constructor(private readonly o: AgentAclOptions) {
     this.enabled = o.enabled;
@@ -50,6 +53,7 @@ export class AgentAcl {
 
   /** Guard a role's app (call before it listens); with ACLs off only the exec audit is attached. */
   protect(app: FastifyInstance, role: AppRole, extra: { namespaceOf?: RouteContext['namespaceOf'] } = {}): void {
+    this.apps.push({ role, app });
     if (!this.enabled) {
       attachExecAudit(app, this.audit);
       return;
@@ -63,6 +67,11 @@ export class AgentAcl {
       ...(this.agentSecret ? { agentSecret: this.agentSecret } : {}),
       ...(extra.namespaceOf ? { namespaceOf: extra.namespaceOf } : {}),
     });
+  }
+
+  /** Routes of the running apps without an entry in ROUTE_TABLE (each is refused); empty when every route is covered. */
+  uncovered(): { role: AppRole; method: string; url: string }[] {
+    return this.apps.flatMap(({ role, app }) => uncoveredRoutes(app, role).map((r) => ({ role, ...r })));
   }
 
   /** `/v1/acl/*` on the server's app (needs the store). */

@@ -34,7 +34,7 @@ const ns = (capability: NamespaceCapability): RouteEntry => ({ rule: (ctx) => ({
 /** Capability in the namespace of the object the path names; objects this agent cannot see need it in every namespace ("*"). */
 const nsOf = (kind: 'alloc' | 'eval' | 'deployment', capability: NamespaceCapability, param = 'id'): RouteEntry => ({
   rule: (ctx) => {
-    const id = ctx.params[param] ?? '';
+    const id = ctx.params[param] ?? Object.values(ctx.params)[0] ?? '';
     const found = ctx.namespaceOf ? safe(() => ctx.namespaceOf!(kind, id)) : undefined;
     return { scope: 'namespace', capability, namespace: found ?? '*' };
   },
@@ -70,6 +70,7 @@ const kv = (access: Access): RouteEntry => ({ rule: (ctx) => ({ scope: 'key', ac
 const CLIENT_ROUTES: Record<string, RouteEntry> = {
   'GET /v1/client/fs/logs/:alloc': nsOf('alloc', 'read-logs', 'alloc'),
   'GET /v1/client/allocation/:id/exec': nsOf('alloc', 'alloc-exec'),
+  'POST /v1/client/allocation/:id/restart': nsOf('alloc', 'submit-job'),
   'GET /v1/client/ports': scoped('node', 'read'),
 };
 
@@ -117,6 +118,8 @@ export const ROUTE_TABLE: Record<AppRole, Record<string, RouteEntry>> = {
     'GET /v1/job/:id/evaluations': ns('read-job'),
     'GET /v1/job/:id/summary': ns('read-job'),
     'POST /v1/job/:id/plan': submit,
+    'POST /v1/job/:id/periodic/force': ns('submit-job'),
+    'POST /v1/job/:id/dispatch': ns('submit-job'),
     'GET /v1/job/:id/deployments': ns('read-job'),
     'GET /v1/job/:id/deployment': ns('read-job'),
     'GET /v1/allocations': ns('read-job'),
@@ -201,8 +204,20 @@ export const ROUTE_TABLE: Record<AppRole, Record<string, RouteEntry>> = {
   },
 };
 
+/**
+ * A route's shape with parameter names erased (`/v1/job/:id` → `/v1/job/:`):
+ * fastify shares one tree node between routes that name a parameter
+ * differently, so names cannot be told apart when listing routes.
+ */
+export const routeShape = (url: string): string => url.replace(/:[^/]+/g, ':');
+
+const SHAPED: Record<AppRole, Map<string, RouteEntry>> = Object.fromEntries(
+  Object.entries(ROUTE_TABLE).map(([role, table]) => [role, new Map(Object.entries(table).map(([k, v]) => { const [m, u] = k.split(' '); return [`${m} ${routeShape(u!)}`, v]; }))]),
+) as Record<AppRole, Map<string, RouteEntry>>;
+
 /** The entry for a request; HEAD falls back to its GET (fastify adds HEAD for every GET). */
 export function lookupRoute(role: AppRole, method: string, url: string): RouteEntry | undefined {
-  const table = ROUTE_TABLE[role];
-  return table[`${method} ${url}`] ?? (method === 'HEAD' ? table[`GET ${url}`] : undefined);
+  const table = SHAPED[role];
+  const shape = routeShape(url);
+  return table.get(`${method} ${shape}`) ?? (method === 'HEAD' ? table.get(`GET ${shape}`) : undefined);
 }
