@@ -82,6 +82,11 @@ test('HTTP endpoint streams NDJSON frames and plain text; bad queries are 400', 
   assert.equal((await fetch(`${base}/v1/client/fs/logs/abcd`)).status, 400);
   assert.equal((await fetch(`${base}/v1/client/fs/logs/abcd?task=web&type=stdin`)).status, 400);
   assert.equal((await fetch(`${base}/v1/client/fs/logs/zzzz?task=web`)).status, 404);
+  for (const hostile of ['../../etc/passwd', '..', '.web', 'a/b', 'a%5Cb', 'web%00']) {
+    const res = await fetch(`${base}/v1/client/fs/logs/abcd?task=${hostile}&plain=true`);
+    assert.equal(res.status, 400, `task=${hostile} is refused`);
+    assert.match(await res.text(), /is not a task name/);
+  }
 
   const abort = new AbortController();
   const follow = await fetch(`${base}/v1/client/fs/logs/abcd?task=web&follow=true&origin=end&offset=0`, { signal: abort.signal });
