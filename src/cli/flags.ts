@@ -89,6 +89,7 @@ export const FLAGS = {
   'additional-dnsname': flag('additional-dnsname', { value: 'name', description: 'Extra DNS name in the certificate (repeatable)', repeatable: true }),
   'additional-ipaddress': flag('additional-ipaddress', { value: 'ip', description: 'Extra IP address in the certificate (repeatable)', repeatable: true }),
   'catalog-address': flag('catalog-address', { value: 'addr', description: 'HTTP address of the service catalog', defaultText: 'http://127.0.0.1:8500', env: ['KILN_CATALOG_ADDR', 'CONSUL_HTTP_ADDR'] }),
+  meta: flag('meta', { value: 'key=value', description: 'Meta data for the dispatched job (NOMAD_META_<key> in its tasks); repeat for several keys', repeatable: true }),
 } as const;
 
 export type FlagName = keyof typeof FLAGS;
