@@ -60,8 +60,12 @@ export function etcdArgs(all: HostSpec[], me: HostSpec, dataDir: string): string
 export const etcdEndpoints = (all: HostSpec[]): string[] => all.filter((h) => h.role === 'etcd').map((h) => `http://${h.ip}:2379`);
 export const serverAddresses = (all: HostSpec[]): string[] => all.filter((h) => h.role === 'server').map((h) => `${h.ip}:${HTTP_PORT}`);
 
+/**
+ * Settings every agent shares. ACLs are off: agents on a non-loopback address
+ * enable them by default, and the scenarios test the cluster, not its tokens.
+ */
 function common(me: HostSpec, dataDir: string): string {
-  return `datacenter = "minipot"\ndata_dir = "${dataDir}"\nbind_addr = "${me.ip}"\nadvertise_addr = "${me.ip}"\nlog_level = "info"\nports {\n  http = ${HTTP_PORT}\n}\n`;
+  return `datacenter = "minipot"\ndata_dir = "${dataDir}"\nbind_addr = "${me.ip}"\nadvertise_addr = "${me.ip}"\nlog_level = "info"\nports {\n  http = ${HTTP_PORT}\n}\nacl {\n  enabled = false\n}\n`;
 }
 
 /** Server hosts run the server and catalog roles against the etcd cluster. */
@@ -94,17 +98,17 @@ export function catalogFor(all: HostSpec[], me: HostSpec): string {
 }
 
 /** The first ingress host also runs the registry the clients fetch the article's image from. */
-export const registryHost = (all: HostSpec[]): HostSpec => all.find((h) => h.role === 'ingress')!;
+export const registryHost = (all: HostSpec[]): HostSpec | undefined => all.find((h) => h.role === 'ingress');
 
 export function clientHcl(net: ClusterNet, all: HostSpec[], me: HostSpec, dataDir: string): string {
-  const registry = `http://${registryHost(all).ip}:${REGISTRY_PORT}/`;
+  const registry = registryHost(all);
+  const mirrors = registry ? `  image_mirrors = { "${POTLUCK_URL}" = "http://${registry.ip}:${REGISTRY_PORT}/" }\n` : '';
   return `${common(me, dataDir)}client {
   enabled = true
   node_name = "${me.name}"
   servers = ${list(serverAddresses(all))}
   catalog_address = "${catalogFor(all, me)}"
-  image_mirrors = { "${POTLUCK_URL}" = "${registry}" }
-  jail_network {
+${mirrors}  jail_network {
     bridge = "kcluj0"
     subnet = "10.251.${100 + Number(net.base.split('.')[2])}.0/24"
     chain_prefix = "KCLU"
