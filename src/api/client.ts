@@ -27,6 +27,7 @@ import type {
 import { HttpTransport, formatWait } from './transport.js';
 import type { QueryValue, RequestSpec } from './transport.js';
 import { decodeLogFrames, plainChunks } from './logs.js';
+import type { AclPolicy, AclToken } from '../acl/types.js';
 import { isRecord } from './errors.js';
 
 export interface KilnClientOptions {
@@ -245,6 +246,40 @@ export class KilnClient implements NodeServerApi {
 
   async peers(): Promise<string[]> {
     return (await this.query<string[]>('/v1/status/peers', {})).data;
+  }
+
+  // ---- ACL (docs/security.md)
+
+  aclBootstrap(): Promise<AclToken> {
+    return this.write('POST', '/v1/acl/bootstrap', {});
+  }
+
+  async aclTokenSelf(): Promise<AclToken> {
+    return (await this.query<AclToken>('/v1/acl/token/self', {})).data;
+  }
+
+  async aclTokens(): Promise<AclToken[]> {
+    return (await this.query<AclToken[]>('/v1/acl/tokens', {})).data;
+  }
+
+  aclCreateToken(spec: { Name?: string; Type?: 'client' | 'management'; Policies?: string[] }): Promise<AclToken> {
+    return this.write('POST', '/v1/acl/token', spec);
+  }
+
+  aclDeleteToken(accessor: string): Promise<{ AccessorID: string }> {
+    return this.write('DELETE', `/v1/acl/token/${enc(accessor)}`, undefined);
+  }
+
+  async aclPolicies(): Promise<Omit<AclPolicy, 'Rules'>[]> {
+    return (await this.query<Omit<AclPolicy, 'Rules'>[]>('/v1/acl/policies', {})).data;
+  }
+
+  aclApplyPolicy(name: string, rules: string, description = ''): Promise<AclPolicy> {
+    return this.write('POST', `/v1/acl/policy/${enc(name)}`, { Name: name, Description: description, Rules: rules });
+  }
+
+  aclDeletePolicy(name: string): Promise<{ Name: string }> {
+    return this.write('DELETE', `/v1/acl/policy/${enc(name)}`, undefined);
   }
 
   // ---- logs
