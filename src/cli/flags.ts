@@ -73,7 +73,7 @@ export const FLAGS = {
   port: flag('port', { value: 'port', description: 'Port to listen on', defaultText: '5000' }),
   i: flag('i', { description: 'Pass stdin to the command (-i=false to not read stdin)', defaultText: 'true', negatable: true }),
   t: flag('t', { description: 'Give the command a pseudo-terminal (-t=false to not)', defaultText: 'true when stdin is a terminal', negatable: true }),
-  task: flag('task', { value: 'task', description: 'Task to run the command beside (needed when the allocation has several tasks)' }),
+  task: flag('task', { value: 'task', description: 'The task (alloc exec: to run the command beside, needed when the allocation has several tasks; job logs: only this task\'s log)' }),
   e: flag('e', { value: 'char', description: "Escape character for terminal sessions: <char>. at the start of a line ends the session; 'none' disables it", defaultText: '~' }),
   'ca-cert': flag('ca-cert', { value: 'file', description: 'CA certificate (PEM) to verify the server with; turns on HTTPS for the default address', env: ['KILN_CACERT', 'NOMAD_CACERT'] }),
   'client-cert': flag('client-cert', { value: 'file', description: 'Client certificate (PEM) for servers with verify_incoming (kiln tls cert create -cli)', env: ['KILN_CLIENT_CERT', 'NOMAD_CLIENT_CERT'] }),
@@ -90,6 +90,10 @@ export const FLAGS = {
   'additional-ipaddress': flag('additional-ipaddress', { value: 'ip', description: 'Extra IP address in the certificate (repeatable)', repeatable: true }),
   'catalog-address': flag('catalog-address', { value: 'addr', description: 'HTTP address of the service catalog', defaultText: 'http://127.0.0.1:8500', env: ['KILN_CATALOG_ADDR', 'CONSUL_HTTP_ADDR'] }),
   meta: flag('meta', { value: 'key=value', description: 'Meta data for the dispatched job (NOMAD_META_<key> in its tasks); repeat for several keys', repeatable: true }),
+  name: flag('name', { value: 'name', description: 'Human-readable name of the ACL token' }),
+  type: flag('type', { value: 'type', description: 'ACL token type: client (rights from its policies) or management (every right)', defaultText: 'client' }),
+  policy: flag('policy', { value: 'name', description: 'ACL policy the token gets (repeatable)', repeatable: true }),
+  description: flag('description', { value: 'text', description: 'Description of the ACL policy' }),
 } as const;
 
 export type FlagName = keyof typeof FLAGS;

@@ -9,12 +9,17 @@ import { jobInspect } from './job-inspect.js';
 import { jobHistory } from './job-history.js';
 import { jobRevert } from './job-revert.js';
 import { jobStop } from './job-stop.js';
+import { jobDispatch } from './job-dispatch.js';
+import { jobPeriodicForce } from './job-periodic-force.js';
+import { jobRestart } from './job-restart.js';
+import { jobLogs } from './job-logs.js';
 import { allocStatus } from './alloc-status.js';
 import { allocLogs } from './alloc-logs.js';
 import { allocExec } from './alloc-exec.js';
 import { allocStop } from './alloc-stop.js';
 import { nodeStatus } from './node-status.js';
 import { nodeEligibility } from './node-eligibility.js';
+import { nodeDrain } from './node-drain.js';
 import { nodePorts } from './node-ports.js';
 import { serverMembers } from './server-members.js';
 import { evalStatus } from './eval-status.js';
@@ -36,6 +41,9 @@ import { catalogServices } from './catalog-services.js';
 import { catalogService } from './catalog-service.js';
 import { catalogNodes } from './catalog-nodes.js';
 import { operatorSnapshot } from './operator-snapshot.js';
+import { aclBootstrap } from './acl-bootstrap.js';
+import { aclTokenCreate, aclTokenDelete, aclTokenList, aclTokenSelf } from './acl-token.js';
+import { aclPolicyApply, aclPolicyDelete, aclPolicyList } from './acl-policy.js';
 import { tlsCaCreate } from './tls-ca-create.js';
 import { tlsCertCreate } from './tls-cert-create.js';
 
@@ -49,12 +57,17 @@ export const COMMANDS: readonly CommandDef[] = [
   jobHistory,
   jobRevert,
   jobStop,
+  jobDispatch,
+  jobPeriodicForce,
+  jobRestart,
+  jobLogs,
   allocStatus,
   allocLogs,
   allocExec,
   allocStop,
   nodeStatus,
   nodeEligibility,
+  nodeDrain,
   nodePorts,
   serverMembers,
   evalStatus,
@@ -73,6 +86,14 @@ export const COMMANDS: readonly CommandDef[] = [
   catalogService,
   catalogNodes,
   operatorSnapshot,
+  aclBootstrap,
+  aclTokenCreate,
+  aclTokenList,
+  aclTokenDelete,
+  aclTokenSelf,
+  aclPolicyApply,
+  aclPolicyList,
+  aclPolicyDelete,
   tlsCaCreate,
   tlsCertCreate,
   status,
@@ -84,9 +105,10 @@ export const COMMANDS: readonly CommandDef[] = [
 export const NOUNS: Readonly<Record<string, string>> = {
   job: 'Submit, inspect and stop jobs',
   alloc: 'Inspect allocations (running instances of a task group) and their logs',
-  node: 'Inspect client nodes',
+  node: 'Inspect, drain and set the eligibility of client nodes',
   server: 'Inspect the cluster\'s servers',
   operator: 'Cluster operations: state snapshots',
+  acl: 'ACL tokens and policies: bootstrap, create, list, delete (docs/security.md)',
   eval: 'Inspect evaluations (scheduling decisions)',
   deployment: 'Follow, promote and fail deployments (rolling updates and canaries)',
   image: 'Build, publish and list jail images',
