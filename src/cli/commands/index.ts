@@ -9,8 +9,6 @@ import { jobInspect } from './job-inspect.js';
 import { jobHistory } from './job-history.js';
 import { jobRevert } from './job-revert.js';
 import { jobStop } from './job-stop.js';
-import { jobDispatch } from './job-dispatch.js';
-import { jobPeriodicForce } from './job-periodic-force.js';
 import { jobRestart } from './job-restart.js';
 import { jobLogs } from './job-logs.js';
 import { allocStatus } from './alloc-status.js';
@@ -41,9 +39,6 @@ import { catalogServices } from './catalog-services.js';
 import { catalogService } from './catalog-service.js';
 import { catalogNodes } from './catalog-nodes.js';
 import { operatorSnapshot } from './operator-snapshot.js';
-import { aclBootstrap } from './acl-bootstrap.js';
-import { aclTokenCreate, aclTokenDelete, aclTokenList, aclTokenSelf } from './acl-token.js';
-import { aclPolicyApply, aclPolicyDelete, aclPolicyList } from './acl-policy.js';
 import { tlsCaCreate } from './tls-ca-create.js';
 import { tlsCertCreate } from './tls-cert-create.js';
 
@@ -57,8 +52,6 @@ export const COMMANDS: readonly CommandDef[] = [
   jobHistory,
   jobRevert,
   jobStop,
-  jobDispatch,
-  jobPeriodicForce,
   jobRestart,
   jobLogs,
   allocStatus,
@@ -86,14 +79,6 @@ export const COMMANDS: readonly CommandDef[] = [
   catalogService,
   catalogNodes,
   operatorSnapshot,
-  aclBootstrap,
-  aclTokenCreate,
-  aclTokenList,
-  aclTokenDelete,
-  aclTokenSelf,
-  aclPolicyApply,
-  aclPolicyList,
-  aclPolicyDelete,
   tlsCaCreate,
   tlsCertCreate,
   status,
@@ -108,7 +93,6 @@ export const NOUNS: Readonly<Record<string, string>> = {
   node: 'Inspect, drain and set the eligibility of client nodes',
   server: 'Inspect the cluster\'s servers',
   operator: 'Cluster operations: state snapshots',
-  acl: 'ACL tokens and policies: bootstrap, create, list, delete (docs/security.md)',
   eval: 'Inspect evaluations (scheduling decisions)',
   deployment: 'Follow, promote and fail deployments (rolling updates and canaries)',
   image: 'Build, publish and list jail images',
