@@ -43,13 +43,13 @@ export function renderHaproxyConfig(i: HaproxyConfigInput): RenderedConfig {
     '  log stderr format short local0 warning',
     'defaults',
     '  mode http',
-    '  log global',
     '  option http-keep-alive',
     '  option forwardfor',
     '  http-reuse always',
     '  option redispatch',
+    // One retry on a failed connect, redispatched to another server. `retry-on` is left out on purpose:
+    // it turns on L7 retries, which keep a copy of every request and cost ~10% of HAProxy's throughput.
     '  retries 1',
-    '  retry-on conn-failure empty-response',
     '  timeout connect 5s',
     `  timeout client ${t.keepAliveTimeoutMs}ms`,
     `  timeout http-request ${t.headersTimeoutMs}ms`,

@@ -6,7 +6,7 @@
  * starts a new HAProxy with -sf, which takes over the listeners gracefully.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +43,7 @@ export class HaproxyEngine {
   constructor(private readonly o: HaproxyEngineOptions) {}
 
   async start(): Promise<void> {
+    if (!SETPRIV) this.o.logger?.warn('ingress: setpriv (util-linux) not found: haproxy would outlive an agent killed with SIGKILL');
     for (const ep of this.o.entryPoints) {
       const { host, port } = splitAddress(ep.address);
       this.bound.push({ name: ep.name, host, port: port === 0 ? await freePort(host) : port });
@@ -147,7 +148,7 @@ export class HaproxyEngine {
     const old = this.child;
     // -x takes the listening sockets over from the old process: no connection is refused during a reload.
     const args = ['-f', cfg, '-db', ...(old?.pid ? ['-x', this.socketPath, '-sf', String(old.pid)] : [])];
-    const child = spawn(this.o.binary ?? 'haproxy', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(...deathBound(this.o.binary ?? 'haproxy', args), { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
     child.on('error', () => undefined);
@@ -164,6 +165,18 @@ export class HaproxyEngine {
     if (old) void stopChild(old, 10_000);
   }
 }
+
+/**
+ * HAProxy must not outlive the agent (a SIGKILLed agent cannot stop it): util-linux's setpriv sets
+ * the parent-death signal, then execs HAProxy in the same process. The signal follows the thread
+ * that spawned it, which for Node's child_process is the main thread, alive as long as the agent.
+ */
+function deathBound(binary: string, args: string[]): [string, string[]] {
+  if (!SETPRIV) return [binary, args];
+  return [SETPRIV, ['--pdeathsig', 'SIGKILL', '--', binary, ...args]];
+}
+
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
 
 async function freePort(host: string): Promise<number> {
   const s = net.createServer();
