@@ -9,6 +9,8 @@ import { jobInspect } from './job-inspect.js';
 import { jobHistory } from './job-history.js';
 import { jobRevert } from './job-revert.js';
 import { jobStop } from './job-stop.js';
+import { jobDispatch } from './job-dispatch.js';
+import { jobPeriodicForce } from './job-periodic-force.js';
 import { jobRestart } from './job-restart.js';
 import { jobLogs } from './job-logs.js';
 import { allocStatus } from './alloc-status.js';
@@ -52,6 +54,8 @@ export const COMMANDS: readonly CommandDef[] = [
   jobHistory,
   jobRevert,
   jobStop,
+  jobDispatch,
+  jobPeriodicForce,
   jobRestart,
   jobLogs,
   allocStatus,

@@ -2,6 +2,7 @@ import type { CommandDef } from '../command.js';
 import { loadJobFile } from '../jobfile.js';
 import { toWarnings } from '../../api/index.js';
 import { deploymentFollow } from './deployment-follow.js';
+import { printTemplateRegistered } from './job-status-children.js';
 import { deadlineFrom, newMonitor, printDetached } from './monitoring.js';
 
 export const jobRun: CommandDef = {
@@ -21,6 +22,7 @@ export const jobRun: CommandDef = {
     const job = await loadJobFile(ctx, file as string);
     const res = await ctx.client().registerJob(job);
     for (const w of toWarnings(res.Warnings)) ctx.err(`Warning: ${w}`);
+    if (printTemplateRegistered(ctx, job)) return 0;
     if (ctx.flags.bool('detach')) return printDetached(ctx, res.EvalID);
     if (!res.EvalID) {
       ctx.out('Job registration successful (no evaluation created)');

@@ -6,6 +6,7 @@ import { deployedTable } from '../format/deployment.js';
 import { formatKV, formatTable } from '../format/table.js';
 import { formatAllocTable } from '../format/allocs.js';
 import { describeEvalFailures, hasPlacementFailures } from '../format/placement.js';
+import { childrenSections, templateHeader } from './job-status-children.js';
 
 export const jobStatus: CommandDef = {
   path: ['job', 'status'],
@@ -49,7 +50,7 @@ async function showJob(ctx: CommandContext, jobId: string): Promise<number> {
     // A server without deployments (older kiln) answers 404: show the rest.
     client.latestJobDeployment(job.ID).then((r) => r.data, () => null),
   ]);
-  const sections = [jobHeader(ctx, job), summarySection(summary.data)];
+  const sections = [jobHeader(ctx, job), summarySection(summary.data), ...(await childrenSections(ctx, job))];
   if (deployment) sections.push(latestDeploymentSection(ctx, deployment));
   const failures = latestFailures(evals.data, job);
   if (failures.length > 0) sections.push(['Placement Failure', ...failures].join('\n'));
@@ -70,6 +71,7 @@ function jobHeader(ctx: CommandContext, job: Job): string {
     ['Namespace', job.Namespace],
     ['Status', job.Stop ? 'dead (stopped)' : job.Status],
     ['Version', String(job.Version)],
+    ...templateHeader(ctx, job),
   ]);
 }
 
