@@ -48,7 +48,7 @@ export function decodeJobFile(root: Body, problems: ProblemList, knownDrivers: r
   const ctx: DecodeContext = { problems, knownDrivers, jobName: ref.label, jobType: type, ...(jobUpdate ? { jobUpdate } : {}) };
   const groupRefs = r.labeled('group', 'group');
   job.TaskGroups = groupRefs.map((g) => decodeGroup(g, ctx));
-  if (isSystemJobType(type)) checkSystemGroups(type, groupRefs, problems);
+  if (isSystemJobType(type)) checkSystemGroups(type, groupRefs, job.TaskGroups, problems);
   if (job.TaskGroups.length === 0 && !r.has('group')) {
     r.problem(undefined, `job "${ref.label}" has no group; add group "name" { task "name" { … } }`);
   }

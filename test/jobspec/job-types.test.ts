@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseJobFile, type JobspecProblem } from '../../src/jobspec/index.js';
+import { parseJobFile, parseJobJson, type JobspecProblem } from '../../src/jobspec/index.js';
 import { KilnError } from '../../src/structs/errors.js';
 
 const jobText = (type: string, group: string): string => `job "agent" {
@@ -43,16 +43,23 @@ test('system and sysbatch jobs parse, with no reschedule policy and the restart 
 });
 
 test('a system group with count above 1 or a reschedule block is rejected at its line, saying what to do', async () => {
-  const problems = await problemsOf(jobText('system', '    count = 3\n    reschedule { delay = "10s" }'));
+  const problems = await problemsOf(jobText('system', '    count = 3\n    reschedule { unlimited = true }'));
   assert.equal(problems.length, 2, JSON.stringify(problems));
   const [count, reschedule] = problems;
   assert.equal(count!.line, 4);
   assert.match(count!.message, /count = 3 in group "node": a system job runs one allocation of each group on every eligible node; remove count/);
   assert.equal(reschedule!.line, 5);
-  assert.match(reschedule!.message, /system jobs are never rescheduled to another node; remove it/);
+  assert.match(reschedule!.message, /system jobs are never rescheduled to another node; remove the reschedule block/);
 });
 
 test('an unknown job type names the four kiln runs', async () => {
   const problems = await problemsOf(jobText('daemon', ''));
   assert.match(problems[0]!.message, /job type "daemon" is not supported; use "service", "batch", "system" or "sysbatch"/);
+});
+
+test('a system job survives the JSON API round trip (the CLI posts the parsed job as JSON)', async () => {
+  const { job } = await parseJobFile(jobText('system', ''), { filename: 'agent.job' });
+  const again = parseJobJson({ Job: job }, { filename: 'api' }).job;
+  assert.equal(again.Type, 'system');
+  assert.deepEqual(again.TaskGroups[0]!.ReschedulePolicy, job.TaskGroups[0]!.ReschedulePolicy);
 });
