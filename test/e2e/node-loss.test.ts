@@ -5,7 +5,7 @@ import { after, test } from 'node:test';
 import { eventually } from '../support/agent-process.js';
 import { tempDir } from '../support/tmp.js';
 import { alive, jobAllocs, killRecorded, nodes, pidOf, registerJob, sleeperJob, stopJob } from '../agent/jobs.js';
-import { clientHcl, freePort, startConfigAgent, testJailNet, writeConfig, type ConfigAgent } from '../agent/procs.js';
+import { clientHcl, soloServerHcl, startConfigAgent, testJailNet, writeConfig, type ConfigAgent } from '../agent/procs.js';
 
 // Node loss with the agent's default heartbeat settings: a server, two client
 // processes; one client is SIGKILLed and its allocations must come back on the other.
@@ -19,7 +19,7 @@ test('a client killed with SIGKILL is marked down, its allocations lost and repl
   const nets = [testJailNet(join(tmp.dir, 'c1'), 'knl1', '10.232.0.0/16', 'KNL1'), testJailNet(join(tmp.dir, 'c2'), 'knl2', '10.233.0.0/16', 'KNL2')];
   const procs: ConfigAgent[] = [];
   try {
-    const server = await startConfigAgent(writeConfig(tmp.dir, 'server', `data_dir = "${join(tmp.dir, 'server')}"\nports {\n  http = ${await freePort()}\n}\nserver {\n  enabled = true\n}\n`));
+    const server = await startConfigAgent(writeConfig(tmp.dir, 'server', await soloServerHcl(tmp.dir, 'server')));
     procs.push(server);
     const clients: Record<string, ConfigAgent> = {};
     for (const [i, name] of ['c1', 'c2'].entries()) {
