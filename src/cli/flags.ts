@@ -90,6 +90,10 @@ export const FLAGS = {
   'additional-ipaddress': flag('additional-ipaddress', { value: 'ip', description: 'Extra IP address in the certificate (repeatable)', repeatable: true }),
   'catalog-address': flag('catalog-address', { value: 'addr', description: 'HTTP address of the service catalog', defaultText: 'http://127.0.0.1:8500', env: ['KILN_CATALOG_ADDR', 'CONSUL_HTTP_ADDR'] }),
   meta: flag('meta', { value: 'key=value', description: 'Meta data for the dispatched job (NOMAD_META_<key> in its tasks); repeat for several keys', repeatable: true }),
+  name: flag('name', { value: 'name', description: 'Human-readable name of the ACL token' }),
+  type: flag('type', { value: 'type', description: 'ACL token type: client (rights from its policies) or management (every right)', defaultText: 'client' }),
+  policy: flag('policy', { value: 'name', description: 'ACL policy the token gets (repeatable)', repeatable: true }),
+  description: flag('description', { value: 'text', description: 'Description of the ACL policy' }),
 } as const;
 
 export type FlagName = keyof typeof FLAGS;
