@@ -41,6 +41,9 @@ import { catalogServices } from './catalog-services.js';
 import { catalogService } from './catalog-service.js';
 import { catalogNodes } from './catalog-nodes.js';
 import { operatorSnapshot } from './operator-snapshot.js';
+import { aclBootstrap } from './acl-bootstrap.js';
+import { aclTokenCreate, aclTokenDelete, aclTokenList, aclTokenSelf } from './acl-token.js';
+import { aclPolicyApply, aclPolicyDelete, aclPolicyList } from './acl-policy.js';
 import { tlsCaCreate } from './tls-ca-create.js';
 import { tlsCertCreate } from './tls-cert-create.js';
 
@@ -83,6 +86,14 @@ export const COMMANDS: readonly CommandDef[] = [
   catalogService,
   catalogNodes,
   operatorSnapshot,
+  aclBootstrap,
+  aclTokenCreate,
+  aclTokenList,
+  aclTokenDelete,
+  aclTokenSelf,
+  aclPolicyApply,
+  aclPolicyList,
+  aclPolicyDelete,
   tlsCaCreate,
   tlsCertCreate,
   status,
@@ -97,6 +108,9 @@ export const NOUNS: Readonly<Record<string, string>> = {
   node: 'Inspect, drain and set the eligibility of client nodes',
   server: 'Inspect the cluster\'s servers',
   operator: 'Cluster operations: state snapshots',
+  acl: 'ACL tokens and policies: bootstrap, create, list, delete (docs/security.md)',
+  'acl token': 'Create, list, inspect and delete ACL tokens',
+  'acl policy': 'Apply, list and delete ACL policies (HCL rules)',
   eval: 'Inspect evaluations (scheduling decisions)',
   deployment: 'Follow, promote and fail deployments (rolling updates and canaries)',
   image: 'Build, publish and list jail images',
