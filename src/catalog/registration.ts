@@ -2,7 +2,7 @@
 import { BadRequestError } from '../structs/errors.js';
 import { asObject, durationMs, field, formatDuration, identifier, nodeName, optObject, optString, port, serviceName, stringList, stringMap, tags, type Json } from './decode.js';
 import { definitionOf, parseCheckDefinition, type CheckSpec } from './checks/spec.js';
-import { CHECK_STATUSES, type CatalogService, type CheckDefinition, type CheckStatus } from './types.js';
+import { CHECK_STATUSES, type CatalogService, type CheckDefinition, type CheckStatus, type ServiceWeights } from './types.js';
 import type { CheckInput, NodeInput } from './writer.js';
 
 export interface AgentServiceRegistration {
@@ -23,6 +23,7 @@ export function decodeAgentService(body: Json, node: string): AgentServiceRegist
     Port: port(field(body, 'Port'), 'Port', false),
     Meta: stringMap(field(body, 'Meta'), 'Meta'),
     EnableTagOverride: field(body, 'EnableTagOverride') === true,
+    ...weights(field(body, 'Weights'), 'Weights'),
   };
   const one = optObject(field(body, 'Check'), 'Check');
   const many = field(body, 'Checks');
@@ -73,6 +74,7 @@ export function decodeCatalogRegistration(body: Json, datacenter: string, stored
       Port: port(field(svcBody, 'Port'), 'Service.Port', false),
       Meta: stringMap(field(svcBody, 'Meta'), 'Service.Meta'),
       EnableTagOverride: field(svcBody, 'EnableTagOverride') === true,
+      ...weights(field(svcBody, 'Weights'), 'Service.Weights'),
     };
   }
   const one = optObject(field(body, 'Check'), 'Check');
@@ -120,4 +122,17 @@ function catalogDefinition(def: Json, where: string): CheckDefinition {
     ...(args !== undefined ? { Args: stringList(args, `${where}.Args`) } : {}),
     ...(after !== undefined ? { DeregisterCriticalServiceAfterMs: after } : {}),
   };
+}
+
+/** `Weights: {Passing, Warning}` as Consul takes it: whole numbers, Passing at least 1, each defaulting to 1. */
+export function weights(v: unknown, where: string): { Weights?: ServiceWeights } {
+  const o = optObject(v, where);
+  if (!o) return {};
+  const one = (name: 'Passing' | 'Warning', min: number): number => {
+    const w = field(o, name);
+    if (w === undefined || w === null) return 1;
+    if (typeof w !== 'number' || !Number.isInteger(w) || w < min || w > 65535) throw new BadRequestError(`${where}.${name} ${JSON.stringify(w)} must be a whole number from ${min} to 65535`);
+    return w;
+  };
+  return { Weights: { Passing: one('Passing', 1), Warning: one('Warning', 0) } };
 }

@@ -24,6 +24,13 @@ export interface CatalogService {
   Port: number;
   Meta: Record<string, string>;
   EnableTagOverride: boolean;
+  /** Consul's load-balancing weights (absent = 1 and 1); the ingress balances passing instances by `Passing`. */
+  Weights?: ServiceWeights;
+}
+
+export interface ServiceWeights {
+  Passing: number;
+  Warning: number;
 }
 
 /** How a check is run; kept so `health/checks` can show it and TTLs can be enforced. */
