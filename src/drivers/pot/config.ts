@@ -27,7 +27,7 @@ export interface BindSpec {
 export const POT_CONFIG_KEYS = ['image', 'pot', 'tag', 'command', 'args', 'port_map', 'network_mode', 'mount', 'mount_read_only', 'copy', 'extra_hosts', 'attributes'];
 
 /** pot attributes that have a meaning on a runc jail; every other attribute is refused by name. */
-const KNOWN_ATTRIBUTES = new Set(['persistent', 'prunable', 'no-rc-script', 'localhost-tunnel', 'no-etc-hosts', 'no-tmpfs', 'stop_timeout', 'exec_stop']);
+const KNOWN_ATTRIBUTES = new Set(['persistent', 'prunable', 'no-rc-script', 'localhost-tunnel', 'no-etc-hosts', 'no-tmpfs', 'stop_timeout', 'exec_stop', 'node-access']);
 
 const UNSUPPORTED_MODES: Record<string, string> = {
   inherit: 'use "host" (the same thing on Linux)',

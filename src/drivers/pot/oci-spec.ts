@@ -2,6 +2,8 @@
  * Builds the OCI runtime spec (config.json) of a jail. Pure: every path and
  * limit comes in, the spec goes out, so it is tested with fixtures.
  */
+import { jailSeccompProfile } from './seccomp.js';
+
 export interface JailSpecInput {
   /** The merged overlay rootfs on the host. */
   rootfs: string;
@@ -57,6 +59,7 @@ export const MASKED_PATHS = [
   '/proc/sched_debug',
   '/proc/scsi',
   '/sys/firmware',
+  '/sys/devices/virtual/powercap',
 ];
 export const READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
 
@@ -94,6 +97,7 @@ export function buildJailSpec(input: JailSpecInput): Record<string, unknown> {
       namespaces,
       maskedPaths: MASKED_PATHS,
       readonlyPaths: READONLY_PATHS,
+      seccomp: jailSeccompProfile(),
     },
   };
 }

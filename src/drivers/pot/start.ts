@@ -87,7 +87,8 @@ export async function startJail(deps: JailDeps, cfg: TaskConfig, opts: StartOpti
     await mountOverlay(image.rootfs, layers);
     copyIn(layers.merged, pc.copies); // before the command check: a copied file may be the command
     const taskArgv = checkedArgv(pc, image, layers.merged);
-    if (pc.networkMode !== 'host') state.net = await deps.network.attach(cfg.id, ports);
+    const nodeAccess = TRUE_WORDS.has((pc.attributes['node-access'] ?? '').toLowerCase());
+    if (pc.networkMode !== 'host') state.net = await deps.network.attach(cfg.id, ports, { nodeAccess });
     writeEtcFiles(layers.merged, { hostname: state.hostname, ...(state.net ? { ip: state.net.ip } : {}), extraHosts: pc.extraHosts, resolvConf: deps.resolvConf });
     writeFileSync(join(paths.kilnState, INIT_SCRIPT_NAME), INIT_SCRIPT);
     const spec = buildJailSpec({

@@ -136,6 +136,7 @@ export class PotSandbox {
       ['nat', 'OUTPUT', 'OUTPUT'],
       ['nat', 'POSTROUTING', 'POSTROUTING'],
       ['filter', 'FORWARD', 'FORWARD'],
+      ['filter', 'INPUT', 'INPUT'],
     ] as const) {
       const rules = spawnSync('iptables', ['-w', '-t', table, '-S', builtin]).stdout.toString().split('\n');
       for (const r of rules.filter((l) => l.includes(`${this.chainPrefix}-${chain}`))) spawnSync('sh', ['-c', `iptables -w -t ${table} ${r.replace(/^-A/, '-D')}`]);

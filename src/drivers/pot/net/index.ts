@@ -5,7 +5,7 @@ import { Iptables } from './iptables.js';
 import type { JailLinkNames } from './links.js';
 import { createJailLinks, ensureBridge, jailLinkNames, netnsPath, removeBridge, removeJailLinks } from './links.js';
 import type { Chains, PortMapping } from './rules.js';
-import { bridgeRules, chainsFor, jumpRules, parseDnatRules, portRules, ruleComment } from './rules.js';
+import { bridgeRules, chainsFor, jumpRules, nodeAccessRule, nodeGuardJump, nodeGuardRules, parseDnatRules, portRules, ruleComment } from './rules.js';
 import type { Subnet } from './subnet.js';
 import { parseSubnet } from './subnet.js';
 
@@ -66,7 +66,7 @@ export class JailNetwork {
   }
 
   /** Give a jail its address, namespace and port mappings. On failure nothing is left behind. */
-  async attach(taskId: string, ports: { label: string; hostPort: number; jailPort: number }[]): Promise<JailNetState> {
+  async attach(taskId: string, ports: { label: string; hostPort: number; jailPort: number }[], opts: { nodeAccess?: boolean } = {}): Promise<JailNetState> {
     await this.ensureNode();
     const names = jailLinkNames(taskId);
     const ip = this.ipam.lease(taskId);
@@ -76,6 +76,7 @@ export class JailNetwork {
       await createJailLinks(names, this.bridge, ip, this.subnet);
       state.mappings = ports.map((p) => ({ ...p, jailIp: ip }));
       for (const m of state.mappings) for (const r of portRules(this.chains, m, ruleComment(taskId))) await this.iptables.append(r.table, r.chain, r.rule);
+      if (opts.nodeAccess) await this.iptables.insert('filter', this.chains.input, nodeAccessRule(this.chains, ip, ruleComment(taskId)));
       return state;
     } catch (err) {
       await this.detach(taskId, state).catch(() => undefined);
@@ -87,6 +88,7 @@ export class JailNetwork {
   async detach(taskId: string, state?: Pick<JailNetState, 'netns' | 'hostVeth'>): Promise<void> {
     const comment = ruleComment(taskId);
     for (const chain of [this.chains.prerouting, this.chains.output]) await this.iptables.deleteByComment('nat', chain, comment);
+    await this.iptables.deleteByComment('filter', this.chains.input, comment);
     const names: JailLinkNames = state ? { netns: state.netns, hostVeth: state.hostVeth } : jailLinkNames(taskId);
     await removeJailLinks(names);
     this.ipam.release(taskId);
@@ -106,9 +108,10 @@ export class JailNetwork {
   async removeNode(): Promise<void> {
     const held = Object.values(this.ipam.leases());
     if (held.length > 0) throw new KilnError('CONFLICT', `jails still hold addresses on ${this.bridge} (${held.join(', ')}); stop them first`);
-    for (const j of jumpRules(this.chains)) await this.iptables.deleteRule(j.table, j.chain, j.rule);
+    for (const j of [...jumpRules(this.chains), nodeGuardJump(this.chains, this.bridge)]) await this.iptables.deleteRule(j.table, j.chain, j.rule);
     for (const c of [this.chains.prerouting, this.chains.output, this.chains.postrouting]) await this.iptables.flushAndDeleteChain('nat', c);
     await this.iptables.flushAndDeleteChain('filter', this.chains.forward);
+    await this.iptables.flushAndDeleteChain('filter', this.chains.input);
     await removeBridge(this.bridge);
     this.nodeReady = undefined;
   }
@@ -117,7 +120,8 @@ export class JailNetwork {
     await ensureBridge(this.bridge, this.subnet);
     for (const c of [this.chains.prerouting, this.chains.output, this.chains.postrouting]) await this.iptables.ensureChain('nat', c);
     await this.iptables.ensureChain('filter', this.chains.forward);
-    for (const r of bridgeRules(this.chains, this.bridge, this.subnet.cidr)) await this.iptables.ensureRule(r.table, r.chain, r.rule);
-    for (const j of jumpRules(this.chains)) await this.iptables.ensureRule(j.table, j.chain, j.rule, true);
+    await this.iptables.ensureChain('filter', this.chains.input);
+    for (const r of [...bridgeRules(this.chains, this.bridge, this.subnet.cidr), ...nodeGuardRules(this.chains, this.bridge)]) await this.iptables.ensureRule(r.table, r.chain, r.rule);
+    for (const j of [...jumpRules(this.chains), nodeGuardJump(this.chains, this.bridge)]) await this.iptables.ensureRule(j.table, j.chain, j.rule, true);
   }
 }

@@ -26,6 +26,11 @@ export class Iptables {
     await runChecked(this.binary, ['-w', '-t', table, insert ? '-I' : '-A', chain, ...rule], `cannot add an iptables rule to ${table}/${chain}`);
   }
 
+  /** Put `rule` first in `chain` (ahead of a closing DROP). */
+  async insert(table: Table, chain: string, rule: string[]): Promise<void> {
+    await runChecked(this.binary, ['-w', '-t', table, '-I', chain, '1', ...rule], `cannot add an iptables rule to ${table}/${chain}`);
+  }
+
   async append(table: Table, chain: string, rule: string[]): Promise<void> {
     await runChecked(this.binary, ['-w', '-t', table, '-A', chain, ...rule], `cannot add an iptables rule to ${table}/${chain}`);
   }

@@ -7,6 +7,8 @@ export interface Chains {
   output: string;
   postrouting: string;
   forward: string;
+  /** filter: traffic from jails to the node itself (agent APIs). */
+  input: string;
 }
 
 export const chainsFor = (prefix: string): Chains => ({
@@ -14,7 +16,30 @@ export const chainsFor = (prefix: string): Chains => ({
   output: `${prefix}-OUTPUT`,
   postrouting: `${prefix}-POSTROUTING`,
   forward: `${prefix}-FORWARD`,
+  input: `${prefix}-INPUT`,
 });
+
+/**
+ * Jails may not open connections to the node itself (agent APIs, the
+ * catalog, SSH, anything listening on the node or 127.0.0.1 via the
+ * gateway): the node's INPUT sends the bridge's traffic through this chain
+ * first; answers to connections the node opened (health checks, the
+ * ingress, mapped ports) are established and pass. A task with the pot
+ * attribute `node-access:YES` gets an ACCEPT for its address ahead of the drop.
+ */
+export function nodeGuardRules(c: Chains, bridge: string): { table: 'filter'; chain: string; rule: string[]; insert?: boolean }[] {
+  const tag = ['-m', 'comment', '--comment', `kiln-bridge:${bridge}`];
+  return [
+    { table: 'filter', chain: c.input, rule: ['-m', 'conntrack', '--ctstate', 'ESTABLISHED,RELATED', ...tag, '-j', 'ACCEPT'] },
+    { table: 'filter', chain: c.input, rule: [...tag, '-j', 'DROP'] },
+  ];
+}
+
+/** The jump from the node's INPUT into the guard chain, first in INPUT so no other tool's ACCEPT runs before it. */
+export const nodeGuardJump = (c: Chains, bridge: string): { table: 'filter'; chain: string; rule: string[] } => ({ table: 'filter', chain: 'INPUT', rule: ['-i', bridge, '-j', c.input] });
+
+/** A task allowed to reach the node (`node-access:YES`): accepted before the drop. */
+export const nodeAccessRule = (c: Chains, jailIp: string, comment: string): string[] => ['-s', jailIp, '-m', 'comment', '--comment', comment, '-j', 'ACCEPT'];
 
 /** Jumps from the built-in chains into kiln's own; `table`, `chain`, rule. */
 export function jumpRules(c: Chains): { table: 'nat' | 'filter'; chain: string; rule: string[] }[] {
