@@ -7,6 +7,7 @@ import type { Allocation, Node } from '../structs/index.js';
 import { AmbiguousPrefixError, NotFoundError } from '../structs/index.js';
 import { AllocDir } from './alloc-dir.js';
 import { ServiceSync, type ServiceRegistry } from './service-sync.js';
+import { shutdownDelayMs } from './shutdown-delay.js';
 import { AllocRunner } from './alloc-runner.js';
 import type { AllocDiffTarget } from './alloc-watcher.js';
 import { AllocWatcher } from './alloc-watcher.js';
@@ -212,6 +213,13 @@ export class ClientAgent implements AllocDiffTarget, ClientLogSource {
     }
   }
 
+  /** Take the allocation out of the catalog first, then give routers its shutdown_delay to notice. */
+  private async beforeStop(alloc: Allocation): Promise<void> {
+    await this.services?.deregister(alloc.ID);
+    const delay = shutdownDelayMs(alloc);
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+  }
+
   private launch(alloc: Allocation, restored?: PersistedAlloc): void {
     let runner: AllocRunner | undefined;
     try {
@@ -225,6 +233,7 @@ export class ClientAgent implements AllocDiffTarget, ClientLogSource {
           this.services?.onUpdate(runner?.allocation ?? alloc, u);
         },
         persist: (e) => this.stateDb.put(e),
+        beforeStop: (a) => this.beforeStop(a),
         logger: this.logger,
         ...(restored ? { restored } : {}),
       });

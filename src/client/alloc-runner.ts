@@ -21,6 +21,11 @@ export interface AllocRunnerOptions {
   persist(entry: PersistedAlloc): void;
   restored?: PersistedAlloc;
   hooks?: () => TaskPrestartHook[];
+  /**
+   * Runs before the servers' stop kills the tasks: the agent deregisters the services and
+   * waits the shutdown delay, so the catalog and the ingress stop sending traffic first.
+   */
+  beforeStop?: (alloc: Allocation) => Promise<void>;
   logger?: Logger;
   random?: () => number;
 }
@@ -45,6 +50,7 @@ export class AllocRunner {
   private readonly snapshots = new Map<string, PersistedTask>();
   private lastReported: string | undefined;
   private done: Promise<void> | undefined;
+  private stopping = false;
 
   constructor(private readonly opts: AllocRunnerOptions) {
     this.alloc = opts.restored?.alloc ?? opts.alloc;
@@ -102,7 +108,14 @@ export class AllocRunner {
   update(alloc: Allocation): void {
     this.alloc = { ...alloc, Job: alloc.Job ?? this.alloc.Job };
     this.persistNow();
-    if (alloc.DesiredStatus !== 'run') void this.stop(`Allocation ${alloc.DesiredStatus === 'evict' ? 'evicted' : 'stopped'} by the servers`);
+    if (alloc.DesiredStatus !== 'run') void this.stopForServers(`Allocation ${alloc.DesiredStatus === 'evict' ? 'evicted' : 'stopped'} by the servers`);
+  }
+
+  private async stopForServers(reason: string): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    await this.opts.beforeStop?.(this.alloc).catch((err: unknown) => this.opts.logger?.warn(`alloc ${this.alloc.ID}: before-stop step failed, stopping anyway: ${(err as Error).message}`));
+    await this.stop(reason);
   }
 
   /** Run a command beside one of the allocation's running tasks. */

@@ -10,7 +10,7 @@ import {
 import { formatGoDuration } from './duration.js';
 import { BodyReader, type LabeledBlockRef } from './reader.js';
 
-const GROUP_KEYS = ['update', 'migrate', 'count', 'network', 'restart', 'reschedule', 'meta', 'constraint', 'service', 'task'];
+const GROUP_KEYS = ['update', 'migrate', 'count', 'network', 'restart', 'reschedule', 'meta', 'constraint', 'service', 'task', 'shutdown_delay'];
 const NETWORK_KEYS = ['mode', 'port'];
 const PORT_KEYS = ['static', 'to', 'host_network'];
 const RESTART_KEYS = ['attempts', 'interval', 'delay', 'mode'];
@@ -48,6 +48,7 @@ export function decodeGroup(ref: LabeledBlockRef, ctx: DecodeContext): TaskGroup
   if (update && ctx.jobType === 'service') group.Update = update;
   const migrate = decodeMigrate(r);
   if (migrate) group.Migrate = migrate;
+  if (r.has('shutdown_delay')) group.ShutdownDelay = r.duration('shutdown_delay', 0);
   return group;
 }
 

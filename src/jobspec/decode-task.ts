@@ -24,7 +24,7 @@ export interface GroupContext extends DecodeContext {
   portLabels: readonly string[];
 }
 
-const TASK_KEYS = ['driver', 'config', 'env', 'service', 'resources', 'kill_timeout', 'kill_signal', 'logs', 'meta', 'constraint', 'dispatch_payload'];
+const TASK_KEYS = ['driver', 'config', 'env', 'service', 'resources', 'kill_timeout', 'kill_signal', 'logs', 'meta', 'constraint', 'dispatch_payload', 'shutdown_delay'];
 const RESOURCE_KEYS = ['cpu', 'memory'];
 const LOG_KEYS = ['max_files', 'max_file_size'];
 /** `${NOMAD_PORT_http}` and friends name a port label; the label must exist. */
@@ -55,6 +55,7 @@ export function decodeTask(ref: LabeledBlockRef, ctx: GroupContext): Task {
     Meta: r.stringMap('meta'),
     Constraints: decodeConstraints(r),
     ...dispatchPayloadField(r),
+    ...(r.has('shutdown_delay') ? { ShutdownDelay: r.duration('shutdown_delay', 0) } : {}),
   };
 }
 

@@ -31,6 +31,7 @@ const TASK: Table = [
   ['KillTimeout', 'kill_timeout', 'duration'], ['KillSignal', 'kill_signal', 'value'],
   ['LogConfig', 'logs', 'block', [['MaxFiles', 'max_files', 'value'], ['MaxFileSizeMB', 'max_file_size', 'value']]],
   ['Constraints', 'constraint', 'constraints'], ['DispatchPayload', 'dispatch_payload', 'block', [['File', 'file', 'value']]],
+  ['ShutdownDelay', 'shutdown_delay', 'duration'],
 ];
 const UPDATE: Table = [
   ['MaxParallel', 'max_parallel', 'value'], ['HealthCheck', 'health_check', 'value'], ['MinHealthyTime', 'min_healthy_time', 'duration'],
@@ -45,6 +46,7 @@ const GROUP: Table = [
   ['Update', 'update', 'block', UPDATE], ['Migrate', 'migrate', 'block', MIGRATE],
   ['Count', 'count', 'value'], ['Meta', 'meta', 'value'], ['Networks', 'network', 'networks'],
   ['Services', 'service', 'blocks', SERVICE], ['Tasks', 'task', 'tasks', TASK], ['Constraints', 'constraint', 'constraints'],
+  ['ShutdownDelay', 'shutdown_delay', 'duration'],
   ['RestartPolicy', 'restart', 'block', [['Attempts', 'attempts', 'value'], ['Interval', 'interval', 'duration'], ['Delay', 'delay', 'duration'], ['Mode', 'mode', 'value']]],
   ['ReschedulePolicy', 'reschedule', 'block', [
     ['Attempts', 'attempts', 'value'], ['Interval', 'interval', 'duration'], ['Delay', 'delay', 'duration'],

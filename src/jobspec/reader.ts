@@ -19,7 +19,7 @@ export interface LabeledBlockRef extends BlockRef {
 const NOMAD_ONLY = new Set([
   'migrate', 'affinity', 'spread', 'scaling', 'template', 'artifact',
   'volume', 'volume_mount', 'vault', 'consul', 'lifecycle', 'ephemeral_disk', 'csi_plugin',
-  'identity', 'multiregion', 'node_pool', 'all_at_once', 'user', 'shutdown_delay', 'disconnect', 'ui',
+  'identity', 'multiregion', 'node_pool', 'all_at_once', 'user', 'disconnect', 'ui',
 ]);
 
 const isBody = (v: unknown): v is Body => typeof v === 'object' && v !== null && !Array.isArray(v);

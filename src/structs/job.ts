@@ -162,6 +162,8 @@ export interface Task {
   Constraints: Constraint[];
   /** Where a dispatched job's payload is written, relative to the task's `local/` dir. */
   DispatchPayload?: DispatchPayloadConfig;
+  /** Nomad's `shutdown_delay`: wait this long after deregistering services before killing the task. */
+  ShutdownDelay?: Nanos;
 }
 
 export interface TaskGroup {
@@ -178,6 +180,8 @@ export interface TaskGroup {
   Update?: UpdateStrategy;
   /** The `migrate` block; absent means defaultMigrateStrategy() when a node drains. */
   Migrate?: MigrateStrategy;
+  /** Nomad's group `shutdown_delay`: wait this long after deregistering services before killing tasks. */
+  ShutdownDelay?: Nanos;
 }
 
 /** Nomad's PeriodicConfig: the job is a template the leader launches as child jobs at each cron time. */
