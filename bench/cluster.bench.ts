@@ -39,7 +39,7 @@ async function clientMemoryMiB(cluster: Cluster): Promise<{ processes: number; p
 }
 
 const t0 = Date.now();
-const cluster = await Cluster.start({ id: 1, counts: { etcd: 3, server: 3, client: 3, ingress: 0 } });
+const cluster = await Cluster.start({ counts: { etcd: 3, server: 3, client: 3, ingress: 0 } });
 const startupMs = Date.now() - t0;
 try {
   const load0 = loadavg()[0]!;

@@ -24,7 +24,7 @@ let cluster: Cluster;
 
 before(async () => {
   const t0 = Date.now();
-  cluster = await Cluster.start({ id: 0 });
+  cluster = await Cluster.start({});
   log(`3 etcd + 3 servers + 3 clients + 2 ingress up in ${Date.now() - t0} ms`);
 });
 
@@ -38,15 +38,18 @@ const nodeIp = (name: string): string => cluster.host(name).ip;
 /** Wait until every ingress routes to exactly the catalog's passing instances of the service, `count` of them. */
 async function ingressesFollow(count: number, what: string): Promise<string[]> {
   const server = cluster.hostsOf('server')[0]!;
+  let seen = '';
   return waitFor(
     async () => {
       const expected = await passingUrls(cluster.api, server, SERVICE);
-      if (expected.length !== count) return undefined;
-      for (const ing of cluster.hostsOf('ingress')) if ((await upUrls(cluster.api, ing, SERVICE)).join() !== expected.join()) return undefined;
-      return expected;
+      const routed = await Promise.all(cluster.hostsOf('ingress').map(async (ing) => (await upUrls(cluster.api, ing, SERVICE)).join()));
+      const allocs = (await cluster.api.jobAllocs(JOB)).map((a) => `${a.NodeName}:${a.ClientStatus}/${a.DesiredStatus}`);
+      seen = `catalog passing: ${expected.join()} | ingress UP: ${routed.join(' ; ')} | allocs: ${allocs.join(' ')}`;
+      return expected.length === count && routed.every((r) => r === expected.join()) ? expected : undefined;
     },
     60_000,
     what,
+    () => seen,
   );
 }
 
@@ -63,7 +66,11 @@ test('1. the article job with count 3 spreads over the clients and both ingress 
   for (const u of urls) assert.equal((await fetch(u, { signal: AbortSignal.timeout(5000) })).status, 200, `instance ${u} answers`);
 });
 
+/** The article job's running allocation IDs, sorted: unchanged across server failures means no client was declared down. */
+const nginxAllocIds = async (): Promise<string[]> => (await waitFor(() => settled(cluster.api, JOB, 3), 60_000, 'three nginx allocations running')).map((a) => a.ID).sort();
+
 test('2. SIGKILL of the leader: another leads within the lease, a job submitted right after runs, no acknowledged write is missing', async () => {
+  const allocsBefore = await nginxAllocIds();
   const writer = new ApiWriter(cluster.api, 'ack');
   writer.start();
   await new Promise((r) => setTimeout(r, 1500));
@@ -84,12 +91,14 @@ test('2. SIGKILL of the leader: another leads within the lease, a job submitted 
   await writer.stop();
   assert.ok(writer.acknowledged.length > 0, 'the writer got acknowledgements');
   assert.deepEqual(await writer.missing(), [], `acknowledged registrations missing after the failover (of ${writer.acknowledged.length})`);
-  log(`${writer.acknowledged.length} registrations acknowledged around the kill, none missing; API calls retried: ${cluster.api.stats.retried}`);
+  log(`${writer.acknowledged.length} registrations acknowledged around the kill, none missing; attempts retried: ${JSON.stringify(cluster.api.stats.retryReasons)}`);
+  assert.deepEqual(await nginxAllocIds(), allocsBefore, 'the clients kept their allocations through the failover (none declared down)');
   await cluster.restart(victim, 'kill');
   await waitFor(() => cluster.api.agreedLeader(), 30_000, 'all three servers to agree on the leader again');
 });
 
 test('5. every server restarted one at a time under API load: no failed call beyond retried ones', async () => {
+  const allocsBefore = await nginxAllocIds();
   cluster.api.resetStats();
   const writer = new ApiWriter(cluster.api, 'roll');
   writer.start();
@@ -98,8 +107,9 @@ test('5. every server restarted one at a time under API load: no failed call bey
     await waitFor(() => cluster.api.agreedLeader(), 30_000, `the servers to agree on a leader after restarting ${s.name}`);
   }
   await writer.stop();
-  const { ok, retried, failed, errors } = cluster.api.stats;
-  log(`rolling restart: ${ok} API calls ok, ${retried} attempts retried on another server, ${failed} failed`);
+  const { ok, retried, retryReasons, failed, errors } = cluster.api.stats;
+  log(`rolling restart: ${ok} API calls ok, ${retried} attempts retried on another server ${JSON.stringify(retryReasons)}, ${failed} failed`);
+  assert.deepEqual(await nginxAllocIds(), allocsBefore, 'the clients kept their allocations through the restarts (none declared down)');
   assert.equal(failed, 0, `failed API calls: ${errors.join('; ')}`);
   assert.deepEqual(await writer.missing(), [], 'acknowledged registrations missing after the rolling restart');
   assert.ok(writer.acknowledged.length > 10, `the load kept going (${writer.acknowledged.length} registrations)`);
@@ -135,9 +145,10 @@ test('3. a client crashes: its allocations move, the ingress drops them, load se
   const victim = before[0]!.NodeName!;
   load.start();
   await new Promise((r) => setTimeout(r, 1500));
-  const crashedAt = Date.now();
   await cluster.crash(victim);
   await cluster.linkDown(victim); // a dead machine does not answer at all
+  // Killing every process takes ~100 ms; requests sent before it is over count as in flight at the crash.
+  const crashedAt = Date.now();
   await waitFor(async () => {
     const live = await settled(cluster.api, JOB, 3);
     return live && live.every((a) => a.NodeName !== victim) ? live : undefined;

@@ -5,6 +5,8 @@ export interface CallStats {
   ok: number;
   /** Attempts that failed and were sent again (to the next server). */
   retried: number;
+  /** Why attempts were retried: error kind → count. */
+  retryReasons: Record<string, number>;
   /** Calls that failed on every attempt. */
   failed: number;
   errors: string[];
@@ -26,7 +28,7 @@ export class HttpError extends Error {
  * turn, retrying only when a server cannot be reached or is unavailable.
  */
 export class ClusterApi {
-  readonly stats: CallStats = { ok: 0, retried: 0, failed: 0, errors: [] };
+  readonly stats: CallStats = { ok: 0, retried: 0, retryReasons: {}, failed: 0, errors: [] };
 
   constructor(private readonly hosts: HostSpec[]) {}
 
@@ -56,6 +58,8 @@ export class ClusterApi {
         lastErr = err;
         if (err instanceof HttpError && err.status < 500) break;
         this.stats.retried++;
+        const reason = reasonOf(err);
+        this.stats.retryReasons[reason] = (this.stats.retryReasons[reason] ?? 0) + 1;
         await new Promise((r) => setTimeout(r, 100 * i));
       }
     }
@@ -65,7 +69,7 @@ export class ClusterApi {
   }
 
   resetStats(): void {
-    Object.assign(this.stats, { ok: 0, retried: 0, failed: 0, errors: [] });
+    Object.assign(this.stats, { ok: 0, retried: 0, retryReasons: {}, failed: 0, errors: [] });
   }
 
   async etcdHealthy(h: HostSpec): Promise<boolean> {
@@ -116,6 +120,14 @@ export class ClusterApi {
   job(id: string): Promise<Job> {
     return this.call<Job>(`/v1/job/${encodeURIComponent(id)}`);
   }
+}
+
+/** A short name for why a request failed: the socket error code, `HTTP <status>`, or `timeout`. */
+function reasonOf(err: unknown): string {
+  if (err instanceof HttpError) return `HTTP ${err.status}`;
+  const e = err as { name?: string; cause?: { code?: string } };
+  if (e.name === 'TimeoutError') return 'timeout';
+  return e.cause?.code ?? e.name ?? 'error';
 }
 
 /** A raw_exec service job that sleeps: cheap allocations for placement tests. */

@@ -7,10 +7,11 @@ import { crashHost, launch, type HostProcess } from './host.js';
 import { clientHcl, etcdArgs, HTTP_PORT, ingressHcl, layout, serverHcl, type HostSpec } from './layout.js';
 import { clusterNet, createBridge, createHostNs, setLink, sweep, type ClusterNet } from './net.js';
 import { ClusterApi } from './api.js';
+import { claimClusterId } from './claim.js';
 
 export interface ClusterOptions {
-  /** 0..9: picks the bridge `kclu<id>`, namespaces `kclu<id>-*` and 10.251.<id>.0/24, so a test and a bench can run side by side. */
-  id: number;
+  /** 0..9: the bridge `kclu<id>`, namespaces `kclu<id>-*`, 10.251.<id>.0/24. Default: the first id no live process holds, so runs can go side by side. */
+  id?: number;
   counts?: { etcd: number; server: number; client: number; ingress: number };
 }
 
@@ -29,15 +30,17 @@ export class Cluster {
     readonly net: ClusterNet,
     readonly dir: string,
     counts: ClusterOptions['counts'],
+    private readonly release: () => void,
   ) {
     this.hosts = layout(net, counts);
     this.api = new ClusterApi(this.hosts);
   }
 
   static async start(opts: ClusterOptions): Promise<Cluster> {
-    const net = clusterNet(opts.id);
+    const claim = claimClusterId(opts.id);
+    const net = clusterNet(claim.id);
     await sweep(net);
-    const cluster = new Cluster(net, mkdtempSync(join(tmpdir(), `${net.prefix}-`)), opts.counts);
+    const cluster = new Cluster(net, mkdtempSync(join(tmpdir(), `${net.prefix}-`)), opts.counts, claim.release);
     try {
       await cluster.build();
       return cluster;
@@ -132,7 +135,13 @@ export class Cluster {
     for (const p of this.procs.values()) await p.kill9();
     await sweep(this.net);
     rmSync(this.dir, { recursive: true, force: true });
+    if (!this.released) {
+      this.released = true;
+      this.release();
+    }
   }
+
+  private released = false;
 
   /** Every server's API address (`http://ip:4646`). */
   serverUrls(): string[] {
