@@ -267,7 +267,8 @@ export class Agent {
     if (!this.server) {
       const http = (this.clientHttp = createApp({ logger: this.log('client'), ...(this.tls ? { https: this.tls.https } : {}) }));
       if (this.tls) installIdentityCheck(http, this.tls.loaded);
-      this.acl?.protect(http, 'client');
+      // A client-only agent knows the namespaces of its own allocations (exec and logs are granted per namespace).
+      this.acl?.protect(http, 'client', { namespaceOf: (kind, id) => (kind === 'alloc' && this.client ? this.client.allocRunner(this.client.resolveAllocLogs(id).allocId)?.allocation.Namespace : undefined) });
       registerClientRoutes(http, this.lateClient);
       registerClientExecRoute(http, this.lateClient);
       registerClientPortsRoute(http, this.lateClient);
