@@ -3,6 +3,7 @@ import { PassThrough, Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { ExecOptions } from '../drivers/driver.js';
+import { aclIdentityOf, execAuditOf } from '../acl/guard.js';
 import { BadRequestError, KilnError, httpStatusForCode } from '../structs/index.js';
 
 /** What the exec route needs from the client agent (ClientAgent satisfies it). */
@@ -66,14 +67,26 @@ export function registerClientExecRoute(app: FastifyInstance, source: ClientExec
       },
       (socket, req) => {
         const params = req.params as { id: string };
-        void runExecSession(socket, source, params.id, parseExecQuery(req.query as ExecQuery));
+        const exec = parseExecQuery(req.query as ExecQuery);
+        // Every session is audit-logged (src/acl/audit.ts): who, which allocation, the command, start, end, exit code.
+        const allocId = safeAllocId(source, params.id);
+        const ended = execAuditOf(req)?.start(aclIdentityOf(req), { allocId, task: exec.task, command: exec.command, tty: exec.tty, remoteAddress: req.ip });
+        void runExecSession(socket, source, params.id, exec).then((outcome) => ended?.(outcome));
       },
     );
   });
 }
 
-/** One exec over one websocket: frames in, driver exec, frames out, then `exited` and close. */
-export async function runExecSession(socket: WebSocket, source: ClientExecSource, allocId: string, r: ExecRequest): Promise<void> {
+function safeAllocId(source: ClientExecSource, idOrPrefix: string): string {
+  try {
+    return source.resolveAllocLogs?.(idOrPrefix).allocId ?? idOrPrefix;
+  } catch {
+    return idOrPrefix;
+  }
+}
+
+/** One exec over one websocket: frames in, driver exec, frames out, then `exited` and close. Resolves with the exit code, or the error that ended it. */
+export async function runExecSession(socket: WebSocket, source: ClientExecSource, allocId: string, r: ExecRequest): Promise<{ exitCode?: number; error?: string }> {
   const abort = new AbortController();
   const stdin = new PassThrough();
   // A terminal wants text (node-pty writes strings); the decoder keeps multi-byte characters whole across frames.
@@ -100,8 +113,10 @@ export async function runExecSession(socket: WebSocket, source: ClientExecSource
     await Promise.all([flush(stdout), flush(stderr)]);
     send(socket, { exited: true, result: { exit_code: exitCode } });
     socket.close(1000);
+    return { exitCode };
   } catch (err) {
     closeWithError(socket, err);
+    return { error: err instanceof Error ? err.message : String(err) };
   }
 }
 
