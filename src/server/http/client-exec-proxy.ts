@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import type { RawData } from 'ws';
 import { KilnError, NotFoundError, httpStatusForCode } from '../../structs/index.js';
 import type { RouteDeps } from './route-deps.js';
+import { aclIdentityOf, execAuditOf, tokenOf, type ExecSessionEnd } from '../../acl/index.js';
 
 const EXEC_PATH = '/v1/client/allocation/:id/exec';
 
@@ -38,15 +39,25 @@ export function registerClientExecProxy(app: FastifyInstance, d: Pick<RouteDeps,
           closeWithError(socket, err);
           return;
         }
-        relay(socket, target);
+        // Audit here too (the server's data dir), and pass the caller's token on for the node's own check.
+        const q = req.query as { task?: string; command?: string; tty?: string };
+        const allocId = d.view.resolveAllocId((req.params as { id: string }).id);
+        const ended = execAuditOf(req)?.start(aclIdentityOf(req), { allocId, task: q.task ?? '', command: commandOf(q.command), tty: q.tty === 'true', remoteAddress: req.ip });
+        const token = tokenOf(req, 'server');
+        relay(socket, target, token ? { 'x-kiln-token': token } : {}, ended);
       },
     );
   });
 }
 
 /** Relay frames between the caller's socket and the node's, closing each when the other closes. */
-function relay(downstream: WebSocket, target: string): void {
-  const upstream = new WebSocket(target);
+function relay(downstream: WebSocket, target: string, headers: Record<string, string> = {}, ended?: ExecSessionEnd): void {
+  const upstream = new WebSocket(target, { headers });
+  let exitCode: number | undefined;
+  if (ended) {
+    upstream.on('message', (data) => (exitCode = exitCodeOf(data) ?? exitCode));
+    downstream.once('close', () => ended({ ...(exitCode !== undefined ? { exitCode } : { error: 'session ended without an exit code' }) }));
+  }
   const pending: RawData[] = [];
   downstream.on('message', (data, isBinary) => {
     if (upstream.readyState === WebSocket.OPEN) upstream.send(data, { binary: isBinary });
@@ -77,6 +88,27 @@ function relay(downstream: WebSocket, target: string): void {
     if (upstream.readyState === WebSocket.OPEN) upstream.close(sendableCode(code), reason);
     else if (upstream.readyState === WebSocket.CONNECTING) upstream.terminate();
   });
+}
+
+/** The exit code in an `{"exited":true,"result":{"exit_code":N}}` frame. */
+function exitCodeOf(data: RawData): number | undefined {
+  const text = data.toString();
+  if (!text.includes('"exited"')) return undefined;
+  try {
+    const code = (JSON.parse(text) as { result?: { exit_code?: unknown } }).result?.exit_code;
+    return typeof code === 'number' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function commandOf(raw: string | undefined): string[] {
+  try {
+    const c = JSON.parse(raw ?? '[]') as unknown;
+    return Array.isArray(c) ? c.map(String) : [String(raw)];
+  } catch {
+    return [String(raw)];
+  }
 }
 
 /** 1005 (no status) and 1006 (abnormal) are reported locally but may not be sent. */
