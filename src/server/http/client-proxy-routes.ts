@@ -5,6 +5,7 @@ import { KilnError, NotFoundError } from '../../structs/index.js';
 import { registerAllocRestartProxy } from './alloc-restart-proxy.js';
 import { registerClientExecProxy } from './client-exec-proxy.js';
 import type { RouteDeps } from './route-deps.js';
+import { tokenOf } from '../../acl/guard.js';
 
 /**
  * Server-side proxy for client-agent routes, for agents that run the server
@@ -32,7 +33,9 @@ export function registerClientProxyRoutes(app: FastifyInstance, d: Pick<RouteDep
     reply.raw.once('close', () => abort.abort());
     let res: Response;
     try {
-      res = await agentFetch(target, { signal: abort.signal });
+      // The node checks the caller's token itself (ACLs), so pass it on.
+      const token = tokenOf(req, 'server');
+      res = await agentFetch(target, { signal: abort.signal, ...(token ? { headers: { 'x-kiln-token': token } } : {}) });
     } catch (err) {
       throw new KilnError('UNAVAILABLE', `cannot reach node ${node.Name} at ${node.HTTPAddr} for allocation ${alloc.ID}'s logs (${(err as Error).message}); check that its client agent is running`, {
         cause: err,
