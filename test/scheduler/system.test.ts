@@ -68,6 +68,14 @@ test('a system job follows nodes: a joining node gets one, a down or vanished no
   const back = h.schedule('agent', { TriggeredBy: 'node-update', NodeID: 'n1' });
   assert.deepEqual(nodesOf(placedAllocs(back)), ['n1'], 'a node that comes back gets a fresh allocation');
   assert.deepEqual(liveNodes(h), ['n0', 'n1']);
+
+  // A client that could not recover its task reports it lost: it is stopped and the node gets a new one.
+  h.upsertNode({ ...h.node('n0')!, SchedulingEligibility: 'eligible' });
+  const unrecovered = h.liveAllocs('agent').find((a) => a.NodeID === 'n0')!;
+  h.updateAlloc(unrecovered.ID, { ClientStatus: 'lost' });
+  const recovered = h.schedule('agent', { TriggeredBy: 'alloc-failure' });
+  assert.deepEqual(stoppedAllocs(recovered).map((a) => a.ID), [unrecovered.ID]);
+  assert.deepEqual(nodesOf(placedAllocs(recovered)), ['n0']);
 });
 
 test('on a draining node the system allocation is left to the drainer (it stays with ignore-system); the node gets one again after the drain', () => {

@@ -70,11 +70,12 @@ export function reconcileSystem(input: SystemReconcileInput): SystemGroupReconci
   const covered = new Set<string>();
   const meant = input.allocs.filter((a) => a.DesiredStatus === 'run');
 
-  for (const a of meant.filter((x) => !isTerminalClientStatus(x.ClientStatus)).sort(oldestFirst)) {
+  // A client that reports an allocation lost (it could not recover the task) frees the slot, as a down node does.
+  for (const a of meant.filter((x) => !isTerminalClientStatus(x.ClientStatus) || x.ClientStatus === 'lost').sort(oldestFirst)) {
     const r = result(a.TaskGroup);
     const tg = wanted.get(a.TaskGroup);
     const node = input.node(a.NodeID);
-    if (!node || node.Status === 'down') {
+    if (!node || node.Status === 'down' || a.ClientStatus === 'lost') {
       r.lost.push(a);
       r.stop.push({ alloc: a, description: ALLOC_LOST, clientStatus: 'lost' });
       continue;
@@ -95,7 +96,7 @@ export function reconcileSystem(input: SystemReconcileInput): SystemGroupReconci
   }
 
   // Finished allocations hold their node's slot: only the newest per node counts, older ones are history.
-  for (const a of meant.filter((x) => isTerminalClientStatus(x.ClientStatus) && !x.NextAllocation).sort(newestFirst)) {
+  for (const a of meant.filter((x) => (x.ClientStatus === 'complete' || x.ClientStatus === 'failed') && !x.NextAllocation).sort(newestFirst)) {
     const tg = wanted.get(a.TaskGroup);
     const key = slotKey(a.NodeID, a.TaskGroup);
     // A finished allocation of an earlier job under the same ID (purged, then registered again) is history.
@@ -130,7 +131,6 @@ export function reconcileSystem(input: SystemReconcileInput): SystemGroupReconci
  * would turn a crashing task into a scheduling loop.
  */
 function rerun(a: Allocation, job: Job, retryFailed: boolean, changed: boolean): boolean {
-  if (a.ClientStatus === 'lost') return false;
   if (a.ClientStatus === 'complete' && job.Type === 'sysbatch') return changed;
   return changed || retryFailed;
 }
