@@ -23,6 +23,7 @@ import { EtcdElection } from '../server/leader/election.js';
 import { mountUi } from '../ui-serve/index.js';
 import { KilnError, type Node } from '../structs/index.js';
 import { AgentAcl } from '../acl/index.js';
+import { AgentMetrics } from '../metrics/agent-metrics.js';
 import { aclEnabled, type AgentConfig } from './config.js';
 import { streamLogger, type Logger } from './logger.js';
 import { collectImagesEvery, createDrivers, serviceRegistrar, startCatalog, startIngress, startRegistry } from './roles.js';
@@ -73,6 +74,8 @@ export class Agent {
   private acl?: AgentAcl;
   private clientHttp?: FastifyInstance;
   private unwatchNodes: () => void = () => {};
+  /** One registry for every role of this agent; each role's listener serves it on /v1/metrics. */
+  private readonly metrics = new AgentMetrics();
   private stopImageGc: () => void = () => {};
   private httpAddress = '';
 
@@ -119,10 +122,17 @@ export class Agent {
     if (config.server.enabled || config.catalog.enabled) await this.openStore();
     this.acl = this.createAcl();
     // The catalog first: the orchestrator UI on the server's listener proxies to its address.
-    if (config.catalog.enabled) this.catalog = await startCatalog(config, this.store!, this.log('catalog'), (app) => this.acl?.protect(app, 'catalog'), this.tls);
+    if (config.catalog.enabled) {
+      const beforeListen = (app: FastifyInstance) => {
+        this.acl?.protect(app, 'catalog');
+        this.metrics.serve(app, 'catalog');
+      };
+      this.catalog = await startCatalog(config, this.store!, this.log('catalog'), beforeListen, this.tls);
+      this.metrics.catalog(() => this.catalog?.view);
+    }
     if (config.server.enabled) await this.startServer();
     this.followNodeHealth();
-    if (config.registry.enabled) this.registry = await startRegistry(config, this.log('registry'), this.acl, this.tls);
+    if (config.registry.enabled) this.registry = await startRegistry(config, this.log('registry'), this.acl, this.tls, (app) => this.metrics.serve(app, 'registry'));
     if (config.ingress.enabled) this.ingress = await startIngress(config, this.catalogUrl(), this.log('ingress'), (app) => this.acl?.protect(app, 'dashboard'), this.tls);
     if (config.client.enabled) await this.startClient();
     this.state = 'running';
@@ -164,7 +174,7 @@ export class Agent {
   private async openStore(): Promise<void> {
     const etcd = this.config.server.etcd;
     if (!etcd) {
-      this.store = await SqliteStore.open(join(this.config.dataDir, 'server', 'state.db'));
+      this.store = this.metrics.store(await SqliteStore.open(join(this.config.dataDir, 'server', 'state.db')), 'sqlite');
       return;
     }
     const read = (f?: string) => (f ? readFileSync(f) : undefined);
@@ -175,7 +185,7 @@ export class Agent {
       // A watch that cannot resume (history compacted) rebuilds the view from a fresh read.
       onWatchFailed: () => void this.view?.resync(this.store!).catch((err: unknown) => this.log('server').error(`state view resync failed: ${(err as Error).message}`)),
     });
-    this.store = this.etcd;
+    this.store = this.metrics.store(this.etcd, 'etcd');
   }
 
   /**
@@ -219,15 +229,18 @@ export class Agent {
       failoverHeartbeatTtlMs: config.server.heartbeat?.failoverTtlMs,
       ...(this.etcd
         ? {
-            election: new EtcdElection({ store: this.etcd, ttlSeconds: config.server.etcd!.leaseTtlSeconds, logger: this.log('server') }),
+            election: this.metrics.election(new EtcdElection({ store: this.etcd, ttlSeconds: config.server.etcd!.leaseTtlSeconds, logger: this.log('server') })),
             name: config.server.name ?? `${config.advertiseAddr}:${config.ports.http}`,
             advertiseAddr: `${config.advertiseAddr}:${config.ports.http}`,
           }
         : {}),
       roles: (['server', 'client', 'catalog', 'ingress', 'registry'] as const).filter((r) => config[r].enabled),
+      computePlan: this.metrics.computePlan(),
     });
+    this.metrics.serve(this.server.app, 'server');
+    this.metrics.server(this.view, { single: !this.etcd });
     if (this.tls) installIdentityCheck(this.server.app, this.tls.loaded);
-    mountUi(this.server.app, 'nomad', { catalogAddress: this.catalogUrl() });
+    mountUi(this.server.app, 'nomad', { catalogAddress: this.catalogUrl(), ...(this.tls ? { catalogFetch: this.tls.fetches.toAgents } : {}) });
     if (config.client.enabled) {
       registerClientRoutes(this.server.app, this.lateClient);
       registerClientExecRoute(this.server.app, this.lateClient);
@@ -272,10 +285,12 @@ export class Agent {
       registerClientRoutes(http, this.lateClient);
       registerClientExecRoute(http, this.lateClient);
       registerClientPortsRoute(http, this.lateClient);
+      this.metrics.serve(http, 'client');
       await http.listen({ host: config.bindAddr, port: config.ports.http });
       const a = http.server.address();
       this.httpAddress = typeof a === 'object' && a ? `${config.advertiseAddr}:${a.port}` : String(a);
     }
+    this.metrics.client(() => this.client?.allocations());
     const servers = config.client.servers.length > 0 ? config.client.servers : [this.httpAddress];
     const { drivers, pot, images } = await createDrivers(config, this.registry?.address, this.log('images'), this.tls);
     this.pot = pot;

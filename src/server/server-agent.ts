@@ -125,7 +125,7 @@ export class ServerAgent {
     const leaderWriter = election ? new StateWriter(leaderStore, view, logger) : writer;
     this.relay = election && new HeartbeatRelay(store, heartbeats, election, logger);
     this.nodes = new NodeService({ store, view, writer, clock, heartbeats: this.relay ?? heartbeats });
-    this.leader = new Leader({ store: leaderStore, view, writer: leaderWriter, clock, logger, heartbeats, computePlan, workers: opts.schedulerWorkers, evalGc: opts.evalGc, deploymentWatchMs: opts.deploymentWatchMs, catalogAddress: opts.catalogAddress });
+    this.leader = new Leader({ store: leaderStore, view, writer: leaderWriter, clock, logger, heartbeats, computePlan, workers: opts.schedulerWorkers, evalGc: opts.evalGc, deploymentWatchMs: opts.deploymentWatchMs, catalogAddress: opts.catalogAddress, ...(opts.agentFetch ? { catalogFetch: opts.agentFetch } : {}) });
     this.app = createApp({ bodyLimitBytes: opts.bodyLimitBytes, logger, ...(opts.https ? { https: opts.https } : {}) });
     const deps: RouteDeps = {
       view,

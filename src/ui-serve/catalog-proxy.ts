@@ -4,7 +4,7 @@ import { KilnError } from '../structs/errors.js';
 
 const PASSED_HEADERS = ['content-type', 'x-consul-index', 'x-consul-knownleader', 'x-consul-lastcontact'];
 
-export async function proxyCatalog(req: FastifyRequest, reply: FastifyReply, catalogAddress: string, rest: string): Promise<FastifyReply> {
+export async function proxyCatalog(req: FastifyRequest, reply: FastifyReply, catalogAddress: string, rest: string, fetchFn: typeof fetch = fetch): Promise<FastifyReply> {
   if (!rest.startsWith('v1/')) throw new KilnError('BAD_REQUEST', `/ui-api/catalog/ only forwards /v1/ paths of the catalog API (got /${rest})`);
   const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
   const base = catalogAddress.startsWith('http') ? catalogAddress : `http://${catalogAddress}`;
@@ -13,7 +13,7 @@ export async function proxyCatalog(req: FastifyRequest, reply: FastifyReply, cat
   req.raw.once('close', () => abort.abort());
   let res: Response;
   try {
-    res = await fetch(`${base.replace(/\/$/, '')}/${rest}${query}`, { signal: abort.signal, headers: tokenHeader(req) });
+    res = await fetchFn(`${base.replace(/\/$/, '')}/${rest}${query}`, { signal: abort.signal, headers: tokenHeader(req) });
   } catch (err) {
     throw new KilnError('UNAVAILABLE', `catalog at ${base} is not reachable: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -20,6 +20,8 @@ export interface MountUiOptions {
   redirectRoot?: boolean;
   /** Catalog HTTP address (e.g. 'http://127.0.0.1:8500') for /ui-api/catalog/* (orchestrator UI). */
   catalogAddress?: string;
+  /** fetch for the catalog proxy (a TLS-speaking one in a TLS cluster). */
+  catalogFetch?: typeof fetch;
   /** Where the built UIs are; default dist/ui next to the compiled code. */
   distDir?: string;
 }
@@ -53,7 +55,7 @@ export function mountUi(app: FastifyInstance, which: UiName, options: MountUiOpt
   if (which === 'nomad') {
     app.get<{ Params: { '*': string } }>('/ui-api/catalog/*', async (req, reply) => {
       if (!options.catalogAddress) throw new KilnError('UNAVAILABLE', 'no catalog address configured for this agent: pass catalogAddress to mountUi (kiln agent -catalog-address)');
-      return proxyCatalog(req as FastifyRequest, reply, options.catalogAddress, req.params['*']);
+      return proxyCatalog(req as FastifyRequest, reply, options.catalogAddress, req.params['*'], options.catalogFetch);
     });
   }
 }

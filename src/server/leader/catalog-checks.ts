@@ -29,6 +29,8 @@ export class CatalogChecks {
     private readonly address: string,
     private readonly clock: Clock,
     private readonly logger: ServerLogger,
+    /** A TLS-speaking fetch when the catalog serves HTTPS (the agent's tls block). */
+    private readonly fetchFn: typeof fetch = fetch,
   ) {}
 
   /** Read every check once; on failure the previous picture is dropped (no allocation counts as passing). */
@@ -36,7 +38,7 @@ export class CatalogChecks {
     let checks: HealthCheck[];
     try {
       const base = /^https?:\/\//.test(this.address) ? this.address : `http://${this.address}`;
-      const res = await fetch(`${base}/v1/health/state/any`, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+      const res = await this.fetchFn(`${base}/v1/health/state/any`, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       checks = (await res.json()) as HealthCheck[];
     } catch (err) {

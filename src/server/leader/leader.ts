@@ -45,6 +45,8 @@ export interface LeaderDeps {
   deploymentWatchMs?: number;
   /** The catalog's HTTP address, for deployments with health_check = "checks". */
   catalogAddress?: string;
+  /** fetch for the catalog (a TLS-speaking one in a TLS cluster). */
+  catalogFetch?: typeof fetch;
 }
 
 /** Eval broker, scheduler workers, plan applier, blocked evaluations, heartbeats and evaluation GC, started and stopped together. */
@@ -64,7 +66,7 @@ export class Leader implements LeaderDuties {
     this.blocked = new BlockedEvals(deps);
     this.applier = new PlanApplier(deps);
     this.evalGc = new EvalGc({ ...deps, ...deps.evalGc });
-    const checks = deps.catalogAddress ? new CatalogChecks(deps.catalogAddress, deps.clock, deps.logger) : undefined;
+    const checks = deps.catalogAddress ? new CatalogChecks(deps.catalogAddress, deps.clock, deps.logger, deps.catalogFetch) : undefined;
     this.deploymentWatcher = new DeploymentWatcher({ ...deps, deployments: new DeploymentService(deps), intervalMs: deps.deploymentWatchMs, checks });
     this.periodic = new PeriodicLauncher({ ...deps, dispatch: new DispatchService({ ...deps, jobs: new JobService(deps) }) });
     this.drainer = new NodeDrainer({ ...deps, intervalMs: deps.deploymentWatchMs, checks });
