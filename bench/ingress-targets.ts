@@ -4,7 +4,7 @@
  * Each one runs from a temp dir and is killed by its own pid.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 
@@ -22,7 +22,45 @@ export async function freePort(): Promise<number> {
 
 export interface Proc {
   port: number;
+  /** The process doing the work (its children count too); undefined for in-process targets. */
+  pid?: number;
   stop(): Promise<void>;
+}
+
+/**
+ * CPU seconds used so far by a process and its direct children (nginx's worker), from /proc.
+ * On a shared, noisy machine CPU per request is a steadier comparison than requests per second.
+ */
+export function cpuSeconds(pid: number): number {
+  const ticks = (p: number) => {
+    try {
+      const f = readFileSync(`/proc/${p}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      return Number(f[11]) + Number(f[12]);
+    } catch {
+      return 0;
+    }
+  };
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // gone
+  }
+  return [pid, ...children].reduce((a, p) => a + ticks(p), 0) / CLOCK_TICKS;
+}
+
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim()) || 100;
+
+/** The pid of a child of this process whose command line contains `needle` (the HAProxy engine's haproxy). */
+export function childPid(needle: string): number | undefined {
+  const children = readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  return children.find((p) => {
+    try {
+      return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(needle);
+    } catch {
+      return false;
+    }
+  });
 }
 
 async function waitForPort(port: number, child: ChildProcess, what: string): Promise<void> {
@@ -42,6 +80,7 @@ function run(cmd: string, args: string[], port: number, what: string): Promise<P
   const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
   return waitForPort(port, child, what).then(() => ({
     port,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((r) => {
         if (child.exitCode !== null) return r();
@@ -113,6 +152,7 @@ backend be_hw
 }
 
 export interface WrkResult {
+  requests: number;
   rps: number;
   p50Ms: number;
   p99Ms: number;
@@ -136,6 +176,7 @@ export function wrk(url: string, seconds: number, host: string): Promise<WrkResu
       };
       const errs = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
       resolve({
+        requests: num(/(\d+) requests in/),
         rps: num(/Requests\/sec:\s+([\d.]+)/),
         p50Ms: ms('50%'),
         p99Ms: ms('99%'),

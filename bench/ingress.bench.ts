@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { backendName, eventually, request, startBackend, startStack, type Stack } from '../test/ingress/harness.js';
-import { have, haproxyHand, nginxBackend, nginxProxy, plainNodeProxy, wrk, type Proc, type WrkResult } from './ingress-targets.js';
+import { childPid, cpuSeconds, have, haproxyHand, nginxBackend, nginxProxy, plainNodeProxy, wrk, type Proc, type WrkResult } from './ingress-targets.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' }, samples: { type: 'string', default: '40' }, out: { type: 'string', default: 'bench/results' } } });
 const seconds = Number(values.seconds);
@@ -23,11 +23,17 @@ const HOST = 'hello-web.minipot';
 const percentile = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)] ?? NaN;
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 
-async function measure(name: string, url: string): Promise<WrkResult & { name: string }> {
+type Measured = WrkResult & { name: string; cpuUsPerRequest: number };
+
+/** `pid` 'self' = this process (the in-process targets: kiln's built-in engine, the plain Node proxy). */
+async function measure(name: string, url: string, pid: number | 'self' | undefined): Promise<Measured> {
   await wrk(url, 1, HOST); // warm-up: connections, JIT, pools
+  const cpu = () => (pid === 'self' ? (process.cpuUsage().user + process.cpuUsage().system) / 1e6 : pid ? cpuSeconds(pid) : NaN);
+  const before = cpu();
   const r = await wrk(url, seconds, HOST);
-  console.log(`${name.padEnd(28)} ${r.rps.toFixed(0).padStart(8)} req/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  non-2xx ${r.non2xx}  socket errors ${r.socketErrors}`);
-  return { name, ...r };
+  const cpuUsPerRequest = ((cpu() - before) * 1e6) / r.requests;
+  console.log(`${name.padEnd(28)} ${r.rps.toFixed(0).padStart(8)} req/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  CPU ${cpuUsPerRequest.toFixed(1)} µs/req  non-2xx ${r.non2xx}  socket errors ${r.socketErrors}`);
+  return { name, ...r, cpuUsPerRequest };
 }
 
 /** Time from a catalog write to the traffic following it, for an added instance and a failing one. */
@@ -77,6 +83,7 @@ async function propagation(stack: Stack, samples: number): Promise<{ addMs: numb
 
 async function main(): Promise<void> {
   if (!have('wrk') || !have('nginx')) throw new Error('the ingress bench needs wrk and nginx: apt-get install -y wrk nginx-light');
+  const loadavgAtStart = os.loadavg().map((l) => round(l));
   const dir = mkdtempSync(join(os.tmpdir(), 'kiln-ingress-bench-'));
   const procs: Proc[] = [];
   const stacks: Stack[] = [];
@@ -84,34 +91,34 @@ async function main(): Promise<void> {
     const backend = await nginxBackend(dir);
     procs.push(backend);
     // Every target runs at once; rounds alternate between them so machine noise hits all alike.
-    const targets: { name: string; url: string }[] = [{ name: 'backend direct (nginx)', url: `http://127.0.0.1:${backend.port}/` }];
+    const targets: { name: string; url: string; pid: number | 'self' | undefined }[] = [{ name: 'backend direct (nginx)', url: `http://127.0.0.1:${backend.port}/`, pid: backend.pid }];
     if (have('haproxy')) {
       const h = await haproxyHand(dir, backend.port);
       procs.push(h);
-      targets.push({ name: 'HAProxy by hand', url: `http://127.0.0.1:${h.port}/` });
+      targets.push({ name: 'HAProxy by hand', url: `http://127.0.0.1:${h.port}/`, pid: h.pid });
     } else console.log('haproxy not installed: HAProxy targets skipped (apt-get install -y haproxy)');
     const np = await nginxProxy(dir, backend.port);
     procs.push(np);
-    targets.push({ name: 'nginx reverse proxy', url: `http://127.0.0.1:${np.port}/` });
+    targets.push({ name: 'nginx reverse proxy', url: `http://127.0.0.1:${np.port}/`, pid: np.pid });
     const plain = await plainNodeProxy(backend.port);
     procs.push(plain);
-    targets.push({ name: 'plain Node http proxy (ref.)', url: `http://127.0.0.1:${plain.port}/` });
+    targets.push({ name: 'plain Node http proxy (ref.)', url: `http://127.0.0.1:${plain.port}/`, pid: 'self' });
     const builtinStack = await kilnStack('builtin', backend.port);
     stacks.push(builtinStack);
-    targets.push({ name: 'kiln built-in engine', url: `${builtinStack.entry}/` });
+    targets.push({ name: 'kiln built-in engine', url: `${builtinStack.entry}/`, pid: 'self' });
     let haproxyStack: Stack | undefined;
     if (have('haproxy')) {
       haproxyStack = await kilnStack('haproxy', backend.port);
       stacks.push(haproxyStack);
-      targets.push({ name: 'kiln HAProxy engine', url: `${haproxyStack.entry}/` });
+      targets.push({ name: 'kiln HAProxy engine', url: `${haproxyStack.entry}/`, pid: childPid('kiln-haproxy-') });
     }
     const rounds = Number(values.rounds);
-    const runs = new Map<string, WrkResult[]>(targets.map((t) => [t.name, []]));
-    for (let r = 0; r < rounds; r++) for (const t of targets) runs.get(t.name)!.push(await measure(`${t.name} [${r + 1}/${rounds}]`, t.url));
+    const runs = new Map<string, Measured[]>(targets.map((t) => [t.name, []]));
+    for (let r = 0; r < rounds; r++) for (const t of targets) runs.get(t.name)!.push(await measure(`${t.name} [${r + 1}/${rounds}]`, t.url, t.pid));
     const median = (xs: number[]) => percentile(xs, 50);
     const results = targets.map((t) => {
       const rs = runs.get(t.name)!;
-      return { name: t.name, rps: median(rs.map((x) => x.rps)), p50Ms: median(rs.map((x) => x.p50Ms)), p99Ms: median(rs.map((x) => x.p99Ms)), non2xx: rs.reduce((a, x) => a + x.non2xx, 0), socketErrors: rs.reduce((a, x) => a + x.socketErrors, 0), rounds: rs.map((x) => Math.round(x.rps)) };
+      return { name: t.name, rps: median(rs.map((x) => x.rps)), cpuUsPerRequest: median(rs.map((x) => x.cpuUsPerRequest)), p50Ms: median(rs.map((x) => x.p50Ms)), p99Ms: median(rs.map((x) => x.p99Ms)), non2xx: rs.reduce((a, x) => a + x.non2xx, 0), socketErrors: rs.reduce((a, x) => a + x.socketErrors, 0), rounds: rs.map((x) => Math.round(x.rps)) };
     });
 
     const prop = await propagation(builtinStack, Number(values.samples));
@@ -123,9 +130,9 @@ async function main(): Promise<void> {
     const dist = (xs: number[]) => ({ p50: round(percentile(xs, 50)), p99: round(percentile(xs, 99)), max: round(Math.max(...xs)) });
     const report = {
       date: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadavg: os.loadavg().map((l) => round(l)), node: process.version },
+      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadavgAtStart, loadavg: os.loadavg().map((l) => round(l)), node: process.version },
       load: { tool: 'wrk', threads: 1, connections: 32, seconds, rounds, aggregate: 'median of the rounds' },
-      targets: results.map((r) => ({ ...r, rps: Math.round(r.rps), p50Ms: round(r.p50Ms), p99Ms: round(r.p99Ms), rpsVsHaproxy: haproxy ? round(r.rps / haproxy.rps) : null, p99VsHaproxy: haproxy ? round(r.p99Ms / haproxy.p99Ms) : null })),
+      targets: results.map((r) => ({ ...r, rps: Math.round(r.rps), p50Ms: round(r.p50Ms), p99Ms: round(r.p99Ms), cpuUsPerRequest: round(r.cpuUsPerRequest, 1), rpsVsHaproxy: haproxy ? round(r.rps / haproxy.rps) : null, p99VsHaproxy: haproxy ? round(r.p99Ms / haproxy.p99Ms) : null, cpuVsHaproxy: haproxy ? round(haproxy.cpuUsPerRequest / r.cpuUsPerRequest) : null })),
       goals: haproxy
         ? {
             builtinRpsAtLeastHalfOfHaproxy: builtin.rps >= 0.5 * haproxy.rps,

@@ -25,7 +25,7 @@ export interface BackendPoolOptions {
 
 export class BackendPool {
   private readonly pools = new Map<string, HostPool>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly retired = new Map<HostPool, NodeJS.Timeout>();
 
   constructor(private readonly o: BackendPoolOptions) {}
 
@@ -44,19 +44,22 @@ export class BackendPool {
     for (const [key, pool] of this.pools) {
       if (live.has(key)) continue;
       this.pools.delete(key);
-      pool.closeIdle();
+      pool.retire();
       const t = setTimeout(() => {
-        this.timers.delete(t);
+        this.retired.delete(pool);
         pool.destroy();
       }, this.o.retireGraceMs);
       t.unref();
-      this.timers.add(t);
+      this.retired.set(pool, t);
     }
   }
 
   close(): void {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    for (const [pool, t] of this.retired) {
+      clearTimeout(t);
+      pool.destroy();
+    }
+    this.retired.clear();
     for (const p of this.pools.values()) p.destroy();
     this.pools.clear();
   }

@@ -78,6 +78,12 @@ export class HostPool {
     if (i >= 0) this.idle.splice(i, 1);
   }
 
+  /** No more reuse: idle connections close now, busy ones when their exchange ends. */
+  retire(): void {
+    this.closed = true;
+    this.closeIdle();
+  }
+
   closeIdle(): void {
     const idle = this.idle;
     this.idle = [];
