@@ -94,7 +94,7 @@ export class JobService {
     return this.register({ ...target, Stop: false });
   }
 
-  /** Delete a job and its versions; the job-deregister evaluation stops its allocations. */
+  /** Delete a job, its versions and its deployments; the job-deregister evaluation stops its allocations. */
   async purge(namespace: string, id: string): Promise<JobWriteResponse> {
     const outcome = await this.deps.writer.commit(async ({ nextIndex }) => {
       const existing = await readObject<Job>(this.deps.store, keys.job(namespace, id));
@@ -106,6 +106,8 @@ export class JobService {
         { type: 'deletePrefix', prefix: keys.jobVersionsPrefix(namespace, id) },
         { type: 'put', key: keys.evaluation(ev.ID), value: encode(ev) },
         ...this.cancelBlockedEvals(namespace, id, nextIndex, ev.ID),
+        // Its deployments go with it (as Nomad's purge does): a job registered again under the ID starts without them.
+        ...this.deps.view.deploymentsByJob(namespace, id).map((d): TxnOp => ({ type: 'delete', key: keys.deployment(d.ID) })),
       ];
       return { txn: { compares: [{ key: keys.job(namespace, id), modRevision: existing.modRevision }], ops }, result: { ev, jobModifyIndex: nextIndex } };
     });
