@@ -36,7 +36,7 @@ export async function startCatalog(config: AgentConfig, store: Store, log: Logge
 }
 
 /** The registry role; in dev mode it also builds and publishes the demo images (once). */
-export async function startRegistry(config: AgentConfig, log: Logger, acl?: AgentAcl, tls?: AgentTls): Promise<RegistryAgent> {
+export async function startRegistry(config: AgentConfig, log: Logger, acl?: AgentAcl, tls?: AgentTls, beforeListen?: (app: FastifyInstance) => void): Promise<RegistryAgent> {
   const dataDir = join(config.dataDir, 'registry');
   if (config.registry.demoImages) {
     for (const r of await ensureDemoImages(dataDir, { logger: log })) {
@@ -49,6 +49,7 @@ export async function startRegistry(config: AgentConfig, log: Logger, acl?: Agen
   // With ACLs a push needs a token with registry { policy = "write" }; the old shared push token would clash on the same header.
   if (acl?.enabled && config.registry.pushToken) log.warn('registry push_token is ignored while ACLs are on: pushes need an ACL token with registry { policy = "write" }');
   acl?.protect(registry.app, 'registry');
+  beforeListen?.(registry.app);
   await registry.start();
   return registry;
 }
