@@ -78,6 +78,8 @@ const STATUS_ROUTES: Record<string, RouteEntry> = {
   'GET /v1/status/leader': PUBLIC,
   'GET /v1/status/peers': PUBLIC,
 };
+/** Every role's metrics (src/metrics): agent read, as Consul's /v1/agent/metrics. */
+const METRICS_ROUTES: Record<string, RouteEntry> = { 'GET /v1/metrics': scoped('agent', 'read') };
 
 const UI_ROUTES: Record<string, RouteEntry> = {
   'GET /': PUBLIC,
@@ -102,6 +104,7 @@ const ACL_ROUTES: Record<string, RouteEntry> = {
 export const ROUTE_TABLE: Record<AppRole, Record<string, RouteEntry>> = {
   server: {
     ...STATUS_ROUTES,
+    ...METRICS_ROUTES,
     ...UI_ROUTES,
     ...ACL_ROUTES,
     ...CLIENT_ROUTES,
@@ -145,9 +148,10 @@ export const ROUTE_TABLE: Record<AppRole, Record<string, RouteEntry>> = {
     'GET /v1/agent/health': PUBLIC,
     'GET /ui-api/catalog/*': service('read'),
   },
-  client: { ...CLIENT_ROUTES },
+  client: { ...CLIENT_ROUTES, ...METRICS_ROUTES },
   catalog: {
     ...STATUS_ROUTES,
+    ...METRICS_ROUTES,
     ...UI_ROUTES,
     'GET /v1/catalog/datacenters': PUBLIC,
     'GET /v1/catalog/services': service('read'),
@@ -178,6 +182,7 @@ export const ROUTE_TABLE: Record<AppRole, Record<string, RouteEntry>> = {
     'DELETE /v1/kv/*': kv('write'),
   },
   registry: {
+    ...METRICS_ROUTES,
     'GET /v1/images': scoped('registry', 'read'),
     'GET /*': scoped('registry', 'read'),
     'HEAD /*': scoped('registry', 'read'),
