@@ -1,7 +1,7 @@
 // A rolling update of a 20-allocation service behind the ingress while a load generator
 // runs: every request is counted, every failure kept; prints the failures and the time
 // from `job run` of the new version to a successful deployment.
-// Usage: node dist/bench/rolling-update.bench.js [--count 20] [--max-parallel 4] [--concurrency 16]
+// Usage: node dist/bench/rolling-update.bench.js [--count 20] [--max-parallel 4] [--concurrency 16] [--shutdown-delay-ms 500]
 import http from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,10 +9,17 @@ import { join } from 'node:path';
 import { Agent, devConfig, silentLogger } from '../src/agent/index.js';
 import { KilnClient } from '../src/api/index.js';
 
-const arg = (name: string, def: number): number => Number(process.argv[process.argv.indexOf(`--${name}`) + 1] || def) || def;
+const arg = (name: string, def: number): number => {
+  const at = process.argv.indexOf(`--${name}`);
+  const v = at < 0 ? def : Number(process.argv[at + 1]);
+  if (!Number.isFinite(v) || v < 0) throw new Error(`--${name} needs a non-negative number, got ${process.argv[at + 1]}`);
+  return v;
+};
 const count = arg('count', 20);
 const maxParallel = arg('max-parallel', 4);
 const concurrency = arg('concurrency', 16);
+// Nomad's advice for zero-downtime updates behind a router: leave the catalog, then wait before the kill.
+const shutdownDelayMs = arg('shutdown-delay-ms', 500);
 
 // Each allocation answers with its version; SIGTERM closes the listener and lets requests in flight finish.
 const serverScript = `
@@ -47,6 +54,7 @@ const jobHcl = (version: string): string => `job "roll" {
       }
     }
     task "web" {
+      shutdown_delay = "${shutdownDelayMs}ms"
       driver = "raw_exec"
       config {
         command = "${process.execPath}"
@@ -141,10 +149,10 @@ try {
   await new Promise((r) => setTimeout(r, 1000));
   stop.done = true;
   const stats = await load;
-  const result = { count, maxParallel, concurrency, deployment: outcome, evalId: reg.EvalID, seconds: +seconds.toFixed(1), requests: stats.ok + stats.failed, failed: stats.failed, errors: stats.errors, byVersion: stats.byVersion, load: (await import('node:os')).loadavg()[0]!.toFixed(1), node: process.version, date: new Date().toISOString() };
-  console.log(`rolling update of ${count} allocations (max_parallel ${maxParallel}) behind the ingress: deployment ${outcome} in ${result.seconds} s; ${result.requests} requests, ${stats.failed} failed ${JSON.stringify(stats.errors)}; served by version ${JSON.stringify(stats.byVersion)}; load ${result.load}`);
+  const result = { count, maxParallel, concurrency, shutdownDelayMs, deployment: outcome, evalId: reg.EvalID, seconds: +seconds.toFixed(1), requests: stats.ok + stats.failed, failed: stats.failed, errors: stats.errors, byVersion: stats.byVersion, load: (await import('node:os')).loadavg()[0]!.toFixed(1), node: process.version, date: new Date().toISOString() };
+  console.log(`rolling update of ${count} allocations (max_parallel ${maxParallel}, shutdown_delay ${shutdownDelayMs} ms) behind the ingress: deployment ${outcome} in ${result.seconds} s; ${result.requests} requests, ${stats.failed} failed ${JSON.stringify(stats.errors)}; served by version ${JSON.stringify(stats.byVersion)}; load ${result.load}`);
   mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/rolling-update.json', JSON.stringify(result, null, 2) + '\n');
+  writeFileSync(`bench/results/rolling-update-delay${shutdownDelayMs}.json`, JSON.stringify(result, null, 2) + '\n');
 } finally {
   await client.stopJob('roll', { purge: true }).catch(() => undefined);
   await agent.stop();
