@@ -54,6 +54,7 @@ export function decodeRules(raw: Record<string, unknown>, problems: Problem[]): 
     if (name === 'namespace') {
       for (const [label, body] of labeledBodies(value)) {
         const path = ['namespace', label];
+        if (missingLabel(body, path, problems)) continue;
         const policy = word(body.policy, path, problems, false);
         const capabilities = capabilityList(body.capabilities, path, problems);
         unknownKeys(body, ['policy', 'capabilities'], path, problems);
@@ -63,6 +64,7 @@ export function decodeRules(raw: Record<string, unknown>, problems: Problem[]): 
     } else if (name === 'service_prefix' || name === 'key_prefix') {
       for (const [label, body] of labeledBodies(value)) {
         const path = [name, label];
+        if (missingLabel(body, path, problems)) continue;
         unknownKeys(body, ['policy'], path, problems);
         const policy = word(body.policy, path, problems, true) ?? 'deny';
         (name === 'service_prefix' ? rules.services : rules.keys).push({ prefix: label, policy });
@@ -110,11 +112,13 @@ function capabilityList(value: unknown, path: Path, problems: Problem[]): Namesp
   return good;
 }
 
+function missingLabel(body: Record<string, unknown>, path: Path, problems: Problem[]): boolean {
+  if (!body.__missingLabel) return false;
+  problems.push({ path: [path[0]!], message: `${String(path[0])} needs a label: ${String(path[0])} "name" { policy = "read" }` });
+  return true;
+}
+
 function unknownKeys(body: Record<string, unknown>, allowed: string[], path: Path, problems: Problem[]): void {
-  if (body.__missingLabel) {
-    problems.push({ path, message: `${String(path[0])} needs a label: ${String(path[0])} "name" { policy = "read" }` });
-    return;
-  }
   for (const k of Object.keys(body)) {
     if (!allowed.includes(k)) problems.push({ path: [...path, k], message: `unknown setting "${k}" here; allowed: ${allowed.join(', ')}` });
   }
