@@ -185,10 +185,20 @@ function servicesOf(input: RegisterAllocInput): { services: Service[]; taskLabel
   return { services: task ? task.Services : group.Services, taskLabel: task ? task.Name : `group-${group.Name}` };
 }
 
-/** A canary registers its service's canary_tags when it has some (Nomad's behaviour), so routing can tell canaries apart. */
+/**
+ * A canary registers its service's canary_tags when it has some (Nomad's
+ * behaviour), otherwise its tags plus `canary`, so routing can always tell
+ * canaries apart.
+ */
 export function serviceTags(s: Service, alloc: Allocation): string[] {
-  return alloc.DeploymentStatus?.Canary === true && (s.CanaryTags?.length ?? 0) > 0 ? [...s.CanaryTags!] : (s.Tags ?? []);
+  const tags = s.Tags ?? [];
+  if (alloc.DeploymentStatus?.Canary !== true) return tags;
+  if ((s.CanaryTags?.length ?? 0) > 0) return [...s.CanaryTags!];
+  return tags.includes(DEFAULT_CANARY_TAG) ? tags : [...tags, DEFAULT_CANARY_TAG];
 }
+
+/** The tag a canary gets when its service has no canary_tags. */
+export const DEFAULT_CANARY_TAG = 'canary';
 
 function portFor(alloc: Allocation, label: string, what: string): number {
   if (/^\d+$/.test(label)) return Number(label);

@@ -24,11 +24,12 @@ function alloc(port: number, canary: boolean): Allocation {
   } as unknown as Allocation;
 }
 
-test('serviceTags: a canary uses canary_tags when the service has some, otherwise its tags', () => {
+test('serviceTags: a canary uses canary_tags when the service has some, otherwise its tags plus "canary"', () => {
   const a = alloc(1, true);
-  assert.deepEqual(serviceTags(service, a), ['canary']);
-  assert.deepEqual(serviceTags({ ...service, CanaryTags: [] }, a), ['live', 'urlprefix-/']);
-  assert.deepEqual(serviceTags({ ...service, CanaryTags: undefined }, a), ['live', 'urlprefix-/']);
+  assert.deepEqual(serviceTags({ ...service, CanaryTags: ['blue'] }, a), ['blue']);
+  assert.deepEqual(serviceTags({ ...service, CanaryTags: [] }, a), ['live', 'urlprefix-/', 'canary']);
+  assert.deepEqual(serviceTags({ ...service, CanaryTags: undefined }, a), ['live', 'urlprefix-/', 'canary']);
+  assert.deepEqual(serviceTags({ ...service, Tags: ['canary'], CanaryTags: undefined }, a), ['canary'], 'no duplicate tag');
   assert.deepEqual(serviceTags(service, alloc(1, false)), ['live', 'urlprefix-/']);
 });
 
