@@ -223,7 +223,7 @@ export class Agent {
       dataDir: config.dataDir,
       proxyClientRoutes: !config.client.enabled,
       catalogAddress: this.catalogUrl(),
-      ...(this.tls ? { https: this.tls.https, agentFetch: this.tls.fetches.toAgents } : {}),
+      ...(this.tls ? { https: this.tls.https, agentFetch: this.tls.fetches.toAgents, agentTls: { ca: this.tls.loaded.ca, cert: this.tls.loaded.cert, key: this.tls.loaded.key } } : {}),
       heartbeatGraceMs: config.server.heartbeat?.graceMs,
       minHeartbeatTtlMs: config.server.heartbeat?.minTtlMs,
       failoverHeartbeatTtlMs: config.server.heartbeat?.failoverTtlMs,

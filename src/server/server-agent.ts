@@ -9,6 +9,7 @@ import { createApp } from './http/app.js';
 import type { HttpsServerOptions } from '../tls/server.js';
 import { registerAllocRoutes } from './http/allocs-routes.js';
 import { registerClientProxyRoutes } from './http/client-proxy-routes.js';
+import type { ExecProxyTls } from './http/client-exec-proxy.js';
 import { registerDeploymentRoutes } from './http/deployments-routes.js';
 import { registerDispatchRoutes } from './http/dispatch-routes.js';
 import { registerEvalRoutes } from './http/evals-routes.js';
@@ -64,6 +65,8 @@ export interface ServerAgentOptions {
   https?: HttpsServerOptions;
   /** fetch for calls to other agents (a node's client API); a TLS-speaking one in a TLS cluster. */
   agentFetch?: typeof fetch;
+  /** The same TLS material for the exec websocket to nodes (wss://). */
+  agentTls?: ExecProxyTls;
   schedulerWorkers?: number;
   /** Evaluation GC: thresholdMs (1h), intervalMs (5 min), batch (500). */
   evalGc?: EvalGcOptions;
@@ -146,7 +149,7 @@ export class ServerAgent {
     registerDeploymentRoutes(this.app, deps);
     registerNodeRoutes(this.app, deps);
     registerStatusRoutes(this.app, deps);
-    if (opts.proxyClientRoutes) registerClientProxyRoutes(this.app, deps, opts.agentFetch);
+    if (opts.proxyClientRoutes) registerClientProxyRoutes(this.app, deps, opts.agentFetch, opts.agentTls);
     if (election) registerElectionStatus(this.app, election);
   }
 

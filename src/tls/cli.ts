@@ -25,6 +25,11 @@ export function resolveCliTls(flags: CliTlsFlags, env: Env): { caFile?: string; 
   return { ...(caFile ? { caFile } : {}), ...(certFile ? { certFile } : {}), ...(keyFile ? { keyFile } : {}) };
 }
 
+/** The CLI's PEM material (for websockets: alloc exec), empty without TLS settings. */
+export function cliTlsMaterial(flags: CliTlsFlags, env: Env): { ca?: string; cert?: string; key?: string } {
+  return loadCliTls(resolveCliTls(flags, env));
+}
+
 /** undefined when no TLS setting is given (plain fetch, plain http). */
 export function cliFetch(flags: CliTlsFlags, env: Env): typeof fetch | undefined {
   const files = resolveCliTls(flags, env);

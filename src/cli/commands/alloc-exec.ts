@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { cliTlsMaterial } from '../../tls/cli.js';
 import type { CommandContext, CommandDef } from '../command.js';
 import { resolveToken } from '../address.js';
 import { KilnError, shortId } from '../../structs/index.js';
@@ -72,7 +73,8 @@ interface ServerFrame {
 /** Connect, wire the terminal to the frames, resolve with the command's exit code. */
 function runSession(ctx: CommandContext, url: string, o: SessionOptions): Promise<number> {
   const token = resolveToken(ctx.flags.str('token'), ctx.io.env);
-  const ws = new WebSocket(url, token ? { headers: { 'X-Nomad-Token': token } } : {});
+  const tls = cliTlsMaterial({ caCert: ctx.flags.str('ca-cert'), clientCert: ctx.flags.str('client-cert'), clientKey: ctx.flags.str('client-key') }, ctx.io.env);
+  const ws = new WebSocket(url, { ...(token ? { headers: { 'X-Nomad-Token': token } } : {}), ...tls });
   const stdin = process.stdin;
   const raw = o.tty && stdin.isTTY === true;
   const sendFrame = (frame: unknown): void => void (ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(frame)));

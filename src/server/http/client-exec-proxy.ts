@@ -7,13 +7,20 @@ import { aclIdentityOf, execAuditOf, tokenOf, type ExecSessionEnd } from '../../
 
 const EXEC_PATH = '/v1/client/allocation/:id/exec';
 
+/** The server's TLS material for calling nodes (wss://) in a TLS cluster. */
+export interface ExecProxyTls {
+  ca: string;
+  cert: string;
+  key: string;
+}
+
 /**
  * Server-side proxy of the exec websocket for agents without a client role:
  * find the allocation's node, open the same websocket on the node's HTTP
  * address and relay frames both ways unchanged. Unknown allocations and
  * nodes without an address are answered before the upgrade.
  */
-export function registerClientExecProxy(app: FastifyInstance, d: Pick<RouteDeps, 'view'>): void {
+export function registerClientExecProxy(app: FastifyInstance, d: Pick<RouteDeps, 'view'>, tls?: ExecProxyTls): void {
   const nodeTarget = (idOrPrefix: string, search: string): string => {
     const alloc = d.view.alloc(d.view.resolveAllocId(idOrPrefix));
     if (!alloc) throw new NotFoundError('allocation', idOrPrefix);
@@ -23,7 +30,7 @@ export function registerClientExecProxy(app: FastifyInstance, d: Pick<RouteDeps,
         details: { nodeId: alloc.NodeID },
       });
     }
-    return `ws://${node.HTTPAddr}/v1/client/allocation/${encodeURIComponent(alloc.ID)}/exec${search}`;
+    return `${tls ? 'wss' : 'ws'}://${node.HTTPAddr}/v1/client/allocation/${encodeURIComponent(alloc.ID)}/exec${search}`;
   };
   // A child plugin, so the route is declared after @fastify/websocket (registered by createApp) has loaded.
   void app.register(async (scope) => {
@@ -44,15 +51,16 @@ export function registerClientExecProxy(app: FastifyInstance, d: Pick<RouteDeps,
         const allocId = d.view.resolveAllocId((req.params as { id: string }).id);
         const ended = execAuditOf(req)?.start(aclIdentityOf(req), { allocId, task: q.task ?? '', command: commandOf(q.command), tty: q.tty === 'true', remoteAddress: req.ip });
         const token = tokenOf(req, 'server');
-        relay(socket, target, token ? { 'x-kiln-token': token } : {}, ended);
+        relay(socket, target, token ? { 'x-kiln-token': token } : {}, ended, tls);
       },
     );
   });
 }
 
 /** Relay frames between the caller's socket and the node's, closing each when the other closes. */
-function relay(downstream: WebSocket, target: string, headers: Record<string, string> = {}, ended?: ExecSessionEnd): void {
-  const upstream = new WebSocket(target, { headers });
+function relay(downstream: WebSocket, target: string, headers: Record<string, string> = {}, ended?: ExecSessionEnd, tls?: ExecProxyTls): void {
+  // In a TLS cluster: the server's certificate, the cluster CA, any node certificate of that CA (nodes register by address).
+  const upstream = new WebSocket(target, { headers, ...(tls ? { ...tls, checkServerIdentity: () => undefined } : {}) });
   let exitCode: number | undefined;
   if (ended) {
     upstream.on('message', (data) => (exitCode = exitCodeOf(data) ?? exitCode));

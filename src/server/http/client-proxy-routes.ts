@@ -3,7 +3,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { FastifyInstance } from 'fastify';
 import { KilnError, NotFoundError } from '../../structs/index.js';
 import { registerAllocRestartProxy } from './alloc-restart-proxy.js';
-import { registerClientExecProxy } from './client-exec-proxy.js';
+import { registerClientExecProxy, type ExecProxyTls } from './client-exec-proxy.js';
 import type { RouteDeps } from './route-deps.js';
 import { tokenOf } from '../../acl/guard.js';
 
@@ -15,8 +15,8 @@ import { tokenOf } from '../../acl/guard.js';
  * when no client shares this listener — the client registers the real
  * handler on the same path.
  */
-export function registerClientProxyRoutes(app: FastifyInstance, d: Pick<RouteDeps, 'view'>, agentFetch: typeof fetch = fetch): void {
-  registerClientExecProxy(app, d);
+export function registerClientProxyRoutes(app: FastifyInstance, d: Pick<RouteDeps, 'view'>, agentFetch: typeof fetch = fetch, tls?: ExecProxyTls): void {
+  registerClientExecProxy(app, d, tls);
   registerAllocRestartProxy(app, d);
   app.get<{ Params: { alloc: string } }>('/v1/client/fs/logs/:alloc', async (req, reply) => {
     const alloc = d.view.alloc(d.view.resolveAllocId(req.params.alloc));
