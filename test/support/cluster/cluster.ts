@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KILN_BIN } from '../agent-process.js';
@@ -40,6 +40,8 @@ export class Cluster {
     const claim = claimClusterId(opts.id);
     const net = clusterNet(claim.id);
     await sweep(net);
+    // The id was free or its owner dead: data dirs with its prefix are leftovers.
+    for (const d of readdirSync(tmpdir())) if (d.startsWith(`${net.prefix}-`)) rmSync(join(tmpdir(), d), { recursive: true, force: true });
     const cluster = new Cluster(net, mkdtempSync(join(tmpdir(), `${net.prefix}-`)), opts.counts, claim.release);
     try {
       await cluster.build();
