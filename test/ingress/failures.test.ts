@@ -88,4 +88,7 @@ test('request bodies stream to the backend and responses stream back', async (t)
   assert.equal(r.status, 200);
   assert.equal(r.body.length, big.length);
   assert.equal(r.headers['transfer-encoding'], 'chunked');
+  // The pooled server connection, paused while the client was slower, serves the next request.
+  const next = await request(s.entry, '/again', { host: 'echo.minipot', method: 'PUT', body: 'small' });
+  assert.equal(next.body, 'small');
 });

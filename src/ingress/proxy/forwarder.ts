@@ -102,7 +102,10 @@ export class Exchange implements UpstreamOwner {
     }
     const part = end < 0 ? chunk : chunk.subarray(0, end);
     if (end >= 0) this.requestDone = true;
-    if (this.up && part.length && !this.up.socket.write(part)) this.conn.socket.pause();
+    if (this.up && part.length) {
+      this.lastActivity = this.conn.ctx.clock.now; // an upload in progress is not a silent server
+      if (!this.up.socket.write(part)) this.conn.socket.pause();
+    }
     if (end >= 0 && end < chunk.length) this.conn.stash(chunk.subarray(end));
     if (this.requestDone && this.response?.complete) this.finish();
   }

@@ -68,8 +68,10 @@ export class HostPool {
   /** Back to the idle list, or closed when it cannot be reused. */
   release(c: UpstreamConn): void {
     c.owner = undefined;
-    if (this.closed || c.gone || this.idle.length >= this.maxIdle) c.socket.destroy();
-    else this.idle.push(c);
+    if (this.closed || c.gone || this.idle.length >= this.maxIdle) return void c.socket.destroy();
+    // Paused by backpressure from the last client: the next owner must hear it.
+    if (c.socket.isPaused()) c.socket.resume();
+    this.idle.push(c);
   }
 
   forget(c: UpstreamConn): void {
