@@ -109,6 +109,33 @@ test('a CLI certificate cannot pose as a node (node registration needs a client 
   assert.match(await res.text(), /needs a client or server certificate/);
 });
 
+test('through the server over TLS: job run, alloc logs (server→node proxy) and alloc exec (wss relay)', async () => {
+  const job = join(tmp.dir, 'tls.hcl');
+  writeFileSync(job, `job "tlsjob" {\n  datacenters = ["dc1"]\n  type = "service"\n  group "g" {\n    task "t" {\n      driver = "raw_exec"\n      config {\n        command = "/bin/sh"\n        args = ["-c", "echo hello-over-tls; exec sleep 300"]\n      }\n      resources {\n        cpu = 50\n        memory = 32\n      }\n    }\n  }\n}\n`);
+  const flags = ['-address', serverUrl, '-ca-cert', caFile, '-client-cert', files.cli!.cert, '-client-key', files.cli!.key];
+  const run = await kiln(serverUrl, ['job', 'run', '-detach', ...flags, job]);
+  assert.equal(run.code, 0, run.stderr);
+  try {
+    const allocId = await eventually(async () => {
+      const allocs = (await (await fetchAs('cli')(`${serverUrl}/v1/job/tlsjob/allocations`)).json()) as { ID: string; ClientStatus: string }[];
+      return allocs.find((a) => a.ClientStatus === 'running')?.ID;
+    }, 30_000, 'a running allocation');
+    const logs = await eventually(async () => {
+      const r = await kiln(serverUrl, ['alloc', 'logs', ...flags, allocId]);
+      return r.stdout.includes('hello-over-tls') ? r : undefined;
+    }, 15_000, 'the task log through the server');
+    assert.equal(logs.code, 0);
+    const exec = await kiln(serverUrl, ['alloc', 'exec', '-i=false', '-t=false', ...flags, allocId, 'echo', 'inside-over-wss']);
+    assert.equal(exec.code, 0, exec.stderr);
+    assert.match(exec.stdout, /inside-over-wss/);
+  } finally {
+    const stop = await kiln(serverUrl, ['job', 'stop', '-purge', ...flags, 'tlsjob']);
+    assert.equal(stop.code, 0, stop.stderr);
+    // A non-dev client leaves running tasks on shutdown: wait until the task is gone.
+    await eventually(() => (spawnSync('pgrep', ['-f', 'hello-over-tls']).status !== 0 ? true : undefined), 30_000, 'the task to stop');
+  }
+});
+
 /** The client's bridge and iptables chains (a non-dev agent leaves them for its restart). */
 function removeJailNetwork(): void {
   for (const table of ['nat', 'filter']) {
