@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { desiredUpdates } from '../../src/scheduler/index.js';
 import type { Allocation, Job, Node } from '../../src/structs/index.js';
-import { Harness, mockGroup, mockJob, mockNode, mockTask, placedAllocs, stoppedAllocs } from './harness.js';
+import { Harness, mockGroup, mockJob, mockNode, mockTask, placedAllocs, seededRandom, stoppedAllocs } from './harness.js';
 
 const NO_RESCHEDULE = { Attempts: 0, Interval: 0, Delay: 5e9, DelayFunction: 'constant' as const, MaxDelay: 0, Unlimited: false };
 const systemJob = (overrides: Partial<Job> = {}): Job =>
@@ -210,4 +210,52 @@ test('the same inputs give the same system plan, and job plan counts per node', 
   h.upsertNode(mockNode({ ID: 'new' }));
   const changed = { ...job, TaskGroups: [{ ...job.TaskGroups[0]!, Meta: { v: '2' } }] };
   assert.deepEqual(desiredUpdates(h, changed, h.now), { node: { Place: 1, Stop: 0, InPlaceUpdate: 0, DestructiveUpdate: 3, Ignore: 0 } });
+});
+
+test('random node joins, losses, drains and job changes: a system job has exactly one live allocation on each eligible node, none elsewhere', () => {
+  for (const seed of [11, 12, 13]) {
+    const rnd = seededRandom(seed);
+    const h = new Harness(seed);
+    cluster(h, 4);
+    h.upsertJob(systemJob());
+    h.schedule('agent');
+    let joined = 0;
+    let placements = 0;
+    let stops = 0;
+    for (let step = 0; step < 80; step++) {
+      const ids = [...h.nodeMap.keys()];
+      const pick = ids[Math.floor(rnd() * ids.length)] ?? '';
+      const node = h.node(pick) as Node;
+      const action = ids.length === 0 ? 0 : Math.floor(rnd() * 7);
+      if (action === 0) h.upsertNode(mockNode({ ID: `j${joined++}` }));
+      else if (action === 1) h.upsertNode({ ...node, Status: node.Status === 'down' ? 'ready' : 'down' });
+      else if (action === 2) h.upsertNode({ ...node, SchedulingEligibility: node.SchedulingEligibility === 'eligible' ? 'ineligible' : 'eligible' });
+      else if (action === 3) h.upsertNode({ ...node, Drain: !node.Drain });
+      else if (action === 4) h.nodeMap.delete(pick);
+      else if (action === 5) h.updateJob('default', 'agent', (j) => ({ ...j, Meta: { step: String(step) } }));
+      else {
+        const live = h.liveAllocs('agent');
+        const victim = live[Math.floor(rnd() * live.length)];
+        if (victim) h.updateAlloc(victim.ID, { ClientStatus: 'failed' });
+      }
+      // Every change is followed by an evaluation, as the server creates them; job-register retries failed ones.
+      const plan = h.schedule('agent', { TriggeredBy: step % 5 === 0 ? 'job-register' : 'node-update' });
+      placements += placedAllocs(plan).length;
+      stops += stoppedAllocs(plan).length;
+      const live = h.liveAllocs('agent');
+      const perNode = new Map<string, number>();
+      for (const a of live) perNode.set(a.NodeID, (perNode.get(a.NodeID) ?? 0) + 1);
+      for (const [nodeId, n] of perNode) {
+        assert.equal(n, 1, `seed ${seed} step ${step}: ${n} live allocations on ${nodeId}`);
+        const at = h.node(nodeId);
+        assert.ok(at && at.Status !== 'down', `seed ${seed} step ${step}: live allocation on a down or vanished node ${nodeId}`);
+      }
+      const failedOn = new Set(h.allocsByJob('default', 'agent').filter((a) => a.ClientStatus === 'failed' && a.DesiredStatus === 'run' && !a.NextAllocation).map((a) => a.NodeID));
+      for (const n of h.nodeMap.values()) {
+        const eligible = n.Status === 'ready' && n.SchedulingEligibility === 'eligible' && !n.Drain;
+        if (eligible && !failedOn.has(n.ID)) assert.ok(perNode.has(n.ID), `seed ${seed} step ${step}: eligible node ${n.ID} has no allocation`);
+      }
+    }
+    assert.ok(placements > 10 && stops > 5, `seed ${seed}: the sequence exercised the scheduler (${placements} placements, ${stops} stops)`);
+  }
 });
