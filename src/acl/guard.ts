@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../agent/logger.js';
-import { KilnError } from '../structs/index.js';
+import { KilnError, httpStatusForCode } from '../structs/index.js';
 import type { ExecAudit } from './audit.js';
 import { describeRequirement, isAllowed } from './authorize.js';
 import type { FailureLimiter } from './rate-limit.js';
@@ -66,7 +66,7 @@ export function installAclGuard(app: FastifyInstance, o: GuardOptions): void {
     const url = req.routeOptions.url;
     if (url === undefined) return; // no such route: the 404 handler answers
     const entry = lookupRoute(o.role, req.method, url);
-    if (!entry) throw new KilnError('FORBIDDEN', `${req.method} ${url} has no ACL rule in src/acl/route-table.ts, so it is refused; this is a kiln bug, please report it`);
+    if (!entry) throw aclError('FORBIDDEN', `${req.method} ${url} has no ACL rule in src/acl/route-table.ts, so it is refused; this is a kiln bug, please report it`);
     const identity = await authenticate(req, reply, o);
     (req as unknown as Record<symbol, RequestAcl>)[ACL_STATE] = { identity, ...(o.audit ? { audit: o.audit } : {}) };
     if (!entry.body) await decide(req, entry, identity, o);
@@ -86,13 +86,13 @@ async function authenticate(req: FastifyRequest, reply: FastifyReply, o: GuardOp
   const wait = o.limiter.retryAfterMs(req.ip);
   if (wait > 0) {
     void reply.header('retry-after', String(Math.ceil(wait / 1000)));
-    throw new KilnError('RATE_LIMITED', `too many requests with unknown ACL tokens from ${req.ip}; wait ${Math.ceil(wait / 1000)} s and check the token (kiln acl token self)`);
+    throw aclError('RATE_LIMITED', `too many requests with unknown ACL tokens from ${req.ip}; wait ${Math.ceil(wait / 1000)} s and check the token (kiln acl token self)`);
   }
   const identity = await o.resolver.resolve(secret);
   if (identity) return identity;
   o.limiter.recordFailure(req.ip);
   o.logger.warn('ACL token not found', { remote: req.ip, method: req.method, url: req.routeOptions.url, role: o.role });
-  throw new KilnError('FORBIDDEN', 'ACL token not found: the secret matches no token (deleted, mistyped, or from another cluster); check -token / KILN_TOKEN');
+  throw aclError('FORBIDDEN', 'ACL token not found: the secret matches no token (deleted, mistyped, or from another cluster); check -token / KILN_TOKEN');
 }
 
 async function decide(req: FastifyRequest, entry: RouteEntry, identity: Identity, o: GuardOptions): Promise<void> {
@@ -107,11 +107,16 @@ async function decide(req: FastifyRequest, entry: RouteEntry, identity: Identity
   const needed = describeRequirement(requirement);
   if (identity.accessor === 'anonymous') {
     if (!(await o.resolver.bootstrapped())) {
-      throw new KilnError('FORBIDDEN', `ACLs are enabled and no token exists yet: run \`kiln acl bootstrap\` for the first management token, then send it with -token or KILN_TOKEN (this request needs ${needed})`);
+      throw aclError('FORBIDDEN', `ACLs are enabled and no token exists yet: run \`kiln acl bootstrap\` for the first management token, then send it with -token or KILN_TOKEN (this request needs ${needed})`);
     }
-    throw new KilnError('FORBIDDEN', `permission denied: this request needs ${needed}; send a token that has it (-token, KILN_TOKEN, or the X-Kiln-Token header)`);
+    throw aclError('FORBIDDEN', `permission denied: this request needs ${needed}; send a token that has it (-token, KILN_TOKEN, or the X-Kiln-Token header)`);
   }
-  throw new KilnError('FORBIDDEN', `permission denied: token "${identity.name}" (accessor ${identity.accessor}) lacks ${needed}`, { details: { accessor: identity.accessor } });
+  throw aclError('FORBIDDEN', `permission denied: token "${identity.name}" (accessor ${identity.accessor}) lacks ${needed}`, { details: { accessor: identity.accessor } });
+}
+
+/** A KilnError that also carries its HTTP status, for apps on fastify's default error handler (the ingress dashboard). */
+function aclError(code: 'FORBIDDEN' | 'RATE_LIMITED', message: string, options?: { details?: unknown }): KilnError {
+  return Object.assign(new KilnError(code, message, options), { statusCode: httpStatusForCode[code] });
 }
 
 /** The catalog takes bodies raw (Buffer); rules that read a body want JSON. */
