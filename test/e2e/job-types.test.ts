@@ -157,9 +157,22 @@ test('system, batch and sysbatch jobs on real agents', async () => {
     const runs = await jobAllocs(server.address, 'inventory');
     assert.deepEqual(runs.map((a) => a.NodeID).sort(), [first, second].sort(), 'one run on each node');
 
+    // A node that leaves (its agent killed, so it misses heartbeats) loses its system allocation; nothing moves to the other node.
+    const c2 = procs[2]!;
+    await c2.kill9();
+    await eventually(async () => (await nodes(server.address)).find((n) => n.ID === second && n.Status === 'down'), 60_000, 'the killed client to be marked down');
+    await eventually(async () => {
+      const allocs = await jobAllocs(server.address, 'node-agent');
+      const onSecond = allocs.filter((a) => a.NodeID === second);
+      return onSecond.length > 0 && onSecond.every((a) => a.ClientStatus === 'lost' || a.DesiredStatus === 'stop') || undefined;
+    }, 30_000, 'the system allocation of the lost node to be lost');
+    await runningOn([first]);
+    const afterLoss = await kiln(addr, ['job', 'status', 'node-agent']);
+    assert.deepEqual(summaryRow(afterLoss.stdout, 'agent'), { queued: 0, starting: 0, running: 1, failed: 0, complete: 0, lost: 1 });
+
     const stop = await kiln(addr, ['job', 'stop', 'node-agent']);
     assert.equal(stop.code, 0, stop.stdout + stop.stderr);
-    await eventually(async () => (await jobAllocs(server.address, 'node-agent')).every((a) => a.ClientStatus === 'complete') || undefined, 60_000, 'the system allocations to stop');
+    await eventually(async () => (await jobAllocs(server.address, 'node-agent')).every((a) => a.ClientStatus !== 'running') || undefined, 60_000, 'the system allocations to stop');
   } finally {
     for (const p of procs.reverse()) await p.kill9();
     killRecorded(pidDir);
