@@ -44,6 +44,11 @@ test('a system job follows nodes through the server: joining nodes get an alloca
   await api(t.base, 'POST', `/v1/node/${second.ID}/eligibility`, { Eligibility: 'eligible' });
   await liveNodes('sys-follow', [first.ID!, second.ID!]);
 
+  // job plan counts per node: a changed task replaces the allocation on each of the two nodes.
+  const plan = await api(t.base, 'POST', '/v1/job/sys-follow/plan', { Job: jobJson('sys-follow', { type: 'system', datacenters: ['dc-sys'], args: ['700'] }) });
+  assert.equal(plan.status, 200, JSON.stringify(plan.body));
+  assert.deepEqual(plan.body.Annotations.DesiredTGUpdates.web, { Place: 0, Stop: 0, InPlaceUpdate: 0, DestructiveUpdate: 2, Ignore: 0 });
+
   const status = (await api<{ Status: string; Type: string }>(t.base, 'GET', '/v1/job/sys-follow')).body;
   assert.equal(status.Type, 'system');
   assert.equal(status.Status, 'running');
