@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { planDrains } from '../../src/scheduler/drain.js';
 import { desiredUpdates } from '../../src/scheduler/index.js';
 import type { Allocation, Job, Node } from '../../src/structs/index.js';
 import { Harness, mockGroup, mockJob, mockNode, mockTask, placedAllocs, seededRandom, stoppedAllocs } from './harness.js';
@@ -257,5 +258,28 @@ test('random node joins, losses, drains and job changes: a system job has exactl
       }
     }
     assert.ok(placements > 10 && stops > 5, `seed ${seed}: the sequence exercised the scheduler (${placements} placements, ${stops} stops)`);
+  }
+});
+
+test('drain with and without ignore-system (the drainer decides, the system scheduler leaves the node alone)', () => {
+  for (const ignoreSystem of [true, false]) {
+    const h = new Harness();
+    cluster(h, 2);
+    h.upsertJob(systemJob());
+    h.schedule('agent');
+    const draining = h.upsertNode({ ...h.node('n0')!, Drain: true, SchedulingEligibility: 'ineligible', DrainStrategy: { Deadline: 0, IgnoreSystemJobs: ignoreSystem, ForceDeadline: 0, StartedAt: 0 } });
+    const [drainPlan] = planDrains({
+      nowNs: h.now * 1e6,
+      draining: [draining],
+      allocsByNode: (id) => h.allocsByNode(id),
+      job: (ns, id) => h.job(ns, id),
+      allocsByJob: (ns, id) => h.allocsByJob(ns, id),
+    });
+    const onN0 = h.liveAllocs('agent').filter((a) => a.NodeID === 'n0');
+    assert.equal(onN0.length, 1);
+    assert.deepEqual(drainPlan!.migrate.map((a) => a.ID), ignoreSystem ? [] : [onN0[0]!.ID], `ignore-system ${ignoreSystem}`);
+    assert.equal(drainPlan!.complete, ignoreSystem, 'with ignore-system the node counts as drained while the system allocation runs');
+    const plan = h.schedule('agent', { TriggeredBy: 'node-drain', NodeID: 'n0' });
+    assert.equal(stoppedAllocs(plan).length + placedAllocs(plan).length, 0, 'the system scheduler neither stops nor replaces it');
   }
 });
