@@ -66,7 +66,7 @@ const JOB: Table = [
 /** Fields the server owns or that describe a stored job; a submitted job may carry them (from `job inspect`). */
 const SERVER_OWNED = new Set([
   'ID', 'Stop', 'Status', 'StatusDescription', 'Version', 'SubmitTime', 'CreateIndex', 'ModifyIndex', 'JobModifyIndex',
-  'Stable', 'ParentID', 'Dispatched', 'Name',
+  'Stable', 'ParentID', 'Dispatched', 'Payload', 'Name',
 ]);
 
 const isObject = (v: unknown): v is Body => typeof v === 'object' && v !== null && !Array.isArray(v);
