@@ -50,6 +50,8 @@ export interface AgentAddresses {
   catalog?: string;
   dns?: string;
   ingress?: string;
+  /** The ingress's TLS entry point (ingress { tls { … } }). */
+  ingressTls?: string;
   dashboard?: string;
   registry?: string;
 }
@@ -98,6 +100,7 @@ export class Agent {
     return {
       http: this.httpAddress,
       ...(this.catalog ? { catalog: this.catalog.httpAddress.replace(/^http:\/\//, ''), dns: `${this.catalog.dnsAddress.host}:${this.catalog.dnsAddress.port}` } : {}),
+      ...(this.ingress?.entryPointAddress('https') ? { ingressTls: this.ingress.entryPointAddress('https') } : {}),
       ...(this.ingress ? { ingress: this.ingress.entryPointAddress('http') ?? '', dashboard: this.ingress.dashboardUrl.replace(/^https?:\/\//, '') } : {}),
       ...(this.registry ? { registry: this.registry.address } : {}),
     };

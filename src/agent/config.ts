@@ -46,7 +46,16 @@ export interface AgentConfig {
     jails: { bridge?: string; subnet?: string; chainPrefix?: string; cgroupParent?: string };
   };
   catalog: { enabled: boolean; httpPort: number; dnsPort: number; domain: string };
-  ingress: { enabled: boolean; httpPort: number; dashboardPort: number; domain: string; catalogAddress?: string; engine?: 'builtin' | 'haproxy' };
+  ingress: {
+    enabled: boolean;
+    httpPort: number;
+    dashboardPort: number;
+    domain: string;
+    catalogAddress?: string;
+    engine?: 'builtin' | 'haproxy';
+    /** TLS termination for routed services: an `https` entry point on httpsPort with these certificates (SNI picks, the first is the default). */
+    tls?: { httpsPort: number; certificates: { certFile: string; keyFile: string }[] };
+  };
   registry: { enabled: boolean; port: number; pushToken?: string; demoImages: boolean };
   /** Dev mode: stops its tasks on shutdown (they are re-attached otherwise). */
   dev: boolean;
@@ -138,6 +147,9 @@ const FileSchema = z
           domain: z.string().min(1).optional(),
           catalog_address: z.string().min(1).optional(),
           engine: z.enum(['builtin', 'haproxy']).optional(),
+          https_port: port.optional(),
+          // One tls block per certificate: `tls { cert_file = "…" key_file = "…" }`.
+          tls: z.preprocess((v) => (Array.isArray(v) ? v : [v]), z.array(z.object({ cert_file: z.string().min(1), key_file: z.string().min(1) }).strict()).min(1)).optional(),
         })
         .strict(),
     ).optional(),
@@ -312,6 +324,7 @@ export function resolveConfig(file: AgentConfigFile, base: AgentConfig = default
       domain: file.ingress?.domain ?? base.ingress.domain,
       catalogAddress: file.ingress?.catalog_address ?? base.ingress.catalogAddress,
       ...(file.ingress?.engine ? { engine: file.ingress.engine } : base.ingress.engine ? { engine: base.ingress.engine } : {}),
+      ...ingressTlsOf(file.ingress, base.ingress),
     },
     registry: {
       enabled: roles.registry,
@@ -328,6 +341,13 @@ export function resolveConfig(file: AgentConfigFile, base: AgentConfig = default
 /** Secure by default: only a dev agent that nobody else can reach runs without ACLs. */
 export function defaultAclEnabled(dev: boolean, bindAddr: string): boolean {
   return !(dev && /^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(bindAddr));
+}
+
+/** The ingress's TLS entry point: https_port (8443; ephemeral when the base's ports are) and one certificate per tls block. */
+function ingressTlsOf(i: AgentConfigFile['ingress'], base: AgentConfig['ingress']): { tls?: NonNullable<AgentConfig['ingress']['tls']> } {
+  if (!i?.tls) return base.tls ? { tls: base.tls } : {};
+  const certificates = i.tls.map((t) => ({ certFile: t.cert_file, keyFile: t.key_file }));
+  return { tls: { httpsPort: i.https_port ?? (base.httpPort === 0 ? 0 : 8443), certificates } };
 }
 
 /** The tls block; verify_incoming and verify_server_hostname default to on (Nomad's default is off: kiln is secure by default). */

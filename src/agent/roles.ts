@@ -57,7 +57,10 @@ export async function startRegistry(config: AgentConfig, log: Logger, acl?: Agen
 export async function startIngress(config: AgentConfig, catalogAddress: string, log: Logger, protect?: (app: FastifyInstance) => void, tls?: AgentTls): Promise<IngressAgent> {
   const ingress = await IngressAgent.create({
     catalogAddress: config.ingress.catalogAddress ?? catalogAddress,
-    entryPoints: [{ name: 'http', address: `${config.bindAddr}:${config.ingress.httpPort}` }],
+    entryPoints: [
+      { name: 'http', address: `${config.bindAddr}:${config.ingress.httpPort}` },
+      ...(config.ingress.tls ? [{ name: 'https', address: `${config.bindAddr}:${config.ingress.tls.httpsPort}`, tls: { certificates: config.ingress.tls.certificates } }] : []),
+    ],
     dashboard: { address: `${config.bindAddr}:${config.ingress.dashboardPort}` },
     domain: config.ingress.domain,
     ...(config.ingress.engine ? { engine: config.ingress.engine } : {}),

@@ -66,6 +66,7 @@ async function runAgent(config: AgentConfig): Promise<void> {
     ['API + UI', a.http && `${agent.scheme}://${a.http}`],
     ['Catalog', a.catalog && `${agent.scheme}://${a.catalog} (DNS ${a.dns})`],
     ['Ingress', a.ingress && `http://${a.ingress}`],
+    ['Ingress TLS', a.ingressTls && `https://${a.ingressTls}`],
     ['Dashboard', a.dashboard && `${agent.scheme}://${a.dashboard}`],
     ['Registry', a.registry && `${agent.scheme}://${a.registry}`],
   ];

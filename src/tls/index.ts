@@ -5,3 +5,4 @@ export * from './server.js';
 export * from './fetch.js';
 export * from './agent-fetch.js';
 export * from './cli.js';
+export * from './sni.js';

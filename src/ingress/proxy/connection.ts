@@ -27,6 +27,8 @@ export interface EntryContext {
   name: string;
   /** The entry point's own port, for X-Forwarded-Port when the Host has none. */
   port: string;
+  /** X-Forwarded-Proto: https on entry points that terminate TLS. */
+  proto: 'http' | 'https';
   stats: { requests: CodeCounter; open: number };
   metrics: IngressMetrics;
   timeouts: ProxyTimeouts;

@@ -6,6 +6,8 @@
  * engine enforces every timeout.
  */
 import net from 'node:net';
+import tls from 'node:tls';
+import { terminationOptions, type CertificateFiles } from '../../tls/sni.js';
 import os from 'node:os';
 import { KilnError } from '../../structs/errors.js';
 import type { IngressMetrics, RouteStats } from '../metrics.js';
@@ -18,6 +20,8 @@ export interface EntryPointConfig {
   name: string;
   /** host:port; port 0 = ephemeral */
   address: string;
+  /** Terminate TLS here with these certificates (SNI picks by name, the first is the default). */
+  tls?: { certificates: CertificateFiles[] };
 }
 
 export interface ProxyEngineOptions {
@@ -59,9 +63,10 @@ export class ProxyEngine {
     for (const ep of this.o.entryPoints) {
       const { host, port } = splitAddress(ep.address);
       // Half-open: a client may end its side after the request and still read the answer.
-      const server = net.createServer({ allowHalfOpen: true, noDelay: true });
       const ctx = this.context(ep);
-      server.on('connection', (socket: net.Socket) => this.accept(ctx, socket));
+      const server = ep.tls
+        ? tls.createServer({ ...terminationOptions(ep.tls.certificates), allowHalfOpen: true }).on('secureConnection', (socket: net.Socket) => this.accept(ctx, socket))
+        : net.createServer({ allowHalfOpen: true, noDelay: true }).on('connection', (socket: net.Socket) => this.accept(ctx, socket));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
@@ -85,6 +90,7 @@ export class ProxyEngine {
     return {
       name: ep.name,
       port: '',
+      proto: ep.tls ? 'https' : 'http',
       stats: this.o.metrics.entryPoint(ep.name),
       metrics: this.o.metrics,
       timeouts: this.o.timeouts,

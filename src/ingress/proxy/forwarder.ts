@@ -78,7 +78,7 @@ export class Exchange implements UpstreamOwner {
 
   private forwarded(): Forwarded {
     const { conn, head } = this;
-    return { clientIp: conn.socket.remoteAddress ?? '', proto: 'http', host: head.host, port: hostPort(head.host, conn.ctx.port), server: conn.ctx.serverName, prefix: this.prefix };
+    return { clientIp: conn.socket.remoteAddress ?? '', proto: conn.ctx.proto, host: head.host, port: hostPort(head.host, conn.ctx.port), server: conn.ctx.serverName, prefix: this.prefix };
   }
 
   private send(backend: Backend, fresh: boolean): void {
