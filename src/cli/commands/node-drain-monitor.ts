@@ -17,12 +17,12 @@ interface Seen {
  * running and the drain is complete (exit 0) or cancelled (exit 1).
  * Ctrl-C stops following; the drain goes on.
  */
-export async function monitorDrain(ctx: CommandContext, nodeId: string, startedMs: number): Promise<number> {
+export async function monitorDrain(ctx: CommandContext, nodeId: string, startedMs: number, before: readonly Allocation[]): Promise<number> {
   const say = (text: string): void => ctx.out(`${formatTimestamp(ctx.io.now(), ctx.io.tzOffsetMinutes)}: ${text}`);
   const short = nodeId.slice(0, 8);
   say('Ctrl-C to stop monitoring: will not cancel the node drain');
   say(`Node "${nodeId}" drain strategy set`);
-  const seen = new Map<string, Seen>();
+  const seen = new Map<string, Seen>(before.map((a) => [a.ID, { desired: a.DesiredStatus, client: a.ClientStatus }]));
   let allMarked = false;
   while (!ctx.signal.aborted) {
     const client = ctx.client();

@@ -36,12 +36,14 @@ export const nodeDrain: CommandDef = {
       return 1;
     }
     const startedMs = ctx.io.now();
+    // What ran before the drain, so that allocations the drainer moves before the first look are reported too.
+    const before = ctx.flags.bool('detach') ? [] : (await client.nodeAllocations(node.ID)).data;
     await client.drainNode(node.ID, { Deadline: deadline, IgnoreSystemJobs: ctx.flags.bool('ignore-system') });
     if (ctx.flags.bool('detach')) {
       ctx.out(`Node "${node.ID}" drain strategy set`);
       return 0;
     }
-    return monitorDrain(ctx, node.ID, startedMs);
+    return monitorDrain(ctx, node.ID, startedMs, before);
   },
 };
 
