@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../agent/logger.js';
 import type { Store } from '../state/index.js';
 import { ExecAudit } from './audit.js';
+import { withToken } from './fetch.js';
 import { attachExecAudit, installAclGuard } from './guard.js';
 import { registerAclRoutes } from './http-routes.js';
 import { FailureLimiter, type RateLimitOptions } from './rate-limit.js';
@@ -72,6 +73,11 @@ export class AgentAcl {
   /** Routes of the running apps without an entry in ROUTE_TABLE (each is refused); empty when every route is covered. */
   uncovered(): { role: AppRole; method: string; url: string }[] {
     return this.apps.flatMap(({ role, app }) => uncoveredRoutes(app, role).map((r) => ({ role, ...r })));
+  }
+
+  /** `base` (default: global fetch) sending this agent's token, to `origins` only when given; `base` itself with ACLs off. */
+  fetch(base: typeof fetch = fetch, origins?: string[]): typeof fetch {
+    return withToken(base, this.agentSecret, origins);
   }
 
   /** `/v1/acl/*` on the server's app (needs the store). */
