@@ -22,7 +22,9 @@ export type EvalTrigger =
   | 'failed-follow-up'
   | 'max-plan-attempts'
   | 'deployment-watcher'
-  | 'periodic-job';
+  | 'periodic-job'
+  /** The next max_parallel batch of a system job's update, after `stagger`. */
+  | 'rolling-update';
 
 export interface Evaluation {
   ID: string;
