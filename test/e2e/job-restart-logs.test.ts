@@ -92,13 +92,13 @@ test('kiln job restart restarts every allocation in place, one batch at a time, 
   const exited = new Promise<number | null>((r) => follower.once('exit', (code) => r(code)));
   try {
     const prefixes = before.map((a) => `[${a.ID.slice(0, 8)}] tick`);
-    await eventually(() => prefixes.every((p) => followed.includes(p)), 20_000, `lines of both allocations in:\n${followed.slice(-500)}`);
+    await eventually(() => prefixes.every((p) => followed.includes(p)), 45_000, `lines of both allocations in:\n${followed.slice(-500)}`);
     writeFileSync(jobFile, jobHcl(3));
     const scale = await kiln(address, ['job', 'run', jobFile], 90_000);
     assert.equal(scale.code, 0, `${scale.stdout}\n${scale.stderr}`);
     const third = running(await getJson<Allocation[]>(`${address}/v1/job/chatty/allocations`)).find((a) => !before.some((b) => b.ID === a.ID));
     assert.ok(third, 'a third allocation runs');
-    await eventually(() => followed.includes(`[${third.ID.slice(0, 8)}] tick`), 20_000, 'the new allocation\'s lines in the followed logs');
+    await eventually(() => followed.includes(`[${third.ID.slice(0, 8)}] tick`), 45_000, 'the new allocation\'s lines in the followed logs');
   } finally {
     follower.kill('SIGINT');
   }
