@@ -54,7 +54,7 @@ export async function startRegistry(config: AgentConfig, log: Logger, acl?: Agen
   return registry;
 }
 
-export async function startIngress(config: AgentConfig, catalogAddress: string, log: Logger, protect?: (app: FastifyInstance) => void, tls?: AgentTls): Promise<IngressAgent> {
+export async function startIngress(config: AgentConfig, catalogAddress: string, log: Logger, protect?: (app: FastifyInstance) => void, tls?: AgentTls, acl?: AgentAcl): Promise<IngressAgent> {
   const ingress = await IngressAgent.create({
     catalogAddress: config.ingress.catalogAddress ?? catalogAddress,
     entryPoints: [
@@ -65,6 +65,8 @@ export async function startIngress(config: AgentConfig, catalogAddress: string, 
     domain: config.ingress.domain,
     ...(config.ingress.engine ? { engine: config.ingress.engine } : {}),
     ...(tls ? { dashboardHttps: tls.https, catalogFetch: tls.fetches.toAgents } : {}),
+    // The catalog watch sends the agent's token (ACLs).
+    ...(acl?.enabled ? { catalogFetch: acl.fetch(tls?.fetches.toAgents) } : {}),
     logger: log,
   });
   if (ingress.app && tls) installIdentityCheck(ingress.app, tls.loaded);
@@ -80,11 +82,14 @@ export async function createDrivers(
   registryAddress: string | undefined,
   log: Logger,
   tls?: AgentTls,
+  acl?: AgentAcl,
 ): Promise<{ drivers: DriverRegistry; pot: PotDriver; images: ImageStore }> {
   const mirrors = Object.entries(config.client.imageMirrors).map(([prefix, replacement]) => ({ prefix, replacement }));
   if (registryAddress && !config.client.imageMirrors[POTLUCK_URL]) mirrors.push({ prefix: POTLUCK_URL, replacement: `${schemeFor(tls?.loaded)}://${registryAddress}/` });
   const images = await ImageStore.create({
     ...(tls ? { fetch: tls.imageFetch } : {}),
+    // Pulls from this agent's registry carry its token (ACLs); image URLs elsewhere never see it.
+    ...(acl?.enabled && registryAddress ? { fetch: acl.fetch(tls?.imageFetch, [new URL(`${schemeFor(tls?.loaded)}://${registryAddress}`).origin]) } : {}),
     cacheDir: join(config.dataDir, 'images'),
     mirrors,
     trustedKeys: config.client.imageTrust.trustedKeys,
