@@ -136,7 +136,7 @@ export class Agent {
     if (config.server.enabled) await this.startServer();
     this.followNodeHealth();
     if (config.registry.enabled) this.registry = await startRegistry(config, this.log('registry'), this.acl, this.tls, (app) => this.metrics.serve(app, 'registry'));
-    if (config.ingress.enabled) this.ingress = await startIngress(config, this.catalogUrl(), this.log('ingress'), (app) => this.acl?.protect(app, 'dashboard'), this.tls);
+    if (config.ingress.enabled) this.ingress = await startIngress(config, this.catalogUrl(), this.log('ingress'), (app) => this.acl?.protect(app, 'dashboard'), this.tls, this.acl);
     if (config.client.enabled) await this.startClient();
     this.state = 'running';
   }
@@ -227,6 +227,8 @@ export class Agent {
       proxyClientRoutes: !config.client.enabled,
       catalogAddress: this.catalogUrl(),
       ...(this.tls ? { https: this.tls.https, agentFetch: this.tls.fetches.toAgents, agentTls: { ca: this.tls.loaded.ca, cert: this.tls.loaded.cert, key: this.tls.loaded.key } } : {}),
+      // Deployment check reads from the catalog carry the agent's token (ACLs).
+      ...(this.acl?.enabled ? { agentFetch: this.acl.fetch(this.tls?.fetches.toAgents) } : {}),
       heartbeatGraceMs: config.server.heartbeat?.graceMs,
       minHeartbeatTtlMs: config.server.heartbeat?.minTtlMs,
       failoverHeartbeatTtlMs: config.server.heartbeat?.failoverTtlMs,
@@ -243,7 +245,7 @@ export class Agent {
     this.metrics.serve(this.server.app, 'server');
     this.metrics.server(this.view, { single: !this.etcd });
     if (this.tls) installIdentityCheck(this.server.app, this.tls.loaded);
-    mountUi(this.server.app, 'nomad', { catalogAddress: this.catalogUrl(), ...(this.tls ? { catalogFetch: this.tls.fetches.toAgents } : {}) });
+    mountUi(this.server.app, 'nomad', { catalogAddress: this.catalogUrl(), ...(this.tls ? { catalogFetch: this.tls.fetches.toAgents } : {}), ...(this.acl?.enabled ? { catalogFetch: this.acl.fetch(this.tls?.fetches.toAgents) } : {}) });
     if (config.client.enabled) {
       registerClientRoutes(this.server.app, this.lateClient);
       registerClientExecRoute(this.server.app, this.lateClient);
@@ -293,9 +295,9 @@ export class Agent {
       const a = http.server.address();
       this.httpAddress = typeof a === 'object' && a ? `${config.advertiseAddr}:${a.port}` : String(a);
     }
-    this.metrics.client(() => this.client?.allocations());
+    this.metrics.client(() => this.client?.clientStatuses());
     const servers = config.client.servers.length > 0 ? config.client.servers : [this.httpAddress];
-    const { drivers, pot, images } = await createDrivers(config, this.registry?.address, this.log('images'), this.tls);
+    const { drivers, pot, images } = await createDrivers(config, this.registry?.address, this.log('images'), this.tls, this.acl);
     this.pot = pot;
     this.stopImageGc = collectImagesEvery(images, IMAGE_GC_INTERVAL_MS, this.log('images'));
     const catalogAddress = config.client.catalogAddresses ?? config.client.catalogAddress ?? (this.catalog ? this.catalog.httpAddress : undefined);
