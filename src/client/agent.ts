@@ -150,6 +150,11 @@ export class ClientAgent implements AllocDiffTarget, ClientLogSource {
     return [...this.runners.values()].map((r) => r.allocation);
   }
 
+  /** The status each allocation here reports (what the tasks are doing, not the servers' last copy). */
+  clientStatuses(): string[] {
+    return [...this.runners.values()].map((r) => r.clientStatus());
+  }
+
   // --- AllocDiffTarget (driven by the watcher) ---
 
   runningIds(): string[] {

@@ -11,7 +11,6 @@ import type { LeaderElection } from '../server/leader/election.js';
 import type { PlanFunction } from '../server/leader/worker.js';
 import type { StateReader } from '../state/reader.js';
 import type { Store } from '../state/store.js';
-import type { Allocation } from '../structs/index.js';
 import { instrumentHttp, registerMetricsRoute } from './http.js';
 import { MetricsRegistry } from './registry.js';
 import { collectCatalogState, collectClientState, collectServerState, instrumentElection, timedComputePlan } from './roles.js';
@@ -46,7 +45,7 @@ export class AgentMetrics {
     collectCatalogState(view, this.registry);
   }
 
-  client(allocations: () => Allocation[] | undefined): void {
-    collectClientState(allocations, this.registry);
+  client(statuses: () => string[] | undefined): void {
+    collectClientState(statuses, this.registry);
   }
 }

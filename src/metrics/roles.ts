@@ -95,10 +95,10 @@ export function collectCatalogState(view: () => CatalogView | undefined, metrics
 }
 
 /** The allocations this client runs, by the status it reports. */
-export function collectClientState(allocations: () => Allocation[] | undefined, metrics: MetricsRegistry): () => void {
+export function collectClientState(statuses: () => string[] | undefined, metrics: MetricsRegistry): () => void {
   const gauge = metrics.gauge('kiln_client_allocations', 'Allocations run by this client, by client status.');
   return metrics.collect(() => {
-    const list = allocations();
-    if (list) gauge.replace(countBy(list, (a) => a.ClientStatus));
+    const list = statuses();
+    if (list) gauge.replace(countBy(list, (s) => s));
   });
 }
