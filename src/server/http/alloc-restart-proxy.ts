@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { KilnError, NotFoundError } from '../../structs/index.js';
 import type { RouteDeps } from './route-deps.js';
+import { tokenOf } from '../../acl/guard.js';
 
 const RESTART_TIMEOUT_MS = 60_000;
 
@@ -21,7 +22,8 @@ export function registerAllocRestartProxy(app: FastifyInstance, d: Pick<RouteDep
     try {
       res = await fetch(`http://${node.HTTPAddr}/v1/client/allocation/${encodeURIComponent(alloc.ID)}/restart`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        // The node checks the caller's token itself (ACLs).
+        headers: { 'content-type': 'application/json', ...(tokenOf(req, 'server') ? { 'x-kiln-token': tokenOf(req, 'server')! } : {}) },
         body: JSON.stringify(req.body ?? {}),
         signal: AbortSignal.timeout(RESTART_TIMEOUT_MS),
       });
