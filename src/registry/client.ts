@@ -17,6 +17,8 @@ export class RegistryClient {
   constructor(
     address: string,
     private readonly token?: string,
+    /** A TLS-speaking fetch for registries that serve HTTPS with the cluster CA. */
+    private readonly fetchFn: typeof fetch = fetch,
   ) {
     this.base = (address.startsWith('http') ? address : `http://${address}`).replace(/\/+$/, '');
   }
@@ -28,7 +30,7 @@ export class RegistryClient {
   private async call(method: string, path: string, body?: BodyInit, extra: Record<string, string> = {}): Promise<Response> {
     let res: Response;
     try {
-      res = await fetch(`${this.base}${path}`, { method, body, headers: { ...this.headers(), ...extra }, duplex: 'half' } as RequestInit);
+      res = await this.fetchFn(`${this.base}${path}`, { method, body, headers: { ...this.headers(), ...extra }, duplex: 'half' } as RequestInit);
     } catch (e) {
       throw new KilnError('UNAVAILABLE', `registry ${this.base} is unreachable: ${((e as Error).cause as Error | undefined)?.message ?? (e as Error).message}; check -registry / KILN_REGISTRY_ADDR`, { cause: e });
     }

@@ -103,6 +103,15 @@ test('a client certificate cannot act as a server: the client API refuses it, th
   assert.equal((await fetchAs('cli')(`${clientUrl}/v1/client/ports`)).status, 200);
 });
 
+test('kiln node ports reaches a node\'s client API over TLS with the CLI certificate', async () => {
+  const nodes = (await (await fetchAs('cli')(`${serverUrl}/v1/nodes`)).json()) as { ID: string }[];
+  const flags = ['-address', serverUrl, '-ca-cert', caFile, '-client-cert', files.cli!.cert, '-client-key', files.cli!.key];
+  const r = await kiln(serverUrl, ['node', 'ports', ...flags, nodes[0]!.ID]);
+  assert.equal(r.code, 0, r.stderr);
+  const plain = await kiln(serverUrl, ['node', 'ports', '-address', serverUrl, '-ca-cert', caFile, nodes[0]!.ID]);
+  assert.notEqual(plain.code, 0, 'without the CLI certificate the node refuses the handshake');
+});
+
 test('a CLI certificate cannot pose as a node (node registration needs a client or server identity)', async () => {
   const res = await fetchAs('cli')(`${serverUrl}/v1/node/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   assert.equal(res.status, 403);

@@ -4,6 +4,7 @@
  */
 import { ConsulClient, type ConsulCheck } from '../../catalog/consul-client.js';
 import type { CommandContext } from '../command.js';
+import { agentFetchFor } from './tls-flags.js';
 
 export const DEFAULT_CATALOG_ADDRESS = 'http://127.0.0.1:8500';
 
@@ -13,7 +14,7 @@ export function catalogAddress(env: Readonly<Record<string, string | undefined>>
 }
 
 export function catalogClient(ctx: CommandContext): ConsulClient {
-  return new ConsulClient(catalogAddress(ctx.io.env, ctx.flags.str('catalog-address')));
+  return new ConsulClient(catalogAddress(ctx.io.env, ctx.flags.str('catalog-address')), undefined, agentFetchFor(ctx));
 }
 
 /** Consul's AggregatedStatus of an instance's checks. */

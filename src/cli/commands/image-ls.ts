@@ -3,6 +3,7 @@ import { formatBytes } from '../../images/progress.js';
 import { RegistryClient } from '../../registry/client.js';
 import { formatTable } from '../format/table.js';
 import { availableFlags, registryAddress } from './image-flags.js';
+import { agentFetchFor } from './tls-flags.js';
 
 export const imageLs: CommandDef = {
   path: ['image', 'ls'],
@@ -12,7 +13,7 @@ export const imageLs: CommandDef = {
   flags: availableFlags(['registry', 'json', 'verbose']),
   examples: ['kiln image ls', 'KILN_REGISTRY_ADDR=http://127.0.0.1:5000 kiln image ls -json'],
   async run(ctx) {
-    const images = await new RegistryClient(registryAddress(ctx)).list();
+    const images = await new RegistryClient(registryAddress(ctx), undefined, agentFetchFor(ctx)).list();
     if (ctx.flags.bool('json')) {
       ctx.json(images);
       return 0;

@@ -1,6 +1,7 @@
 import type { CommandDef } from '../command.js';
 import { KilnError, shortId } from '../../structs/index.js';
 import { formatTable } from '../format/table.js';
+import { agentFetchFor } from './tls-flags.js';
 
 interface PortRow {
   HostPort: number;
@@ -22,7 +23,7 @@ export const nodePorts: CommandDef = {
     const node = (await ctx.client().readNode(nodeArg as string)).data;
     let rows: PortRow[];
     try {
-      const res = await fetch(`http://${node.HTTPAddr}/v1/client/ports`);
+      const res = await (agentFetchFor(ctx) ?? fetch)(`http://${node.HTTPAddr}/v1/client/ports`);
       if (!res.ok) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
       rows = (await res.json()) as PortRow[];
     } catch (err) {
