@@ -44,8 +44,9 @@ export function decodeGroup(ref: LabeledBlockRef, ctx: DecodeContext): TaskGroup
     Meta: r.stringMap('meta'),
     Constraints: decodeConstraints(r),
   };
-  // Batch jobs run to completion: Nomad ignores their update strategy.
-  if (update && ctx.jobType === 'service') group.Update = update;
+  // Batch jobs run to completion: Nomad ignores their update strategy. System jobs use only
+  // max_parallel and stagger (a rolling replacement, no deployment).
+  if (update && (ctx.jobType === 'service' || ctx.jobType === 'system')) group.Update = update;
   const migrate = decodeMigrate(r);
   if (migrate) group.Migrate = migrate;
   if (r.has('shutdown_delay')) group.ShutdownDelay = r.duration('shutdown_delay', 0);

@@ -65,3 +65,12 @@ export function followUpEvals(
   }
   return { evals, assignments };
 }
+
+/** The evaluation that replaces a system job's next `max_parallel` batch once `stagger` has passed. */
+export function rollingUpdateEval(parent: Evaluation, id: string, nowNs: number, staggerNs: number): Evaluation {
+  return childEval(parent, id, nowNs, {
+    TriggeredBy: 'rolling-update',
+    StatusDescription: 'created for the next batch of a rolling update',
+    WaitUntil: nowNs + staggerNs,
+  });
+}

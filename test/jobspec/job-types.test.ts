@@ -63,3 +63,12 @@ test('a system job survives the JSON API round trip (the CLI posts the parsed jo
   assert.equal(again.Type, 'system');
   assert.deepEqual(again.TaskGroups[0]!.ReschedulePolicy, job.TaskGroups[0]!.ReschedulePolicy);
 });
+
+test('a system group keeps its update block (max_parallel and stagger drive a rolling replacement); sysbatch drops it as batch does', async () => {
+  const update = '    update {\n      max_parallel = 2\n      stagger      = "10s"\n    }';
+  const system = (await parseJobFile(jobText('system', update), { filename: 'agent.job' })).job;
+  assert.equal(system.TaskGroups[0]!.Update?.MaxParallel, 2);
+  assert.equal(system.TaskGroups[0]!.Update?.Stagger, 10e9);
+  const sysbatch = (await parseJobFile(jobText('sysbatch', update), { filename: 'agent.job' })).job;
+  assert.equal(sysbatch.TaskGroups[0]!.Update, undefined);
+});

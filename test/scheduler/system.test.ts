@@ -283,3 +283,29 @@ test('drain with and without ignore-system (the drainer decides, the system sche
     assert.equal(stoppedAllocs(plan).length + placedAllocs(plan).length, 0, 'the system scheduler neither stops nor replaces it');
   }
 });
+
+test('update { max_parallel, stagger } rolls a system job node by node, each batch in a rolling-update evaluation after stagger', () => {
+  const h = new Harness();
+  cluster(h, 3);
+  const update = { MaxParallel: 1, HealthCheck: 'checks' as const, MinHealthyTime: 10e9, HealthyDeadline: 300e9, ProgressDeadline: 600e9, AutoRevert: false, AutoPromote: false, Canary: 0, Stagger: 30e9 };
+  h.upsertJob(systemJob({ TaskGroups: [mockGroup({ Name: 'node', ReschedulePolicy: NO_RESCHEDULE, Update: update })] }));
+  h.schedule('agent');
+  h.updateJob('default', 'agent', (j) => {
+    j.TaskGroups[0]!.Tasks = [mockTask({ Config: { command: '/bin/sleep', args: ['2000'] } })];
+    return j;
+  });
+  let plan = h.schedule('agent');
+  const batches: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    batches.push(placedAllocs(plan).length);
+    const next = plan.CreatedEvals.find((e) => e.TriggeredBy === 'rolling-update');
+    if (!next) break;
+    assert.equal(next.WaitUntil, h.now * 1e6 + 30e9, 'the next batch waits for stagger');
+    assert.equal(plan.Eval.NextEval, next.ID);
+    h.now += 30_000;
+    plan = h.schedule('agent', { ID: next.ID, Status: 'pending' });
+  }
+  assert.deepEqual(batches, [1, 1, 1], 'one node at a time, then no further evaluation');
+  assert.ok(h.liveAllocs('agent').every((a) => a.JobVersion === 1));
+  assert.equal(h.liveAllocs('agent').length, 3);
+});

@@ -24,6 +24,8 @@ export interface SystemGroupReconcile {
   lost: Allocation[];
   /** Nodes that cannot run the group (drivers, constraints): nothing placed there, and no failure either. */
   filtered: number;
+  /** Destructive updates held back by the group's `update.max_parallel`, for a later rolling-update evaluation. */
+  held: number;
 }
 
 export interface SystemReconcileInput {
@@ -58,7 +60,7 @@ export function reconcileSystem(input: SystemReconcileInput): SystemGroupReconci
   const out = new Map<string, SystemGroupReconcile>();
   const result = (name: string): SystemGroupReconcile => {
     let r = out.get(name);
-    if (!r) out.set(name, (r = { name, place: [], stop: [], inPlace: [], ignore: [], lost: [], filtered: 0 }));
+    if (!r) out.set(name, (r = { name, place: [], stop: [], inPlace: [], ignore: [], lost: [], filtered: 0, held: 0 }));
     return r;
   };
   for (const tg of job?.TaskGroups ?? []) result(tg.Name);
@@ -92,7 +94,10 @@ export function reconcileSystem(input: SystemReconcileInput): SystemGroupReconci
     else if (!changed(a)) r.inPlace.push(a);
     // The new version no longer fits this node (a changed constraint or driver): the allocation just stops.
     else if (!input.feasible(node, tg)) r.stop.push({ alloc: a, description: ALLOC_NOT_NEEDED });
-    else r.place.push({ group: tg, name: allocName(job, tg, 0), node, replaces: a, destructive: true });
+    else if (rollingLimitReached(tg, r)) {
+      r.held++;
+      r.ignore.push(a);
+    } else r.place.push({ group: tg, name: allocName(job, tg, 0), node, replaces: a, destructive: true });
   }
 
   // Finished allocations hold their node's slot: only the newest per node counts, older ones are history.
@@ -133,4 +138,10 @@ export function reconcileSystem(input: SystemReconcileInput): SystemGroupReconci
 function rerun(a: Allocation, job: Job, retryFailed: boolean, changed: boolean): boolean {
   if (a.ClientStatus === 'complete' && job.Type === 'sysbatch') return changed;
   return changed || retryFailed;
+}
+
+/** With `update { max_parallel = N }` a system group replaces N allocations per evaluation (Nomad's rolling system update). */
+function rollingLimitReached(tg: TaskGroup, r: SystemGroupReconcile): boolean {
+  const max = tg.Update?.MaxParallel ?? 0;
+  return max > 0 && r.place.filter((p) => p.destructive).length >= max;
 }

@@ -1,7 +1,7 @@
 import type { AllocMetric, Allocation, Evaluation, Job, Plan } from '../../structs/index.js';
 import { isAllocLive, NS_PER_MS } from '../../structs/index.js';
 import { stoppedCopy } from '../alloc-builder.js';
-import { blockedEval } from '../evals.js';
+import { blockedEval, rollingUpdateEval } from '../evals.js';
 import { candidateNodes } from '../feasibility/index.js';
 import type { ScheduleOptions } from '../index.js';
 import { recordExhausted } from '../metrics.js';
@@ -60,7 +60,19 @@ export function computeSystemPlan(state: SchedulerState, evaluation: Evaluation,
     plan.CreatedEvals.push(blocked);
     plan.Eval.BlockedEval = blocked.ID;
   }
+  const stagger = nextBatchDelay(job, groups);
+  if (stagger !== undefined) {
+    const next = rollingUpdateEval(evaluation, opts.newId(), nowNs, stagger);
+    plan.CreatedEvals.push(next);
+    plan.Eval.NextEval = next.ID;
+  }
   return plan;
+}
+
+/** When a group held destructive updates back (max_parallel), the next batch waits for the shortest `stagger` among them. */
+function nextBatchDelay(job: Job | undefined, groups: readonly SystemGroupReconcile[]): number | undefined {
+  const delays = groups.filter((g) => g.held > 0).map((g) => job?.TaskGroups.find((tg) => tg.Name === g.name)?.Update?.Stagger ?? 0);
+  return delays.length > 0 ? Math.min(...delays) : undefined;
 }
 
 function placeAll(plan: Plan, groups: SystemGroupReconcile[], job: Job, evaluation: Evaluation, ctx: PlanContext, opts: ScheduleOptions, nowNs: number): PlaceOutcome {
