@@ -72,9 +72,19 @@ export function renderHaproxyConfig(i: HaproxyConfigInput): RenderedConfig {
       }
       return [{ r, conds: conditions(parsed.node), id: r.name.replace(/[^A-Za-z0-9_.@-]/g, '_') }];
     });
+  const notFound = (ep: string) => `http-request return status 404 content-type "text/plain; charset=utf-8" string ${quote(`404 Not Found: no router matches this host and path on entry point ${ep}; ${i.notFoundHint}`)}`;
+  const notFoundBackends: string[] = [];
   for (const ep of i.entryPoints) {
     lines.push(`frontend fe_${ep.name}`, `  bind ${ep.host}:${ep.port}`);
     lines.push('  http-request set-header X-Forwarded-Proto http', '  http-request set-header X-Forwarded-Host %[req.hdr(host)]', '  http-request set-header X-Forwarded-Port %[dst_port]');
+    const own = routers.filter(({ r }) => r.entryPoints.includes(ep.name));
+    if (own.every(({ r }) => r.middlewares.length === 0)) {
+      // No middleware to guard: use_backend is first-match itself, and no per-request variable is needed.
+      for (const { r, conds } of own) for (const c of conds) lines.push(`  use_backend ${backends.get(r.service)} if ${c}`);
+      lines.push(`  default_backend nf_${ep.name}`);
+      notFoundBackends.push(`backend nf_${ep.name}`, `  ${notFound(ep.name)}`);
+      continue;
+    }
     for (const { r, conds, id } of routers) {
       if (!r.entryPoints.includes(ep.name)) continue;
       for (const c of conds) lines.push(`  http-request set-var(txn.router) str(${id}) if !{ var(txn.router) -m found } ${c}`);
@@ -85,8 +95,9 @@ export function renderHaproxyConfig(i: HaproxyConfigInput): RenderedConfig {
       for (const m of r.middlewares) lines.push(...middlewareLines(middlewares.get(m), when));
       lines.push(`  use_backend ${backends.get(r.service)} if ${when}`);
     }
-    lines.push(`  http-request return status 404 content-type "text/plain; charset=utf-8" string ${quote(`404 Not Found: no router matches this host and path on entry point ${ep.name}; ${i.notFoundHint}`)} if !{ var(txn.router) -m found }`);
+    lines.push(`  ${notFound(ep.name)} if !{ var(txn.router) -m found }`);
   }
+  lines.push(...notFoundBackends);
   for (const s of i.config.services) {
     const name = backends.get(s.name)!;
     lines.push(`backend ${name}`, '  balance roundrobin');
