@@ -115,7 +115,10 @@ export function serviceRegistrar(
 ): ServiceRegistrar {
   const addresses = typeof catalogAddress === 'string' ? [catalogAddress] : catalogAddress;
   return new ServiceRegistrar({
-    client: addresses.length === 1 ? new ConsulClient(addresses[0]!, undefined, withToken(tlsFetch ?? fetch, aclToken)) : new FailoverConsulClient(addresses),
+    client:
+      addresses.length === 1
+        ? new ConsulClient(addresses[0]!, undefined, withToken(tlsFetch ?? fetch, aclToken))
+        : new FailoverConsulClient(addresses, undefined, undefined, withToken(tlsFetch ?? fetch, aclToken)),
     logger: log,
     onUnhealthy: ({ allocId, taskName, checkName }) => restart(allocId, taskName, `health check "${checkName}" unhealthy`),
   });

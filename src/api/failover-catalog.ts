@@ -18,10 +18,12 @@ export class FailoverConsulClient extends ConsulClient {
     readonly addresses: string[],
     timeoutMs = 10_000,
     rotation: RotationOptions = {},
+    /** A TLS-speaking (and token-adding) fetch, as the single-address ConsulClient takes. */
+    fetchFn: typeof fetch = fetch,
   ) {
     if (addresses.length === 0) throw new KilnError('CONFIG_INVALID', 'no catalog address given; set client { catalog_address = [...] }');
-    super(addresses[0]!, timeoutMs);
-    this.clients = addresses.map((a) => new ConsulClient(withScheme(a), timeoutMs));
+    super(addresses[0]!, timeoutMs, fetchFn);
+    this.clients = addresses.map((a) => new ConsulClient(withScheme(a), timeoutMs, fetchFn));
     this.rotation = new ServerRotation(addresses.length, rotation);
   }
 
