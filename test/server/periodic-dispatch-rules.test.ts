@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { emptyJob } from '../../src/jobspec/decode-job.js';
-import { dueLaunches, earliestLaunch } from '../../src/server/leader/periodic-due.js';
+import { NextLaunchMemo, dueLaunches, earliestLaunch } from '../../src/server/leader/periodic-due.js';
+import { nextLaunch } from '../../src/jobspec/periodic-next.js';
 import { DISPATCH_PAYLOAD_LIMIT_BYTES, checkDispatch, dispatchChildId, dispatchedJob, periodicChildId, periodicJob } from '../../src/server/services/dispatch-children.js';
 import type { Job, ParameterizedJobConfig, PeriodicConfig } from '../../src/structs/index.js';
 import { KilnError } from '../../src/structs/index.js';
@@ -89,4 +90,15 @@ test('due launches: the latest cron time in the window, per schedulable parent',
   assert.deepEqual(dueLaunches(jobs, Date.parse('2026-01-10T10:05:00Z'), Date.parse('2026-01-10T10:05:00.900Z')), [], 'the window excludes its start');
   assert.equal(new Date(earliestLaunch(jobs, from)!).toISOString(), '2026-01-10T10:05:00.000Z');
   assert.equal(earliestLaunch([jobs[2]!, jobs[3]!, jobs[4]!], from), undefined);
+});
+
+test('the next-launch memo answers as the pure function does, and forgets a job that changed', () => {
+  const memo = new NextLaunchMemo();
+  const job = periodic({ Specs: ['*/5 * * * *'], TimeZone: 'Europe/Paris' });
+  const start = Date.parse('2026-03-29T00:00:00Z');
+  for (let t = start; t < start + 3 * 3600_000; t += 97_000) {
+    assert.equal(memo.next(job, t), nextLaunch(job.Periodic!, t), new Date(t).toISOString());
+  }
+  const changed = { ...job, JobModifyIndex: job.JobModifyIndex + 1, Periodic: { ...job.Periodic!, Specs: ['0 12 * * *'] } };
+  assert.equal(new Date(memo.next(changed, start)!).toISOString(), '2026-03-29T10:00:00.000Z');
 });

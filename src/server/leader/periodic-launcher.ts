@@ -1,8 +1,8 @@
 import type { StateReader } from '../../state/reader.js';
-import type { Clock } from '../../structs/index.js';
+import type { Clock, Job } from '../../structs/index.js';
 import type { ServerLogger } from '../logger.js';
 import type { DispatchService } from '../services/dispatch-service.js';
-import { dueLaunches, earliestLaunch } from './periodic-due.js';
+import { NextLaunchMemo, dueLaunches, earliestLaunch, schedulable } from './periodic-due.js';
 
 export interface PeriodicLauncherDeps {
   view: StateReader;
@@ -25,6 +25,7 @@ export class PeriodicLauncher {
   private handledUntil = 0;
   private pass: Promise<void> = Promise.resolve();
   private running = false;
+  private readonly memo = new NextLaunchMemo();
 
   constructor(private readonly deps: PeriodicLauncherDeps) {}
 
@@ -45,16 +46,22 @@ export class PeriodicLauncher {
   private schedule(): void {
     if (!this.running) return;
     const recheck = this.deps.recheckMs ?? 1000;
-    const next = earliestLaunch(this.deps.view.jobs(), this.handledUntil);
+    const next = earliestLaunch(this.parents(), this.handledUntil, this.memo.next);
     const wait = next === undefined ? recheck : Math.min(recheck, Math.max(0, next - this.deps.clock.now()));
     this.timer = setTimeout(() => {
       this.pass = this.tick().finally(() => this.schedule());
     }, wait);
   }
 
+  private parents(): Job[] {
+    return this.deps.view.jobs().filter(schedulable);
+  }
+
   private async tick(): Promise<void> {
     const now = this.deps.clock.now();
-    const due = dueLaunches(this.deps.view.jobs(), this.handledUntil, now);
+    const parents = this.parents();
+    this.memo.retain(parents);
+    const due = dueLaunches(parents, this.handledUntil, now, this.memo.next);
     this.handledUntil = Math.max(this.handledUntil, now);
     for (const { parent, launchMs } of due) {
       if (!this.running) return;
