@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { parsePrometheusText, sampleValue } from '../../src/metrics/index.js';
 import { startEtcd } from '../support/etcd.js';
 import { eventually } from '../support/agent-process.js';
 import { tempDir } from '../support/tmp.js';
@@ -46,6 +47,13 @@ test('a client with two servers keeps heartbeating through the survivor, keeps i
       assert.equal(node?.Status, 'ready', `the client stays ready while one server is gone\n${client.output().slice(-2000)}`);
       await new Promise((r) => setTimeout(r, 500));
     }
+    // The survivor leads now, and its metrics say so.
+    const m = await eventually(async () => {
+      const parsed = parsePrometheusText(await (await fetch(`http://${s2.address}/v1/metrics?format=prometheus`)).text());
+      return sampleValue(parsed, 'kiln_leader') === 1 ? parsed : undefined;
+    }, 15_000, 'the surviving server to lead');
+    assert.ok(sampleValue(m, 'kiln_leader_changes_total', { event: 'elected' })! >= 1);
+    assert.ok(sampleValue(m, 'kiln_store_op_seconds_count', { backend: 'etcd', op: 'txn' })! >= 1);
     // Allocation watch and status updates also go through the survivor.
     await registerJob(s2.address, sleeperJob('during', { pidDir }));
     const during = await eventually(async () => (await jobAllocs(s2.address, 'during')).find((a) => a.ClientStatus === 'running'), 30_000, 'a job placed after the kill to run');
