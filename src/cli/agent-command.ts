@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { Agent, devConfig, loadConfigPath, type AgentConfig } from '../agent/index.js';
+import { aclEnabled } from '../agent/config.js';
 import { KilnError } from '../structs/index.js';
 import { addFlags, type FlagName } from './flags.js';
 
@@ -57,6 +58,7 @@ async function runAgent(config: AgentConfig): Promise<void> {
     ['Server', String(config.server.enabled)],
     ['Client', String(config.client.enabled)],
     ['Dev Mode', String(config.dev)],
+    ['ACLs', aclEnabled(config) ? 'enabled (kiln acl bootstrap once, then -token / KILN_TOKEN)' : 'disabled'],
   ];
   for (const [k, v] of rows) out.write(`${k.padStart(16)}: ${v}\n`);
   const agent = await Agent.create(config);
