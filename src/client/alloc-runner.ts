@@ -108,7 +108,9 @@ export class AllocRunner {
   update(alloc: Allocation): void {
     this.alloc = { ...alloc, Job: alloc.Job ?? this.alloc.Job };
     this.persistNow();
-    if (alloc.DesiredStatus !== 'run') void this.stopForServers(`Allocation ${alloc.DesiredStatus === 'evict' ? 'evicted' : 'stopped'} by the servers`);
+    // The servers' reason (a drain, a job update, …) goes into the Killing event, so the task's own history says why it stopped.
+    const why = alloc.DesiredDescription ? ` (${alloc.DesiredDescription})` : '';
+    if (alloc.DesiredStatus !== 'run') void this.stopForServers(`Allocation ${alloc.DesiredStatus === 'evict' ? 'evicted' : 'stopped'} by the servers${why}`);
   }
 
   private async stopForServers(reason: string): Promise<void> {

@@ -111,6 +111,8 @@ test('kiln node drain moves every allocation to the other client one at a time, 
   assert.deepEqual([drained.Drain, drained.SchedulingEligibility, drained.LastDrain?.Status], [false, 'ineligible', 'complete']);
   const status = await kiln(base, ['alloc', 'status', moved[0]!.ID.slice(0, 8)]);
   assert.match(status.stdout, /alloc is being migrated: node is draining/);
+  const killing = moved[0]!.TaskStates.server?.Events.find((e) => e.Type === 'Killing');
+  assert.match(killing?.Message ?? '', /^Allocation stopped by the servers \(alloc is being migrated: node is draining\): Sent interrupt/, 'the task events say why it stopped');
 
   const stop = await kiln(base, ['job', 'stop', '-purge', 'drained'], 60_000);
   assert.equal(stop.code, 0, stop.stderr);
