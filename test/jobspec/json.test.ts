@@ -53,7 +53,7 @@ test('JSON problems name the API field; unsupported fields are warnings', () => 
   const job = structuredClone(apiJob) as Record<string, unknown>;
   const group = (job['TaskGroups'] as Record<string, unknown>[])[0]!;
   group['Count'] = '2';
-  group['Migrate'] = { MaxParallel: 1 };
+  group['Scaling'] = { Min: 1, Max: 3 };
   const task = (group['Tasks'] as Record<string, unknown>[])[0]!;
   task['Resources'] = { CPU: 200, MemoryMB: 5 };
   assert.throws(() => parseJobJson({ Job: job }, { filename: 'api' }), (err: unknown) => {
@@ -68,7 +68,7 @@ test('JSON problems name the API field; unsupported fields are warnings', () => 
   task['Resources'] = { CPU: 200, MemoryMB: 64 };
   const { job: parsed, warnings } = parseJobJson({ Job: job }, { filename: 'api' });
   assert.equal(parsed.TaskGroups[0]?.Count, 2);
-  assert.deepEqual(warnings, ['api: Job.TaskGroups[0].Migrate is not supported by kiln and was ignored']);
+  assert.deepEqual(warnings, ['api: Job.TaskGroups[0].Scaling is not supported by kiln and was ignored']);
 });
 
 test('invalid JSON text is a JOBSPEC_PARSE error with a position', () => {
