@@ -29,7 +29,7 @@ export function httpsServerOptions(tls: LoadedTls): HttpsServerOptions {
   };
 }
 
-/** Refuse requests whose certificate role may not make them (403, kiln's error body). */
+/** Refuse requests whose certificate role may not make them (403 FORBIDDEN, kiln's error body). */
 export function installIdentityCheck(app: FastifyInstance, tls: LoadedTls): void {
   if (!tls.config.verifyIncoming) return;
   app.addHook('onRequest', async (req, reply) => {
@@ -37,7 +37,8 @@ export function installIdentityCheck(app: FastifyInstance, tls: LoadedTls): void
     const peer = typeof socket.getPeerCertificate === 'function' ? identityOf(socket.getPeerCertificate()) : undefined;
     const verdict = judgeRequest(peer, req.method, req.url, tls.identity.domain);
     if (verdict.ok) return;
-    const err = new KilnError('UNAUTHORIZED', `refused: ${verdict.reason}`);
-    return reply.status(httpStatusForCode.UNAUTHORIZED === 401 ? 403 : httpStatusForCode.UNAUTHORIZED).send({ error: { code: err.code, message: err.message } });
+    // The caller is known (its certificate verified) but its role may not do this: 403, as an ACL denial.
+    const err = new KilnError('FORBIDDEN', `refused: ${verdict.reason}`);
+    return reply.status(httpStatusForCode.FORBIDDEN).send({ error: { code: err.code, message: err.message } });
   });
 }
