@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 # runc, iproute2, iptables: pot jails; busybox-static, nginx-light, xz-utils, util-linux:
 # image builds and demo images; curl: examples and tests.
 # etcd-server: the cluster store backend and its tests; chromium: browser tests of the web UIs;
-# haproxy, wrk: ingress engine and benchmarks; dnsutils: dig for DNS checks.
-DEB_PACKAGES=(runc iproute2 iptables busybox-static xz-utils util-linux nginx-light curl etcd-server chromium haproxy wrk dnsutils)
+# haproxy, wrk: ingress engine and benchmarks; dnsutils: dig for DNS checks;
+# gcc, libc6-dev: the jail escape test compiles its static probe.
+DEB_PACKAGES=(runc iproute2 iptables busybox-static xz-utils util-linux nginx-light curl etcd-server chromium haproxy wrk dnsutils gcc libc6-dev)
 
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
