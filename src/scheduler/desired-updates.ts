@@ -67,7 +67,7 @@ function systemDesiredUpdates(state: SchedulerState, job: Job): Record<string, D
   });
   const out: Record<string, DesiredUpdate> = {};
   for (const g of groups) {
-    const destructive = g.place.filter((p) => p.destructive).length;
+    const destructive = g.destructive;
     out[g.name] = { Place: g.place.length - destructive, Stop: g.stop.length, InPlaceUpdate: g.inPlace.length, DestructiveUpdate: destructive, Ignore: g.ignore.length };
   }
   return out;
