@@ -94,6 +94,10 @@ export const FLAGS = {
   type: flag('type', { value: 'type', description: 'ACL token type: client (rights from its policies) or management (every right)', defaultText: 'client' }),
   policy: flag('policy', { value: 'name', description: 'ACL policy the token gets (repeatable)', repeatable: true }),
   description: flag('description', { value: 'text', description: 'Description of the ACL policy' }),
+  // `kiln agent install` (src/cli/commands/agent-install.ts)
+  user: flag('user', { description: 'A user unit (~/.config/systemd/user, systemctl --user) instead of a system one' }),
+  'unit-dir': flag('unit-dir', { value: 'dir', description: 'Directory to write the unit into', defaultText: '/etc/systemd/system, or ~/.config/systemd/user with -user' }),
+  'dry-run': flag('dry-run', { description: 'Print what would be written and done; change nothing' }),
 } as const;
 
 export type FlagName = keyof typeof FLAGS;
