@@ -3,6 +3,7 @@ import { Agent, devConfig, loadConfigPath, type AgentConfig } from '../agent/ind
 import { aclEnabled } from '../agent/config.js';
 import { KilnError } from '../structs/index.js';
 import { addFlags, type FlagName } from './flags.js';
+import { registerAgentInstall } from './commands/agent-install.js';
 
 interface AgentFlags {
   dev?: boolean;
@@ -19,6 +20,7 @@ export function registerAgentCommand(program: Command): void {
     .command('agent')
     .description('Run a kiln agent: -dev holds every role (server, client) with the embedded store; -config starts the roles a file names');
   addFlags(cmd, AGENT_FLAGS);
+  registerAgentInstall(cmd);
   cmd.action(async (flags: AgentFlags) => {
       const config = await agentConfigFromFlags(flags);
       await runAgent(config);
