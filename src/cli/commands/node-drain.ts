@@ -50,7 +50,8 @@ export const nodeDrain: CommandDef = {
 /** -deadline as ns for the API: -force = -1, -no-deadline = 0; a deadline already over is refused here, before anything changes. */
 function deadlineNs(ctx: CommandContext): number {
   const force = ctx.flags.bool('force');
-  const none = ctx.flags.bool('no-deadline');
+  // commander reads -no-deadline as the negation of -deadline: either spelling of "no deadline" counts.
+  const none = ctx.flags.bool('no-deadline') || ctx.flags.optBool('deadline') === false;
   const given = ctx.flags.str('deadline');
   if ([force, none, given !== undefined].filter(Boolean).length > 1) {
     throw new KilnError('BAD_REQUEST', 'give only one of -deadline, -no-deadline and -force');
