@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../agent/logger.js';
 import type { Store } from '../state/index.js';
+import { KilnError } from '../structs/index.js';
 import { ExecAudit } from './audit.js';
 import { withToken } from './fetch.js';
 import { attachExecAudit, installAclGuard } from './guard.js';
@@ -82,7 +83,14 @@ export class AgentAcl {
 
   /** `/v1/acl/*` on the server's app (needs the store). */
   registerRoutes(app: FastifyInstance): void {
-    if (!this.enabled || !this.aclStore) return;
+    if (!this.enabled) {
+      // Say why instead of a bare 404, so `kiln acl bootstrap` against a dev agent explains itself.
+      app.all('/v1/acl/*', async () => {
+        throw new KilnError('BAD_REQUEST', 'ACLs are disabled on this agent (kiln agent -dev on loopback, or acl { enabled = false }): there are no tokens to manage; every request is allowed');
+      });
+      return;
+    }
+    if (!this.aclStore) return;
     registerAclRoutes(app, { acl: this.aclStore });
   }
 }
