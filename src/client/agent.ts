@@ -113,6 +113,7 @@ export class ClientAgent implements AllocDiffTarget, ClientLogSource {
    */
   async stop(opts: { stopTasks?: boolean } = {}): Promise<void> {
     this.stopping = true;
+    this.services?.stop();
     await this.watcher.stop();
     const runners = [...this.runners.values()];
     if (opts.stopTasks) await Promise.all(runners.map((r) => r.stop('Client agent shutting down')));

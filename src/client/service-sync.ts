@@ -31,6 +31,8 @@ type Exec = (allocId: string, task: string, opts: ExecOptions) => Promise<{ exit
 export class ServiceSync {
   /** Registered allocations and whether they were registered as canaries. */
   private readonly registered = new Map<string, boolean>();
+  /** Failed registrations waiting for their next attempt: a running allocation may never change status again. */
+  private readonly retries = new Map<string, { timer: NodeJS.Timeout; attempt: number }>();
 
   constructor(
     private readonly registry: ServiceRegistry,
@@ -75,6 +77,7 @@ export class ServiceSync {
   }
 
   async deregister(allocId: string): Promise<void> {
+    this.cancelRetry(allocId);
     if (!this.registered.delete(allocId)) return;
     await this.registry.deregisterAlloc(allocId).catch((err: unknown) => this.logger.warn(`alloc ${allocId}: deregistering services failed: ${(err as Error).message}`));
   }
@@ -91,10 +94,32 @@ export class ServiceSync {
       for (const task of group.Tasks.filter((t) => t.Services.length > 0)) {
         await this.registry.registerAllocServices({ alloc, job, node: this.node(), taskName: task.Name, exec: this.checkExec(alloc.ID, task.Name) });
       }
+      this.cancelRetry(alloc.ID);
     } catch (err) {
       this.registered.delete(alloc.ID);
-      this.logger.warn(`alloc ${alloc.ID}: registering services failed (retried on the next status change): ${(err as Error).message}`);
+      const delayMs = this.scheduleRetry(alloc);
+      this.logger.warn(`alloc ${alloc.ID}: registering services failed (retrying in ${delayMs / 1000} s): ${(err as Error).message}`);
     }
+  }
+
+  /** Try again with backoff (1 s doubling to 30 s) until it works or the allocation stops. */
+  private scheduleRetry(alloc: Allocation): number {
+    const attempt = (this.retries.get(alloc.ID)?.attempt ?? 0) + 1;
+    const delayMs = Math.min(30_000, 1000 * 2 ** (attempt - 1));
+    const timer = setTimeout(() => void this.register(alloc), delayMs);
+    timer.unref();
+    this.retries.set(alloc.ID, { timer, attempt });
+    return delayMs;
+  }
+
+  /** The client is stopping: no more registration attempts. */
+  stop(): void {
+    for (const id of [...this.retries.keys()]) this.cancelRetry(id);
+  }
+
+  private cancelRetry(allocId: string): void {
+    clearTimeout(this.retries.get(allocId)?.timer);
+    this.retries.delete(allocId);
   }
 
   /** Script checks run through the task's driver: inside the jail for pot, beside the process for raw_exec. */
