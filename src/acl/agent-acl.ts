@@ -28,6 +28,8 @@ export interface AgentAclOptions {
   store?: Store;
   /** Servers to check tokens with when there is no store here. */
   servers: string[];
+  /** fetch for those servers (a TLS-speaking one in a TLS cluster). */
+  serverFetch?: typeof fetch;
   /** `acl { agent_token }`: a real token's secret, for agents whose roles talk to other machines. */
   agentToken?: string;
   rateLimit?: RateLimitOptions;
@@ -50,7 +52,7 @@ export class AgentAcl {
     this.audit = new ExecAudit(join(o.dataDir, 'audit', 'exec.jsonl'));
     this.limiter = new FailureLimiter(o.rateLimit);
     if (o.store) this.aclStore = new AclStore(o.store);
-    this.resolver = this.aclStore ? new StoreTokenResolver(this.aclStore) : new RemoteTokenResolver(o.servers);
+    this.resolver = this.aclStore ? new StoreTokenResolver(this.aclStore) : new RemoteTokenResolver(o.servers, undefined, undefined, o.serverFetch);
   }
 
   /** Guard a role's app (call before it listens); with ACLs off only the exec audit is attached. */

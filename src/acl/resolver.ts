@@ -79,6 +79,8 @@ export class RemoteTokenResolver implements TokenResolver {
     private readonly servers: string[],
     private readonly ttlMs = 5_000,
     private readonly now: () => number = Date.now,
+    /** A TLS-speaking fetch in a TLS cluster (the agent's tls block). */
+    private readonly fetchFn: typeof fetch = fetch,
   ) {}
 
   async bootstrapped(): Promise<boolean> {
@@ -107,7 +109,7 @@ export class RemoteTokenResolver implements TokenResolver {
     for (const server of this.servers) {
       const base = server.startsWith('http') ? server : `http://${server}`;
       try {
-        const res = await fetch(`${base}/v1/acl/token/self`, { headers: secret ? { 'x-kiln-token': secret } : {}, signal: AbortSignal.timeout(5_000) });
+        const res = await this.fetchFn(`${base}/v1/acl/token/self`, { headers: secret ? { 'x-kiln-token': secret } : {}, signal: AbortSignal.timeout(5_000) });
         if (res.status === 403 || res.status === 404) return undefined;
         if (!res.ok) throw new Error(`HTTP ${res.status}`);
         const self = (await res.json()) as SelfResponse;

@@ -170,6 +170,7 @@ export class Agent {
       logger: this.log('acl'),
       ...(this.store ? { store: this.store } : {}),
       servers: config.client.servers.length > 0 ? config.client.servers : ['127.0.0.1:4646'],
+      ...(this.tls ? { serverFetch: this.tls.fetches.toServers } : {}),
       ...(config.acl?.agentToken ? { agentToken: config.acl.agentToken } : {}),
     });
   }
