@@ -54,6 +54,18 @@ test('a system job follows nodes through the server: joining nodes get an alloca
   assert.equal(status.Status, 'running');
 });
 
+test('a node that re-registers with new meta is evaluated again: a system job constrained to that meta lands on it', async () => {
+  const node = { ...nodeJson({ datacenter: 'dc-sys' }), Meta: { role: 'db' } };
+  await api(t.base, 'POST', '/v1/node/register', { Node: node });
+  const job = { ...jobJson('sys-edge', { type: 'system', datacenters: ['dc-sys'] }), Constraints: [{ LTarget: '${meta.role}', RTarget: 'edge', Operand: '=' }] };
+  const reg = await api(t.base, 'POST', '/v1/jobs', { Job: job });
+  assert.equal(reg.status, 200, JSON.stringify(reg.body));
+  await waitFor('the registration evaluation', async () => (await api<{ Status: string }>(t.base, 'GET', `/v1/evaluation/${reg.body.EvalID}`)).body.Status === 'complete');
+  assert.equal(live(await jobAllocs('sys-edge')).filter((a) => a.NodeID === node.ID).length, 0, 'role db: not a target');
+  await api(t.base, 'POST', '/v1/node/register', { Node: { ...node, Meta: { role: 'edge' } } });
+  await waitFor('sys-edge on the re-registered node', async () => live(await jobAllocs('sys-edge')).some((a) => a.NodeID === node.ID));
+});
+
 test('a system group with count 2 is refused with a clear error, and nothing is registered', async () => {
   const bad = jobJson('sys-count', { type: 'system', count: 2, datacenters: ['dc-sys'] });
   const res = await api(t.base, 'POST', '/v1/jobs', { Job: bad });

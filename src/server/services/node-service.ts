@@ -12,6 +12,10 @@ import { cancelDrain, startDrain, validateDrainSpec } from './node-drain.js';
 
 const evalPut = (ev: Evaluation): TxnOp => ({ type: 'put', key: keys.evaluation(ev.ID), value: encode(ev) });
 
+/** What decides whether a job can be placed on a node (Nomad's computed class, roughly). */
+const placementKey = (n: Node): string =>
+  JSON.stringify([n.Datacenter, n.NodeClass, n.NodePool, n.Attributes, n.Meta, n.NodeResources, n.ReservedResources, Object.entries(n.Drivers ?? {}).map(([k, d]) => [k, d.Detected && d.Healthy]).sort()]);
+
 /** Grants heartbeat TTLs and arms the server-side expiry timer (the leader's heartbeat monitor). */
 export interface HeartbeatGrantor {
   /** Arm (or re-arm) the node's expiry timer; returns the TTL the client must heartbeat within, ms. */
@@ -53,8 +57,9 @@ export class NodeService {
         ModifyIndex: nextIndex,
       };
       const ops: TxnOp[] = [{ type: 'put', key: keys.node(node.ID), value: encode(node) }];
-      // A node that joins or comes back is evaluated for the jobs on it and for every system job.
-      if (!prev || prev.Status !== 'ready') ops.push(...this.nodeUpdateEvals(node.ID, nextIndex, true));
+      // A node that joins, comes back, or re-registers with other drivers, attributes or resources is
+      // evaluated for the jobs on it and for every system job (which may now fit it, or no longer).
+      if (!prev || prev.Status !== 'ready' || placementKey(prev) !== placementKey(node)) ops.push(...this.nodeUpdateEvals(node.ID, nextIndex, true));
       return { txn: { compares: [{ key: keys.node(node.ID), modRevision: stored?.modRevision ?? 0 }], ops }, result: undefined };
     });
     return { HeartbeatTTL: msToNs(ttlMs), Index: outcome?.index ?? this.deps.view.index() };
