@@ -24,6 +24,7 @@ import { mountUi } from '../ui-serve/index.js';
 import { KilnError, type Node } from '../structs/index.js';
 import { AgentAcl } from '../acl/index.js';
 import { AgentMetrics } from '../metrics/agent-metrics.js';
+import { drainOnShutdown } from '../client/drain-on-shutdown.js';
 import { aclEnabled, type AgentConfig } from './config.js';
 import { streamLogger, type Logger } from './logger.js';
 import { collectImagesEvery, createDrivers, serviceRegistrar, startCatalog, startIngress, startRegistry } from './roles.js';
@@ -78,6 +79,8 @@ export class Agent {
   private unwatchNodes: () => void = () => {};
   /** One registry for every role of this agent; each role's listener serves it on /v1/metrics. */
   private readonly metrics = new AgentMetrics();
+  /** The client's connection to the servers (drain on shutdown). */
+  private clientApi?: KilnClient;
   private stopImageGc: () => void = () => {};
   private httpAddress = '';
 
@@ -146,6 +149,7 @@ export class Agent {
     if (this.state === 'stopped' || this.state === 'stopping') return;
     this.state = 'stopping';
     this.stopImageGc();
+    if (this.client && this.clientApi && this.config.client.drainOnShutdown && !this.config.dev) await drainOnShutdown(this.clientApi, this.client, { logger: this.log('client') });
     await this.client?.stop({ stopTasks: this.config.dev });
     if (this.config.dev) await this.pot?.removeNode().catch((err: unknown) => this.log('agent').warn(`jail network cleanup failed: ${(err as Error).message}`));
     await this.clientHttp?.close();
@@ -305,7 +309,7 @@ export class Agent {
     const serverUrls = servers.map((s) => (s.startsWith('http') ? s : `http://${s}`));
     this.client = await ClientAgent.create({
       dataDir: config.dataDir,
-      api: new KilnClient({ addresses: serverUrls, token: this.acl?.agentSecret, ...(this.tls ? { fetch: this.tls.fetches.toServers } : {}) }),
+      api: (this.clientApi = new KilnClient({ addresses: serverUrls, token: this.acl?.agentSecret, ...(this.tls ? { fetch: this.tls.fetches.toServers } : {}) })),
       heartbeatThread: { addresses: serverUrls, token: this.acl?.agentSecret, ...(this.tls ? { tls: this.tls.fetches.serverOptions } : {}) },
       drivers,
       datacenter: config.datacenter,
