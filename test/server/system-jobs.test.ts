@@ -66,6 +66,32 @@ test('a node that re-registers with new meta is evaluated again: a system job co
   await waitFor('sys-edge on the re-registered node', async () => live(await jobAllocs('sys-edge')).some((a) => a.NodeID === node.ID));
 });
 
+test('update { max_parallel = 1, stagger = "1s" } replaces a system job one node at a time through rolling-update evaluations', async () => {
+  const nodes = [nodeJson({ datacenter: 'dc-roll' }), nodeJson({ datacenter: 'dc-roll' })];
+  for (const n of nodes) await api(t.base, 'POST', '/v1/node/register', { Node: n });
+  const spec = (args: string[]): Record<string, unknown> => {
+    const job = jobJson('sys-roll', { type: 'system', datacenters: ['dc-roll'], args });
+    (job['TaskGroups'] as Record<string, unknown>[])[0]!['Update'] = { MaxParallel: 1, Stagger: 1e9, MinHealthyTime: 1e9, HealthyDeadline: 60e9, ProgressDeadline: 120e9 };
+    return job;
+  };
+  await api(t.base, 'POST', '/v1/jobs', { Job: spec(['600']) });
+  await liveNodes('sys-roll', nodes.map((n) => n.ID!));
+  const update = await api(t.base, 'POST', '/v1/jobs', { Job: spec(['700']) });
+  assert.equal(update.status, 200, JSON.stringify(update.body));
+  const first = await waitFor('the update evaluation', async () => {
+    const ev = (await api<{ Status: string; NextEval?: string; PlacedAllocs?: string[] }>(t.base, 'GET', `/v1/evaluation/${update.body.EvalID}`)).body;
+    return ev.Status === 'complete' ? ev : undefined;
+  });
+  assert.equal(first.PlacedAllocs?.length, 1, 'one node replaced by the first evaluation');
+  assert.ok(first.NextEval, 'a rolling-update evaluation for the next node');
+  await waitFor('both nodes on the new version', async () => {
+    const current = live(await jobAllocs('sys-roll'));
+    return current.length === 2 && current.every((a) => a.JobVersion === 1) || undefined;
+  }, 20_000);
+  const evals = (await api<{ TriggeredBy: string; Status: string }[]>(t.base, 'GET', '/v1/job/sys-roll/evaluations')).body;
+  assert.ok(evals.some((e) => e.TriggeredBy === 'rolling-update' && e.Status === 'complete'));
+});
+
 test('a system group with count 2 is refused with a clear error, and nothing is registered', async () => {
   const bad = jobJson('sys-count', { type: 'system', count: 2, datacenters: ['dc-sys'] });
   const res = await api(t.base, 'POST', '/v1/jobs', { Job: bad });
