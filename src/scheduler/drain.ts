@@ -1,5 +1,5 @@
 import type { Allocation, Job, MigrateStrategy, Node, TaskGroup, UpdateStrategy } from '../structs/index.js';
-import { allocIndex, defaultMigrateStrategy, isAllocLive } from '../structs/index.js';
+import { allocIndex, defaultMigrateStrategy, isAllocLive, isSystemJobType } from '../structs/index.js';
 import type { ChecksLookup } from './deployment-health.js';
 import { allocHealth } from './deployment-health.js';
 
@@ -49,7 +49,10 @@ const pastDeadline = (n: Node, nowNs: number): boolean => {
   return !!s && (s.Deadline < 0 || (s.ForceDeadline > 0 && nowNs >= s.ForceDeadline));
 };
 
-const isSystem = (a: Allocation, input: DrainInput): boolean => input.job(a.Namespace, a.JobID)?.Type === 'system';
+const isSystem = (a: Allocation, input: DrainInput): boolean => {
+  const job = input.job(a.Namespace, a.JobID);
+  return job !== undefined && isSystemJobType(job.Type);
+};
 const ignored = (n: Node, a: Allocation, input: DrainInput): boolean => !!n.DrainStrategy?.IgnoreSystemJobs && isSystem(a, input);
 
 /**

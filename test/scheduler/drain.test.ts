@@ -87,6 +87,13 @@ test('batch allocations run until the deadline; system allocations go last or st
   const s2 = alloc(system, ignoring, 0);
   const plan2 = planDrains(input([system], [s2], [ignoring]))[0]!;
   assert.deepEqual([plan2.migrate.length, plan2.complete], [0, true], 'ignored system allocs do not hold the drain');
+
+  // sysbatch is a system type too: it stays with IgnoreSystemJobs and otherwise leaves last.
+  const sysbatch = mockJob({ ID: 'sb', Type: 'sysbatch', TaskGroups: [mockGroup({ Count: 1 })] });
+  const sb = alloc(sysbatch, ignoring, 0);
+  assert.deepEqual(planDrains(input([sysbatch], [sb], [ignoring]))[0]!.complete, true, 'ignored sysbatch allocs do not hold the drain');
+  const sbHeld = alloc(sysbatch, node, 0);
+  assert.deepEqual(planDrains(input([batch, sysbatch], [b, sbHeld], [node]))[0]!.migrate.length, 0, 'the batch alloc holds the sysbatch alloc back');
 });
 
 test('two draining nodes never take one group below count - max_parallel together', () => {
