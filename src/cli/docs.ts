@@ -8,6 +8,7 @@ import { COMMANDS } from './commands/index.js';
 import { GLOBAL_FLAGS, renderFlagTable } from './flags.js';
 import type { FlagName } from './flags.js';
 import { EXAMPLE_OUTPUT } from './docs-examples.js';
+import { INSTALL_FLAGS, INSTALL_SUMMARY } from './commands/agent-install.js';
 
 const AGENT_FLAGS: readonly FlagName[] = ['dev', 'data-dir', 'config', 'bind', 'http-port', 'log-level'];
 
@@ -75,6 +76,16 @@ export function renderCliDocs(commands: readonly CommandDef[] = COMMANDS): strin
     'Runs the agent. `-dev` holds every role in one process with the embedded store. Its flags come from the same table:',
     '',
     renderFlagTable(AGENT_FLAGS),
+    '',
+    '### `kiln agent install`',
+    '',
+    '```',
+    'kiln agent install -config <file> [-user] [-unit-dir <dir>] [-dry-run]',
+    '```',
+    '',
+    `${INSTALL_SUMMARY}. The config is validated first; see docs/production.md.`,
+    '',
+    renderFlagTable(INSTALL_FLAGS),
     '',
   ];
   return doc.join('\n');

@@ -7,7 +7,6 @@ import type { Command } from 'commander';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfigPath } from '../../agent/config.js';
 import { installPlan } from '../../agent/install.js';
 import { KilnError } from '../../structs/index.js';
 import { addFlags, type FlagName } from '../flags.js';
@@ -40,6 +39,8 @@ export async function agentInstall(flags: InstallFlags): Promise<string> {
   if (!flags.config) throw new KilnError('CONFIG_INVALID', 'kiln agent install needs -config <file>: the unit runs `kiln agent -config <file>`');
   const configPath = resolve(flags.config);
   if (!existsSync(configPath)) throw new KilnError('CONFIG_INVALID', `config ${configPath} does not exist`);
+  // Loaded here, not at the top: `kiln docs cli` imports this module for its flags and should not pull in the HCL parser.
+  const { loadConfigPath } = await import('../../agent/config.js');
   const config = await loadConfigPath(configPath);
   const roles = (['server', 'client', 'catalog', 'ingress', 'registry'] as const).filter((r) => config[r].enabled);
   const plan = installPlan({ nodePath: process.execPath, kilnBin: KILN_BIN, configPath, user: flags.user === true, roles, ...(flags.unitDir ? { unitDir: resolve(flags.unitDir) } : {}) });
