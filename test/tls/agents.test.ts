@@ -31,7 +31,8 @@ function writePair(name: string, pair: PemPair): { cert: string; key: string } {
 
 const tlsBlock = (name: string) => `tls {\n  ca_file = "${caFile}"\n  cert_file = "${files[name]!.cert}"\n  key_file = "${files[name]!.key}"\n}\n`;
 
-/** Start `kiln agent -config <file>`; resolves with the https URL of its banner. */
+/** Start `kiln agent -config <file>`; resolves with the https URL of its banner (its other listeners in `banners`). */
+const banners: Record<string, string> = {};
 function startAgent(name: string, body: string): Promise<string> {
   const config = join(tmp.dir, `${name}.hcl`);
   writeFileSync(config, `data_dir = "${join(tmp.dir, name)}"\nbind_addr = "127.0.0.1"\nports {\n  http = 0\n}\nacl {\n  enabled = false\n}\n${body}`);
@@ -42,8 +43,10 @@ function startAgent(name: string, body: string): Promise<string> {
     const timer = setTimeout(() => reject(new Error(`agent ${name} did not start:\n${out}`)), 30_000);
     const onData = (d: Buffer) => {
       out += d.toString();
-      const m = /kiln agent started on (https:\/\/[\d.]+:\d+)/.exec(out);
+      // An agent without server or client role has no API address: "started on https://!".
+      const m = /kiln agent started on (https:\/\/[\d.:]*)!/.exec(out);
       if (!m) return;
+      banners[name] = out;
       clearTimeout(timer);
       resolve(m[1]!);
     };
@@ -143,6 +146,28 @@ test('through the server over TLS: job run, alloc logs (server→node proxy) and
     // A non-dev client leaves running tasks on shutdown: wait until the task is gone.
     await eventually(() => (spawnSync('pgrep', ['-f', 'hello-over-tls']).status !== 0 ? true : undefined), 30_000, 'the task to stop');
   }
+});
+
+test('catalog, registry and ingress dashboard listeners serve HTTPS only, to certificates of the CA; the ingress watches the catalog over TLS', async () => {
+  const body = `catalog {\n  enabled = true\n  http_port = 0\n  dns_port = 0\n}\nregistry {\n  enabled = true\n  port = 0\n}\ningress {\n  enabled = true\n  http_port = 0\n  dashboard_port = 0\n}\n${tlsBlock('server')}`;
+  await startAgent('edge', body);
+  const listener = (label: string) => new RegExp(`${label}: (https://[\\d.]+:\\d+)`).exec(banners.edge!)?.[1];
+  const targets = { catalog: `${listener('Catalog')}/v1/catalog/services`, registry: `${listener('Registry')}/v1/images`, dashboard: `${listener('Dashboard')}/api/overview` };
+  for (const [role, url] of Object.entries(targets)) {
+    assert.match(url, /^https:/, `${role} is https in the banner`);
+    assert.equal((await fetchAs('cli')(url)).status, 200, `${role} over TLS`);
+    await assert.rejects(fetchAs(undefined)(url), /fetch failed/, `${role} refuses a caller without a certificate`);
+    const plain = await fetch(url.replace('https:', 'http:'), { signal: AbortSignal.timeout(5000) }).then((r) => r.status, () => 'refused');
+    assert.notEqual(plain, 200, `${role} gives plain HTTP no answer`);
+  }
+  // A service registered in the catalog shows up on the dashboard: the ingress's watch reads the catalog over TLS.
+  const reg = await fetchAs('cli')(`${listener('Catalog')}/v1/agent/service/register`, { method: 'PUT', body: JSON.stringify({ Name: 'tls-web', ID: 'tls-web-1', Address: '127.0.0.1', Port: 1 }) });
+  assert.equal(reg.status, 200);
+  const services = await eventually(async () => {
+    const list = (await (await fetchAs('cli')(`${listener('Dashboard')}/api/http/services`)).json()) as { name: string }[];
+    return list.some((x) => x.name.startsWith('tls-web')) ? list : undefined;
+  }, 15_000, 'the ingress to see the service through its TLS catalog watch');
+  assert.ok(services.length > 0);
 });
 
 /** The client's bridge and iptables chains (a non-dev agent leaves them for its restart). */
