@@ -34,7 +34,7 @@ export interface ClientAgentOptions {
   /** host:port of this agent's HTTP listener (logs, exec). */
   httpAddr?: string;
   logger?: Logger;
-  /** Longest blocking query on the node's allocations (default 5 min). */
+  /** Longest blocking query on the node's allocations (default 4 min, DEFAULT_WATCH_WAIT_MS). */
   watchWaitMs?: number;
   /** Service catalog to register running allocations' services in (Consul-style). */
   services?: ServiceRegistry;

@@ -3,6 +3,14 @@ import type { Allocation } from '../structs/index.js';
 import type { Logger } from './util.js';
 import { backoffMs, errorMessage, silentLogger, sleepUnlessAborted } from './util.js';
 
+/**
+ * Longest blocking query on the node's allocations. Below Node's fetch
+ * (undici) headers timeout of 300 s even with the server's jitter (wait/16):
+ * a 5-minute wait was cut off by the client's own HTTP stack every cycle,
+ * logged as a failure and counted against the server in the failover rotation.
+ */
+export const DEFAULT_WATCH_WAIT_MS = 240_000;
+
 /** What the watcher asks its owner to do after each change of the node's allocations. */
 export interface AllocDiffTarget {
   /** IDs of allocations that have a runner here. */
@@ -69,7 +77,7 @@ export class AllocWatcher {
     let failures = 0;
     while (!this.abort.signal.aborted) {
       try {
-        const res = await this.api.nodeAllocations(this.nodeId, { index, waitMs: this.opts.waitMs ?? 300_000, signal: this.abort.signal });
+        const res = await this.api.nodeAllocations(this.nodeId, { index, waitMs: this.opts.waitMs ?? DEFAULT_WATCH_WAIT_MS, signal: this.abort.signal });
         failures = 0;
         // An index going backwards means the servers' state was rebuilt: start over.
         index = res.index < index ? 0 : res.index;
