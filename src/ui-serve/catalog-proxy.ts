@@ -25,7 +25,11 @@ export async function proxyCatalog(req: FastifyRequest, reply: FastifyReply, cat
   return reply.send(Buffer.from(await res.arrayBuffer()));
 }
 
+/** The caller's own token, as X-Kiln-Token so an agent fetch that adds its own token keeps the caller's. */
 function tokenHeader(req: FastifyRequest): Record<string, string> {
-  const t = req.headers['x-consul-token'];
-  return typeof t === 'string' ? { 'x-consul-token': t } : {};
+  for (const name of ['x-kiln-token', 'x-consul-token', 'x-nomad-token']) {
+    const t = req.headers[name];
+    if (typeof t === 'string' && t !== '') return { 'x-kiln-token': t };
+  }
+  return {};
 }

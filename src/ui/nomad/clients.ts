@@ -2,12 +2,14 @@
 import { getJson, watch } from '../shared/api.js';
 import { badge, errorBox, facts, fill, h, link, section, shortId, table } from '../shared/dom.js';
 import type { PageContext } from '../shared/router.js';
+import { drainControls, drainText } from './drain.js';
 import { allocTable } from './job.js';
 import type { Allocation, NodeFull, NodeStub } from './types.js';
 
 export function clientsPage(el: HTMLElement, ctx: PageContext): void {
   const body = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
-  fill(el, h('h1', {}, 'Clients'), body);
+  const status = h('p', { role: 'status' });
+  fill(el, h('h1', {}, 'Clients'), status, body);
   ctx.onDispose(watch<NodeStub[]>('/v1/nodes', (nodes) => fill(body, table('Clients', [
     { title: 'ID', cell: (n) => link(`#/clients/${n.ID}`, shortId(n.ID)) },
     { title: 'Name', cell: (n) => n.Name },
@@ -15,22 +17,24 @@ export function clientsPage(el: HTMLElement, ctx: PageContext): void {
     { title: 'Datacenter', cell: (n) => n.Datacenter },
     { title: 'Pool', cell: (n) => n.NodePool },
     { title: 'Status', cell: (n) => badge(n.Status) },
-    { title: 'Eligibility', cell: (n) => n.SchedulingEligibility },
-    { title: 'Drain', cell: (n) => (n.Drain ? 'yes' : 'no') },
+    { title: 'Eligibility', cell: (n) => badge(n.SchedulingEligibility) },
+    { title: 'Drain', cell: (n) => (n.Drain ? badge('draining') : 'no') },
+    { title: 'Actions', cell: (n) => drainControls(n, status) },
   ], nodes, 'No clients registered.')), { onError: (e) => fill(body, errorBox(e)) }));
 }
 
 export function clientPage(el: HTMLElement, ctx: PageContext): void {
   const id = ctx.params['id']!;
   const head = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
+  const status = h('p', { role: 'status' });
   const drivers = h('div', {});
   const attrs = h('div', {});
   const allocs = h('div', {});
-  fill(el, h('h1', {}, `Client ${shortId(id)}`), head, section('Allocations', allocs), section('Drivers', drivers), section('Attributes', attrs));
+  fill(el, h('h1', {}, `Client ${shortId(id)}`), status, head, section('Allocations', allocs), section('Drivers', drivers), section('Attributes', attrs));
   ctx.onDispose(watch<NodeFull>(`/v1/node/${encodeURIComponent(id)}`, (n) => {
     fill(head, facts([
       ['Name', n.Name], ['Status', badge(n.Status)], ['Address', n.Address], ['HTTP address', n.HTTPAddr],
-      ['Datacenter', n.Datacenter], ['Class', n.NodeClass || '—'], ['Pool', n.NodePool], ['Eligibility', n.SchedulingEligibility],
+      ['Datacenter', n.Datacenter], ['Class', n.NodeClass || '—'], ['Pool', n.NodePool], ['Eligibility', badge(n.SchedulingEligibility)], ['Drain', h('span', { id: 'drain-status' }, drainText(n))], ['Drain / eligibility', drainControls(n, status)],
       ['CPU', `${n.NodeResources.Cpu.CpuShares} MHz (${n.NodeResources.Cpu.TotalCpuCores} cores)`],
       ['Memory', `${n.NodeResources.Memory.MemoryMB} MB`], ['Disk', `${n.NodeResources.Disk.DiskMB} MB`],
     ]));

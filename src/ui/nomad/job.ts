@@ -4,24 +4,40 @@ import { badge, errorBox, facts, fill, h, link, nsTime, section, shortId, table 
 import type { PageContext } from '../shared/router.js';
 import { diffJobs } from './diff.js';
 import { explainFailure } from './placement.js';
-import type { Allocation, Evaluation, Job } from './types.js';
+import { allocCounts } from './jobs.js';
+import { childrenSection, isParent, parentActions } from './parent.js';
+import type { Allocation, Evaluation, Job, Summary } from './types.js';
 
 export function jobPage(el: HTMLElement, ctx: PageContext): void {
   const id = ctx.params['id']!;
   const base = `/v1/job/${encodeURIComponent(id)}`;
   const head = h('div', {});
   const groups = h('div', {});
+  const summary = h('div', {});
+  const children = h('div', {});
+  const parentBox = h('div', {});
   const allocs = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
   const evals = h('div', {});
   const versions = h('div', {});
   const definition = h('pre', { tabindex: '0', 'aria-label': 'Job definition' });
   const status = h('p', { role: 'status', class: 'muted' });
-  fill(el, h('h1', {}, `Job ${id}`), status, head, section('Task groups', groups), section('Allocations', allocs), section('Evaluations', evals), section('Versions', versions), section('Definition', h('details', {}, h('summary', {}, 'Job JSON'), definition)));
+  fill(el, h('h1', {}, `Job ${id}`), status, head, parentBox, children, section('Summary', summary), section('Task groups', groups), section('Allocations', allocs), section('Evaluations', evals), section('Versions', versions), section('Definition', h('details', {}, h('summary', {}, 'Job JSON'), definition)));
 
   let lastVersion = -1;
+  let childrenShown = false;
+  let parentKey = '';
   ctx.onDispose(
     watch<Job>(base, (job) => {
       fill(head, jobFacts(job), actions(job, base, status));
+      // The job's index moves with every child: rebuild the Dispatch form only when the job itself changes.
+      if (`${job.Version}:${job.Stop}` !== parentKey) {
+        parentKey = `${job.Version}:${job.Stop}`;
+        fill(parentBox, parentActions(job, base, status));
+      }
+      if (isParent(job) && !childrenShown) {
+        childrenShown = true;
+        fill(children, childrenSection(job, ctx));
+      }
       fill(groups, groupsTable(job, status));
       definition.textContent = JSON.stringify(job, null, 2);
       if (job.Version !== lastVersion) {
@@ -30,6 +46,7 @@ export function jobPage(el: HTMLElement, ctx: PageContext): void {
       }
     }, { onError: (e) => fill(head, errorBox(e)) }),
   );
+  ctx.onDispose(watch<{ Summary: Record<string, Summary> }>(`${base}/summary`, (s) => fill(summary, summaryTable(s.Summary)), { onError: (e) => fill(summary, errorBox(e)) }));
   ctx.onDispose(watch<Allocation[]>(`${base}/allocations`, (list) => fill(allocs, allocTable(list)), { onError: (e) => fill(allocs, errorBox(e)) }));
   ctx.onDispose(watch<Evaluation[]>(`${base}/evaluations`, (list) => fill(evals, evalTable(list)), { onError: (e) => fill(evals, errorBox(e)) }));
 }
@@ -37,7 +54,8 @@ export function jobPage(el: HTMLElement, ctx: PageContext): void {
 function jobFacts(job: Job): HTMLElement {
   return facts([
     ['Status', badge(job.Stop ? 'stopped' : job.Status)],
-    ['Type', job.Type],
+    ['Type', [job.Type, job.Periodic ? ' · periodic' : '', job.ParameterizedJob ? (job.Dispatched ? ' · dispatched' : ' · parameterized') : '']],
+    ...(job.ParentID ? [['Parent', link(`#/jobs/${encodeURIComponent(job.ParentID)}`, job.ParentID)] as [string, HTMLElement]] : []),
     ['Namespace', job.Namespace],
     ['Datacenters', job.Datacenters.join(', ')],
     ['Priority', String(job.Priority)],
@@ -82,6 +100,15 @@ export async function scale(jobId: string, namespace: string, group: string, cou
   tg.Count = count;
   const r = await send<{ EvalID: string }>('POST', '/v1/jobs', { Job: job });
   return r.EvalID;
+}
+
+/** Per group: Queued / Starting / Running / Failed / Complete / Lost (Nomad's job Summary). */
+function summaryTable(groups: Record<string, Summary>): HTMLElement {
+  return table('Summary', [
+    { title: 'Group', cell: ([g]) => g },
+    ...(['Queued', 'Starting', 'Running', 'Failed', 'Complete', 'Lost'] as const).map((k) => ({ title: k, cell: ([, c]: [string, Summary]) => String(c[k] ?? 0) })),
+    { title: 'All', cell: ([, c]) => allocCounts(c) },
+  ], Object.entries(groups), 'No task groups.');
 }
 
 export function allocTable(list: Allocation[]): HTMLElement {

@@ -16,18 +16,23 @@ export function jobsPage(el: HTMLElement, ctx: PageContext): void {
   const body = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
   fill(el, h('h1', {}, 'Jobs'), body);
   ctx.onDispose(
-    watch<JobStub[]>('/v1/jobs?namespace=*', (jobs) =>
+    watch<JobStub[]>('/v1/jobs?namespace=*', (all) => {
+      // Children of periodic / parameterized parents are listed on their parent's page, as in Nomad.
+      const jobs = all.filter((j) => !j.ParentID);
+      const childrenOf = (id: string) => all.filter((j) => j.ParentID === id).length;
       fill(
         body,
         table('Jobs', [
           { title: 'Name', cell: (j) => link(`#/jobs/${encodeURIComponent(j.ID)}`, j.Name) },
-          { title: 'Type', cell: (j) => j.Type },
+          { title: 'Type', cell: (j) => [j.Type, j.Periodic ? ' · periodic' : '', j.ParameterizedJob ? ' · parameterized' : ''] },
           { title: 'Status', cell: (j) => badge(j.Stop ? 'stopped' : j.Status) },
           { title: 'Groups', cell: (j) => Object.keys(j.JobSummary?.Summary ?? {}).length },
+          { title: 'Children', cell: (j) => (j.Periodic || j.ParameterizedJob ? String(childrenOf(j.ID)) : '—') },
           { title: 'Allocations', cell: (j) => allocCounts(totals(j)) },
           { title: 'Priority', cell: (j) => j.Priority },
         ], jobs, 'No jobs. Run one with `kiln job run <file>`.'),
-      ),
+      );
+    },
     { onError: (e) => fill(body, errorBox(e)) }),
   );
 }

@@ -6,9 +6,10 @@ import { clientPage, clientsPage, overviewPage } from './clients.js';
 import { evalsPage } from './evals.js';
 import { jobPage } from './job.js';
 import { jobsPage } from './jobs.js';
-import { tokenPage } from './settings.js';
+import { installForbiddenBanner, tokensPage } from '../shared/tokens.js';
 
-const main = shell('kiln', [['#/jobs', 'Jobs'], ['#/clients', 'Clients'], ['#/topology', 'Cluster'], ['#/evaluations', 'Evaluations'], ['#/settings/tokens', 'Token']]);
+const main = shell('kiln', [['#/jobs', 'Jobs'], ['#/clients', 'Clients'], ['#/topology', 'Cluster'], ['#/evaluations', 'Evaluations'], ['#/settings/tokens', 'Tokens']]);
+installForbiddenBanner(main);
 startRouter(main, [
   { pattern: '/jobs', page: jobsPage },
   { pattern: '/jobs/:id', page: jobPage },
@@ -17,6 +18,6 @@ startRouter(main, [
   { pattern: '/clients/:id', page: clientPage },
   { pattern: '/topology', page: overviewPage },
   { pattern: '/evaluations', page: evalsPage },
-  { pattern: '/settings/tokens', page: tokenPage },
+  { pattern: '/settings/tokens', page: tokensPage('/v1/jobs') },
 ], '/jobs');
 installGoShortcuts({ j: '#/jobs', c: '#/clients', t: '#/topology', e: '#/evaluations' });

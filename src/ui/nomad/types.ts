@@ -3,11 +3,17 @@ export interface Summary { Queued: number; Starting: number; Running: number; Fa
 export interface JobStub {
   ID: string; Name: string; Namespace: string; Type: string; Priority: number; Status: string; Stop: boolean; Version: number;
   SubmitTime: number; Datacenters: string[]; JobSummary?: { Summary: Record<string, Summary> };
+  ParentID?: string; Periodic?: boolean; ParameterizedJob?: boolean;
 }
 export interface Service { Name: string; PortLabel?: string; Tags?: string[] }
 export interface Task { Name: string; Driver: string; Config: Record<string, unknown>; Resources?: { CPU?: number; MemoryMB?: number }; Services?: Service[] }
 export interface TaskGroup { Name: string; Count: number; Tasks: Task[]; Services?: Service[] }
-export interface Job extends Omit<JobStub, 'JobSummary'> { TaskGroups: TaskGroup[]; [k: string]: unknown }
+export interface Job extends Omit<JobStub, 'JobSummary' | 'Periodic' | 'ParameterizedJob'> {
+  TaskGroups: TaskGroup[]; Meta?: Record<string, string>; Dispatched?: boolean;
+  Periodic?: { Enabled?: boolean; Spec?: string; SpecType?: string; ProhibitOverlap?: boolean; TimeZone?: string } | null;
+  ParameterizedJob?: { Payload?: string; MetaRequired?: string[]; MetaOptional?: string[] } | null;
+  [k: string]: unknown;
+}
 export interface AllocMetric {
   NodesEvaluated: number; NodesFiltered: number; NodesAvailable: Record<string, number>; ClassFiltered: Record<string, number>;
   ConstraintFiltered: Record<string, number>; NodesExhausted: number; ClassExhausted: Record<string, number>;
@@ -26,7 +32,8 @@ export interface Allocation {
   AllocatedResources?: { Tasks: Record<string, { Cpu: { CpuShares: number }; Memory: { MemoryMB: number } }>; Shared: { Ports: AllocatedPort[] } };
   CreateTime: number; ModifyTime: number; Job?: Job; Metrics?: AllocMetric;
 }
-export interface NodeStub { ID: string; Name: string; Datacenter: string; NodeClass: string; NodePool: string; Address: string; Status: string; Drain: boolean; SchedulingEligibility: string; Drivers?: Record<string, { Detected: boolean; Healthy: boolean; HealthDescription?: string }> }
+export interface NodeStub { ID: string; Name: string; Datacenter: string; NodeClass: string; NodePool: string; Address: string; Status: string; Drain: boolean; SchedulingEligibility: string;
+  DrainStrategy?: { Deadline: number; IgnoreSystemJobs: boolean; ForceDeadline?: string; StartedAt?: string } | null; LastDrain?: { StartedAt?: string; UpdatedAt?: string; Status: string } | null; Drivers?: Record<string, { Detected: boolean; Healthy: boolean; HealthDescription?: string }> }
 export interface NodeFull extends NodeStub {
   Attributes: Record<string, string>; Meta?: Record<string, string>; HTTPAddr: string;
   NodeResources: { Cpu: { CpuShares: number; TotalCpuCores: number }; Memory: { MemoryMB: number }; Disk: { DiskMB: number } };

@@ -12,16 +12,21 @@ export class ApiError extends Error {
   }
 }
 
+/** The ACL secret, kept in localStorage (per UI origin, as Nomad's and Consul's UIs do). */
 const TOKEN_KEY = 'kiln-token';
 export const token = {
-  get: () => sessionStorage.getItem(TOKEN_KEY) ?? '',
-  set: (t: string) => (t ? sessionStorage.setItem(TOKEN_KEY, t) : sessionStorage.removeItem(TOKEN_KEY)),
+  get: () => localStorage.getItem(TOKEN_KEY) ?? '',
+  set: (t: string) => (t ? localStorage.setItem(TOKEN_KEY, t) : localStorage.removeItem(TOKEN_KEY)),
 };
 
+/** X-Kiln-Token is read by every role; X-Consul-Token lets the orchestrator's catalog proxy pass it on. */
 function headers(extra: Record<string, string> = {}): Record<string, string> {
   const t = token.get();
-  return t ? { ...extra, 'X-Nomad-Token': t, 'X-Consul-Token': t } : extra;
+  return t ? { ...extra, 'X-Kiln-Token': t, 'X-Consul-Token': t } : extra;
 }
+
+/** Fired on window for every 403 so the page frame can show the token banner. */
+export const FORBIDDEN_EVENT = 'kiln-forbidden';
 
 async function check(res: Response): Promise<Response> {
   if (res.ok) return res;
@@ -32,6 +37,7 @@ async function check(res: Response): Promise<Response> {
   } catch {
     /* not JSON: keep the status line */
   }
+  if (res.status === 403) window.dispatchEvent(new CustomEvent(FORBIDDEN_EVENT, { detail: msg }));
   throw new ApiError(res.status, msg);
 }
 
@@ -41,7 +47,9 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
 }
 
 export async function send<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await check(await fetch(path, { method, headers: headers({ 'content-type': 'application/json' }), body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) }));
+  // No content-type without a body: fastify refuses an empty JSON body.
+  const init = body === undefined ? { method, headers: headers() } : { method, headers: headers({ 'content-type': 'application/json' }), body: typeof body === 'string' ? body : JSON.stringify(body) };
+  const res = await check(await fetch(path, init));
   const text = await res.text();
   return (text ? JSON.parse(text) : undefined) as T;
 }

@@ -62,7 +62,7 @@ export function errorBox(err: unknown): HTMLElement {
   const status = (err as { status?: number } | null)?.status;
   const box = h('p', { class: 'error', role: 'alert' }, err instanceof Error ? err.message : String(err));
   // ACLs on and no (or a bad) token: say where to give one.
-  if (status === 401 || status === 403) box.append(' — ', h('a', { href: '#/settings/tokens' }, 'set an ACL token'));
+  if (status === 401 || status === 403) box.append(' — ', h('a', { href: '#/settings/tokens' }, 'set an ACL token on the Tokens page'));
   return box;
 }
 
