@@ -72,7 +72,8 @@ function send(agent: HttpsAgent, url: URL, init: RequestInit): Promise<Response>
     if (signal?.aborted) return reject(signal.reason);
     const req = httpsRequest(url, { method: init.method ?? 'GET', headers: headerRecord(init.headers), agent }, (res) => resolve(toResponse(res)));
     let secured = false;
-    req.once('socket', (socket) => socket.once('secureConnect', () => (secured = true)));
+    // A kept-alive socket finished its handshake long ago (and would collect one listener per request).
+    req.once('socket', (socket) => (req.reusedSocket ? (secured = true) : socket.once('secureConnect', () => (secured = true))));
     req.on('error', (err) => reject(fetchFailed(err, secured, url)));
     const onAbort = (): void => void req.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
     signal?.addEventListener('abort', onAbort, { once: true });
