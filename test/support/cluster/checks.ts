@@ -1,5 +1,6 @@
 import { request } from 'node:http';
-import type { Allocation } from '../../../src/structs/index.js';
+import type { KilnClient } from '../../../src/api/index.js';
+import type { Allocation, Job } from '../../../src/structs/index.js';
 import type { ClusterApi } from './api.js';
 import { CATALOG_PORT, INGRESS_PORT, type HostSpec } from './layout.js';
 
@@ -15,6 +16,16 @@ export async function passingUrls(api: ClusterApi, server: HostSpec, service: st
     Service: { Address: string; Port: number };
   }[];
   return entries.map((e) => `http://${e.Service.Address}:${e.Service.Port}`).sort();
+}
+
+/** Every instance of the service in the catalog with its checks (for failure messages). */
+export async function catalogDump(api: ClusterApi, server: HostSpec, service: string): Promise<string> {
+  const entries = (await api.raw(`http://${server.ip}:${CATALOG_PORT}/v1/health/service/${service}`, {}, 3000)) as {
+    Node: { Node: string };
+    Service: { ID: string; Port: number };
+    Checks: { Name: string; Status: string; Output?: string }[];
+  }[];
+  return entries.map((e) => `${e.Node.Node} ${e.Service.ID}:${e.Service.Port} [${e.Checks.map((c) => `${c.Name}=${c.Status} ${c.Output ?? ''}`.slice(0, 80)).join('; ')}]`).join(' / ');
 }
 
 /** URLs the ingress routes to (status UP), sorted. */
@@ -96,5 +107,45 @@ export class ApiWriter {
   async missing(): Promise<string[]> {
     const known = new Set(((await this.api.call('/v1/jobs')) as { ID: string }[]).map((j) => j.ID));
     return this.acknowledged.filter((id) => !known.has(id));
+  }
+}
+
+/**
+ * The same load through kiln's own API client given every server's address
+ * (src/api failover), without the harness's retries: what a CLI user or a
+ * program built on KilnClient sees.
+ */
+export class KilnClientWriter {
+  readonly acknowledged: string[] = [];
+  readonly failures: string[] = [];
+  private running = false;
+  private loop: Promise<void> = Promise.resolve();
+  private n = 0;
+
+  constructor(
+    private readonly client: KilnClient,
+    private readonly prefix: string,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        const id = `${this.prefix}-${++this.n}`;
+        try {
+          await this.client.registerJob({ ID: id, Name: id, Type: 'service', Datacenters: ['minipot'], TaskGroups: [{ Name: 'g', Count: 0, Tasks: [{ Name: 't', Driver: 'raw_exec', Config: { command: '/bin/true' } }] }] } as unknown as Job);
+          this.acknowledged.push(id);
+          await this.client.listJobs();
+        } catch (err) {
+          this.failures.push(`${id}: ${(err as Error).message}`);
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
   }
 }
