@@ -2,6 +2,7 @@ import type { CommandDef } from '../command.js';
 import { KilnError, shortId } from '../../structs/index.js';
 import { formatTable } from '../format/table.js';
 import { agentFetchFor } from './tls-flags.js';
+import { resolveToken } from '../address.js';
 
 interface PortRow {
   HostPort: number;
@@ -23,7 +24,9 @@ export const nodePorts: CommandDef = {
     const node = (await ctx.client().readNode(nodeArg as string)).data;
     let rows: PortRow[];
     try {
-      const res = await (agentFetchFor(ctx) ?? fetch)(`http://${node.HTTPAddr}/v1/client/ports`);
+      // The node checks the caller's token itself (with ACLs on), as the server did.
+      const token = resolveToken(ctx.flags.str('token'), ctx.io.env);
+      const res = await (agentFetchFor(ctx) ?? fetch)(`http://${node.HTTPAddr}/v1/client/ports`, token ? { headers: { 'x-kiln-token': token } } : {});
       if (!res.ok) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
       rows = (await res.json()) as PortRow[];
     } catch (err) {
