@@ -31,11 +31,14 @@ export const FORBIDDEN_EVENT = 'kiln-forbidden';
 async function check(res: Response): Promise<Response> {
   if (res.ok) return res;
   let msg = `${res.status} ${res.statusText}`;
+  const text = await res.text().catch(() => '');
   try {
-    const body = (await res.json()) as { error?: { message?: string } | string };
-    msg = typeof body.error === 'string' ? body.error : (body.error?.message ?? msg);
+    const body = JSON.parse(text) as { error?: { message?: string } | string; message?: string };
+    // kiln's {error:{message}}, or fastify's default {error:"Forbidden", message} (the ingress dashboard).
+    msg = (typeof body.error === 'object' ? body.error.message : (body.message ?? body.error)) ?? msg;
   } catch {
-    /* not JSON: keep the status line */
+    // The catalog answers in plain text, as Consul does.
+    if (text.trim()) msg = text.trim();
   }
   if (res.status === 403) window.dispatchEvent(new CustomEvent(FORBIDDEN_EVENT, { detail: msg }));
   throw new ApiError(res.status, msg);

@@ -31,8 +31,8 @@ export async function checkToken(secret: string, probe: string): Promise<TokenIn
 async function messageOf(res: Response): Promise<string> {
   const text = await res.text();
   try {
-    const body = JSON.parse(text) as { error?: { message?: string } | string };
-    return (typeof body.error === 'string' ? body.error : body.error?.message) ?? `${res.status} ${res.statusText}`;
+    const body = JSON.parse(text) as { error?: { message?: string } | string; message?: string };
+    return (typeof body.error === 'object' ? body.error.message : (body.message ?? body.error)) ?? `${res.status} ${res.statusText}`;
   } catch {
     return `${res.status} ${text || res.statusText}`;
   }
