@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { FailoverConsulClient } from '../api/failover-catalog.js';
-import { CatalogAgent, ConsulClient, localExec, ServiceRegistrar } from '../catalog/index.js';
+import { CatalogAgent, localExec, ServiceRegistrar } from '../catalog/index.js';
 import { createDefaultDrivers, PotDriver, type DriverRegistry } from '../drivers/index.js';
 import { ImageStore } from '../images/index.js';
 import { ensureDemoImages } from '../images/demo/index.js';
@@ -115,10 +115,8 @@ export function serviceRegistrar(
 ): ServiceRegistrar {
   const addresses = typeof catalogAddress === 'string' ? [catalogAddress] : catalogAddress;
   return new ServiceRegistrar({
-    client:
-      addresses.length === 1
-        ? new ConsulClient(addresses[0]!, undefined, withToken(tlsFetch ?? fetch, aclToken))
-        : new FailoverConsulClient(addresses, undefined, undefined, withToken(tlsFetch ?? fetch, aclToken)),
+    // The failover client even for one catalog: it re-sends check statuses the catalog missed while down.
+    client: new FailoverConsulClient(addresses, undefined, undefined, withToken(tlsFetch ?? fetch, aclToken)),
     logger: log,
     onUnhealthy: ({ allocId, taskName, checkName }) => restart(allocId, taskName, `health check "${checkName}" unhealthy`),
   });

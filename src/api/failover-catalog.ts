@@ -4,15 +4,23 @@
  * cannot be reached or answers 5xx, with the same cool-off rotation as the
  * kiln servers (src/api/failover.ts). The registrar's writes (register,
  * deregister) carry the full state of one service, so repeating one on
- * another catalog is harmless.
+ * another catalog is harmless. Check statuses no catalog took are sent again
+ * once one answers (src/api/check-replay.ts).
  */
-import { ConsulClient, type Read } from '../catalog/consul-client.js';
+import { ConsulClient, type CatalogRegisterBody, type Read } from '../catalog/consul-client.js';
+import { UnsentChecks } from './check-replay.js';
 import { KilnError } from '../structs/index.js';
 import { ServerRotation, type RotationOptions } from './failover.js';
+
+const REPLAY_MIN_MS = 1_000;
+const REPLAY_MAX_MS = 30_000;
 
 export class FailoverConsulClient extends ConsulClient {
   private readonly clients: ConsulClient[];
   private readonly rotation: ServerRotation;
+  private readonly unsent = new UnsentChecks();
+  private replayTimer: NodeJS.Timeout | undefined;
+  private replayDelayMs = REPLAY_MIN_MS;
 
   constructor(
     readonly addresses: string[],
@@ -31,8 +39,56 @@ export class FailoverConsulClient extends ConsulClient {
     return this.firstAnswer((c) => c.get<T>(path, timeoutMs));
   }
 
-  override send(method: 'PUT' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
-    return this.firstAnswer((c) => c.send(method, path, body));
+  override async send(method: 'PUT' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+    const register = path === '/v1/catalog/register' ? (body as CatalogRegisterBody) : undefined;
+    if (path === '/v1/catalog/deregister') this.unsent.deregistered(body as { Node: string });
+    try {
+      const result = await this.firstAnswer((c) => c.send(method, path, body));
+      if (register) this.unsent.sent(register);
+      // A catalog answers again: send what is waiting now rather than at the end of the backoff.
+      this.replaySoon(0, true);
+      return result;
+    } catch (err) {
+      if (register && err instanceof KilnError && err.code === 'UNAVAILABLE') {
+        this.unsent.failed(register);
+        this.replaySoon(this.replayDelayMs);
+      }
+      throw err;
+    }
+  }
+
+  /** Check statuses waiting for a catalog (tests). */
+  get unsentChecks(): number {
+    return this.unsent.size;
+  }
+
+  /** Send the check statuses no catalog took, once one answers again; retried with backoff. */
+  private replaySoon(delayMs: number, now = false): void {
+    if (this.unsent.size === 0) return;
+    if (this.replayTimer && now) {
+      clearTimeout(this.replayTimer);
+      this.replayTimer = undefined;
+    }
+    if (this.replayTimer) return;
+    this.replayTimer = setTimeout(() => {
+      this.replayTimer = undefined;
+      void this.replay();
+    }, delayMs);
+    this.replayTimer.unref();
+  }
+
+  private async replay(): Promise<void> {
+    for (const body of this.unsent.bodies()) {
+      try {
+        await this.firstAnswer((c) => c.send('PUT', '/v1/catalog/register', body));
+        this.unsent.sent(body);
+        this.replayDelayMs = REPLAY_MIN_MS;
+      } catch {
+        this.replayDelayMs = Math.min(REPLAY_MAX_MS, this.replayDelayMs * 2);
+        break;
+      }
+    }
+    this.replaySoon(this.replayDelayMs);
   }
 
   private async firstAnswer<T>(call: (c: ConsulClient) => Promise<T>): Promise<T> {

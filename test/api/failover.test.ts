@@ -5,6 +5,7 @@ import { ServerRotation, cooldownMs, failOverOnStatus } from '../../src/api/fail
 import { ApiError, KilnClient } from '../../src/api/index.js';
 import { KilnError } from '../../src/structs/index.js';
 import { deadAddress, startTestServer, type TestServer } from './fake-server.js';
+import { eventually } from '../support/agent-process.js';
 
 test('rotation sticks to the address that answered and pushes failed ones back until their cool-off passes', () => {
   let now = 1_000;
@@ -122,5 +123,37 @@ test('the catalog client pool registers through the next catalog when one is dow
   } finally {
     await failing.close();
     await healthy.close();
+  }
+});
+
+test('check statuses no catalog took are sent again once one answers; newer reports and deregistrations win', async () => {
+  let up = false;
+  const received: { CheckID: string; Status: string }[] = [];
+  const catalog = await startTestServer((app) => {
+    app.put('/v1/catalog/register', async (req, reply) => {
+      if (!up) return reply.code(503).send('catalog store unavailable');
+      received.push(...((req.body as { Checks?: { CheckID: string; Status: string }[] }).Checks ?? []));
+      return true;
+    });
+    app.put('/v1/catalog/deregister', async (_req, reply) => (up ? true : reply.code(503).send('down')));
+  });
+  try {
+    const pool = new FailoverConsulClient([catalog.address]);
+    const check = (CheckID: string, Status: 'passing' | 'critical', ServiceID = 'web-1') => ({ Node: 'n1', Address: '127.0.0.1', Checks: [{ CheckID, Name: CheckID, Status, ServiceID }] });
+    await assert.rejects(pool.catalogRegister(check('alive', 'critical')));
+    await assert.rejects(pool.catalogRegister(check('ready', 'critical')));
+    await assert.rejects(pool.catalogRegister(check('gone', 'critical', 'old-1')));
+    assert.equal(pool.unsentChecks, 3);
+    up = true;
+    // A newer report of one check gets through first: the stale one must not follow it.
+    await pool.catalogRegister(check('alive', 'passing'));
+    await pool.catalogDeregister({ Node: 'n1', ServiceID: 'old-1' });
+    await eventually(() => (pool.unsentChecks === 0 ? true : undefined), 10_000, 'the waiting check to be sent');
+    assert.deepEqual(received, [
+      { CheckID: 'alive', Name: 'alive', Status: 'passing', ServiceID: 'web-1' },
+      { CheckID: 'ready', Name: 'ready', Status: 'critical', ServiceID: 'web-1' },
+    ]);
+  } finally {
+    await catalog.close();
   }
 });
