@@ -140,32 +140,58 @@ test('a periodic parent: Force launch from the UI adds a child to its children l
   await screenshot(page, 'nomad-periodic-parent');
 });
 
-test('a drain started from the Clients page shows there; Make eligible takes the node back', async () => {
+// A batch allocation is left to finish until the deadline, so this drain stays in progress.
+const SLEEPER = `job "sleeper" {
+  datacenters = ["minipot"]
+  type        = "batch"
+  group "g" {
+    task "t" {
+      driver = "raw_exec"
+      config {
+        command = "/bin/sleep"
+        args    = ["600"]
+      }
+      resources {
+        cpu    = 20
+        memory = 16
+      }
+    }
+  }
+}
+`;
+
+test('a drain started from the Clients page shows its deadline there; Cancel drain and Make eligible take the node back', async () => {
   const page = browser!.page;
+  await ok(['job', 'run', '-detach', file('sleeper.job', SLEEPER)]);
+  await eventually(async () => {
+    const allocs = (await (await fetch(`${agent!.address}/v1/job/sleeper/allocations`)).json()) as { ClientStatus: string }[];
+    return allocs.some((x) => x.ClientStatus === 'running') || undefined;
+  }, 60_000, 'the sleeper to run');
+
   await page.goto(`${agent!.address}/ui/#/clients`);
   const row = page.getByRole('table', { name: 'Clients' }).locator('tbody tr').first();
   await row.getByRole('button', { name: 'Drain', exact: true }).waitFor({ timeout: 30_000 });
-  await row.getByRole('combobox').selectOption({ label: 'no deadline' });
+  await row.getByRole('combobox').selectOption({ label: '1h deadline' });
   await row.getByRole('button', { name: 'Drain', exact: true }).click();
   await page.getByRole('status').getByText(/Drain started/).waitFor();
-  // The list updates itself: the node is ineligible (the empty node's drain completes at once).
-  await row.getByText('ineligible').waitFor({ timeout: 30_000 });
+  // The list updates itself.
+  await row.getByText('draining').waitFor({ timeout: 30_000 });
+  await row.getByText('ineligible').waitFor();
 
   await row.getByRole('link').first().click();
   const drain = page.locator('#drain-status');
-  await drain.getByText(/ineligible/).waitFor({ timeout: 30_000 });
-  await drain.getByText(/last drain complete|draining, no deadline/).waitFor({ timeout: 30_000 });
+  await drain.getByText(/^draining, deadline .* \(in (59|60) min\) · ineligible$/).waitFor({ timeout: 30_000 });
   const nodeId = decodeURIComponent(page.url().split('#/clients/')[1]!);
-  const node = await eventually(async () => {
-    const n = (await (await fetch(`${agent!.address}/v1/node/${nodeId}`)).json()) as { SchedulingEligibility: string; LastDrain?: { Status: string } | null };
-    return n.LastDrain ? n : undefined;
-  }, 30_000, 'the node to record its drain');
-  assert.equal(node.SchedulingEligibility, 'ineligible');
-  await checkA11y(page, 'client detail after drain');
-  await screenshot(page, 'nomad-client-drained');
+  const node = (await (await fetch(`${agent!.address}/v1/node/${nodeId}`)).json()) as { Drain: boolean; SchedulingEligibility: string; DrainStrategy: { Deadline: number } | null };
+  assert.equal(node.Drain, true);
+  assert.equal(node.DrainStrategy?.Deadline, 3600e9);
+  await checkA11y(page, 'client detail while draining');
+  await screenshot(page, 'nomad-client-draining');
 
+  await page.getByRole('button', { name: 'Cancel drain' }).click();
+  await drain.getByText('not draining · ineligible · last drain canceled').waitFor({ timeout: 30_000 });
   await page.getByRole('button', { name: 'Make eligible' }).click();
   await drain.getByText(/· eligible/).waitFor({ timeout: 30_000 });
-  const after = (await (await fetch(`${agent!.address}/v1/node/${nodeId}`)).json()) as { SchedulingEligibility: string };
-  assert.equal(after.SchedulingEligibility, 'eligible');
+  const after = (await (await fetch(`${agent!.address}/v1/node/${nodeId}`)).json()) as { SchedulingEligibility: string; Drain: boolean };
+  assert.deepEqual([after.Drain, after.SchedulingEligibility], [false, 'eligible']);
 });

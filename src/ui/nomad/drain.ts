@@ -1,25 +1,10 @@
 /** Node drain and scheduling eligibility, as `kiln node drain` / `node eligibility` (confirmed first). */
 import { send } from '../shared/api.js';
 import { errorBox, fill, h } from '../shared/dom.js';
-import type { NodeFull, NodeStub } from './types.js';
+import type { NodeStub } from './types.js';
+export { drainText } from './words.js';
 
 const DEADLINES: [string, number][] = [['1h deadline', 3600e9], ['10m deadline', 600e9], ['no deadline', 0], ['force (stop all now)', -1]];
-
-/** Drain status in words: deadline, ineligible, last drain. */
-export function drainText(n: Pick<NodeFull, 'Drain' | 'SchedulingEligibility' | 'DrainStrategy' | 'LastDrain'>, now = Date.now()): string {
-  const parts: string[] = [];
-  if (n.Drain) {
-    const d = n.DrainStrategy;
-    if (!d || d.Deadline === 0) parts.push('draining, no deadline');
-    else if (d.Deadline < 0) parts.push('draining, forced');
-    else if (d.ForceDeadline) parts.push(`draining, deadline ${new Date(d.ForceDeadline).toLocaleString()} (in ${Math.max(0, Math.round((Date.parse(d.ForceDeadline) - now) / 60000))} min)`);
-    else parts.push(`draining, deadline ${Math.round(d.Deadline / 60e9)} min`);
-    if (d?.IgnoreSystemJobs) parts.push('system jobs stay');
-  } else parts.push('not draining');
-  parts.push(n.SchedulingEligibility === 'eligible' ? 'eligible' : 'ineligible');
-  if (!n.Drain && n.LastDrain) parts.push(`last drain ${n.LastDrain.Status}`);
-  return parts.join(' · ');
-}
 
 /** Drain / cancel and eligibility buttons; `status` receives the outcome. */
 export function drainControls(n: NodeStub, status: HTMLElement): HTMLElement {

@@ -7,15 +7,9 @@ import { badge, errorBox, fill, h, link, nsTime, section, shortId, table } from 
 import type { PageContext } from '../shared/router.js';
 import { allocCounts, totals } from './jobs.js';
 import type { Job, JobStub } from './types.js';
+import { childCounts, parseMeta } from './words.js';
 
 export const isParent = (job: Pick<Job, 'Periodic' | 'ParameterizedJob' | 'Dispatched'>): boolean => !!job.Periodic || (!!job.ParameterizedJob && !job.Dispatched);
-
-/** Children by status (Nomad's Pending / Running / Dead). */
-export function childCounts(children: Pick<JobStub, 'Status'>[]): Record<'pending' | 'running' | 'dead', number> {
-  const c = { pending: 0, running: 0, dead: 0 };
-  for (const j of children) if (j.Status in c) c[j.Status as keyof typeof c]++;
-  return c;
-}
 
 /** The children section, kept live from `/v1/jobs?prefix=<id>/`. */
 export function childrenSection(job: Job, ctx: PageContext): HTMLElement {
@@ -46,19 +40,6 @@ export function parentActions(job: Job, base: string, status: HTMLElement): HTML
     return h('div', { class: 'toolbar' }, h('span', {}, `Periodic: ${job.Periodic.Spec ?? ''}${job.Periodic.ProhibitOverlap ? ' (no overlap)' : ''}`), force);
   }
   return job.ParameterizedJob && !job.Dispatched ? dispatchForm(job, base, status) : null;
-}
-
-/** `key=value` lines → a meta map; blank lines skipped, a line without `=` is an error. */
-export function parseMeta(text: string): Record<string, string> {
-  const meta: Record<string, string> = {};
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (!line) continue;
-    const eq = line.indexOf('=');
-    if (eq <= 0) throw new Error(`meta line "${line}" is not key=value`);
-    meta[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
-  }
-  return meta;
 }
 
 function dispatchForm(job: Job, base: string, status: HTMLElement): HTMLElement {

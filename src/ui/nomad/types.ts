@@ -33,7 +33,7 @@ export interface Allocation {
   CreateTime: number; ModifyTime: number; Job?: Job; Metrics?: AllocMetric;
 }
 export interface NodeStub { ID: string; Name: string; Datacenter: string; NodeClass: string; NodePool: string; Address: string; Status: string; Drain: boolean; SchedulingEligibility: string;
-  DrainStrategy?: { Deadline: number; IgnoreSystemJobs: boolean; ForceDeadline?: string; StartedAt?: string } | null; LastDrain?: { StartedAt?: string; UpdatedAt?: string; Status: string } | null; Drivers?: Record<string, { Detected: boolean; Healthy: boolean; HealthDescription?: string }> }
+  DrainStrategy?: { Deadline: number; IgnoreSystemJobs: boolean; ForceDeadline?: number; StartedAt?: number } | null; LastDrain?: { StartedAt?: number; UpdatedAt?: number; Status: string } | null; Drivers?: Record<string, { Detected: boolean; Healthy: boolean; HealthDescription?: string }> }
 export interface NodeFull extends NodeStub {
   Attributes: Record<string, string>; Meta?: Record<string, string>; HTTPAddr: string;
   NodeResources: { Cpu: { CpuShares: number; TotalCpuCores: number }; Memory: { MemoryMB: number }; Disk: { DiskMB: number } };

@@ -4,6 +4,7 @@
  * shows a banner saying what the page needs instead of leaving it blank.
  */
 import { FORBIDDEN_EVENT, token } from './api.js';
+import { bannerText } from './banner-text.js';
 import { fill, h } from './dom.js';
 import type { PageContext } from './router.js';
 
@@ -36,13 +37,6 @@ async function messageOf(res: Response): Promise<string> {
   } catch {
     return `${res.status} ${text || res.statusText}`;
   }
-}
-
-/** What a refusal says is needed, in a sentence for the banner. */
-export function bannerText(message: string): string {
-  if (/token not found/i.test(message)) return 'The saved ACL token is not known to this cluster (deleted or mistyped); set another on the Tokens page.';
-  const needed = /needs (.+?)(?:;|\)|$)/.exec(message)?.[1] ?? /lacks (.+)$/.exec(message)?.[1];
-  return needed ? `This page needs a token with ${needed}; set one on the Tokens page.` : `${message} — set a token on the Tokens page.`;
 }
 
 /** A banner above the page, shown on any 403 and cleared when the page changes. */
