@@ -37,6 +37,8 @@ export class ThreadedHeartbeater {
   private readonly registeredTrigger = new Trigger();
   private worker: Worker | undefined;
   private exited: Promise<void> | undefined;
+  private stopping = false;
+  private restartTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly opts: HeartbeatThreadOptions,
@@ -49,7 +51,7 @@ export class ThreadedHeartbeater {
   }
 
   start(): void {
-    if (this.worker) return;
+    if (this.worker || this.stopping) return;
     const data: HeartbeatThreadData = { ...this.opts, timeoutMs: this.opts.timeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS, node: this.node() };
     const worker = (this.worker = new Worker(new URL('./heartbeat-worker.js', import.meta.url), { workerData: data }));
     worker.on('message', (m: HeartbeatThreadMessage) => {
@@ -57,10 +59,21 @@ export class ThreadedHeartbeater {
       else this.logger[m.level](m.message);
     });
     worker.on('error', (err) => this.logger.error(`heartbeat thread failed: ${err.message}`));
-    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
+    this.exited = new Promise((resolve) =>
+      worker.once('exit', (code) => {
+        resolve();
+        if (this.stopping) return;
+        // Without heartbeats the node would be declared down while its tasks run: start a new thread.
+        this.logger.error(`heartbeat thread exited (code ${code}); starting it again in 1 s`);
+        this.worker = undefined;
+        this.restartTimer = setTimeout(() => this.start(), 1_000);
+      }),
+    );
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
     if (!this.worker) return;
     this.worker.postMessage('stop');
     await this.exited;

@@ -63,3 +63,25 @@ test('heartbeats from the worker thread keep a node ready while the main thread 
     await server.kill9();
   }
 });
+
+test('a heartbeat thread that dies is started again, so the node stays ready', async () => {
+  const server = await startConfigAgent(writeConfig(tmp.dir, 'server2', await soloServerHcl(tmp.dir, 'server2', '  min_heartbeat_ttl = "1s"\n  heartbeat_grace = "1s"\n')));
+  try {
+    const node = nodeJson({ name: 'crashing-thread' }) as Node;
+    const errors: string[] = [];
+    const hb = new ThreadedHeartbeater({ addresses: [`http://${server.address}`] }, () => node, { info: () => undefined, warn: () => undefined, error: (m) => errors.push(m) });
+    hb.start();
+    await hb.registered;
+    const watch = watchForDown(server.address, node.ID);
+    await (hb as unknown as { worker: Worker }).worker.terminate();
+    await eventually(() => errors.find((e) => /starting it again/.test(e)), 5_000, 'the restart to be logged');
+    // Well past TTL + grace (2-3 s) after the crash.
+    await new Promise((r) => setTimeout(r, 5_000));
+    const wasDown = watch.everDown();
+    await watch.stop();
+    await hb.stop();
+    assert.equal(wasDown, false, `the node was never down\n${errors.join('\n')}`);
+  } finally {
+    await server.kill9();
+  }
+});
