@@ -51,7 +51,7 @@ interface DataPlane {
   settled?(): Promise<void>;
 }
 
-export const DEFAULT_TIMEOUTS: ProxyTimeouts = { headersTimeoutMs: 10_000, requestTimeoutMs: 300_000, keepAliveTimeoutMs: 60_000, backendTimeoutMs: 30_000 };
+export const DEFAULT_TIMEOUTS: ProxyTimeouts = { headersTimeoutMs: 10_000, requestTimeoutMs: 300_000, keepAliveTimeoutMs: 60_000, backendTimeoutMs: 30_000, connectTimeoutMs: 1000, ejectMs: 10_000 };
 
 export class IngressAgent {
   readonly app: FastifyInstance | undefined;

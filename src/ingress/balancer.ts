@@ -37,13 +37,20 @@ export class RoundRobin<T extends Weighted> {
     return this.servers;
   }
 
-  /** The next server, or undefined when there is none; `except` is skipped when another exists (retries). */
-  pick(except?: T): T | undefined {
+  /**
+   * The next server, or undefined when there is none. `except` (the server a retry left) and
+   * servers `usable` rejects (recently failed) are passed over while another one exists.
+   */
+  pick(except?: T, usable?: (s: T) => boolean): T | undefined {
     const n = this.servers.length;
     if (n === 0) return undefined;
-    const s = this.uniform ? this.rotate() : this.smooth();
-    if (except === undefined || s !== except || n === 1) return s;
-    return this.uniform ? this.rotate() : this.smooth();
+    let first: T | undefined;
+    for (let i = 0; i < n; i++) {
+      const s = this.uniform ? this.rotate() : this.smooth();
+      if (s !== except && (usable === undefined || usable(s))) return s;
+      first ??= s !== except ? s : undefined;
+    }
+    return first ?? except;
   }
 
   private rotate(): T {

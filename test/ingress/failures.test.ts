@@ -12,7 +12,8 @@ async function closedPort(): Promise<number> {
 }
 
 test('a failed connect is retried once on another server for GET; 502 with the cause when nothing answers', async (t) => {
-  const s = await startStack();
+  // ejectMs 0: every request meets the dead server in turn (ejection has its own test in dead-host.test.ts).
+  const s = await startStack({ timeouts: { ejectMs: 0 } });
   const live = await startBackend('live');
   const dead = await closedPort();
   t.after(async () => {

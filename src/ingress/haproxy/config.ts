@@ -50,7 +50,7 @@ export function renderHaproxyConfig(i: HaproxyConfigInput): RenderedConfig {
     // One retry on a failed connect, redispatched to another server. `retry-on` is left out on purpose:
     // it turns on L7 retries, which keep a copy of every request and cost ~10% of HAProxy's throughput.
     '  retries 1',
-    '  timeout connect 5s',
+    `  timeout connect ${t.connectTimeoutMs ?? 1000}ms`,
     `  timeout client ${t.keepAliveTimeoutMs}ms`,
     `  timeout http-request ${t.headersTimeoutMs}ms`,
     `  timeout http-keep-alive ${t.keepAliveTimeoutMs}ms`,

@@ -20,6 +20,14 @@ export interface ProxyTimeouts {
   keepAliveTimeoutMs: number;
   /** Silence from a server before a 504 (or an aborted stream). */
   backendTimeoutMs: number;
+  /**
+   * A TCP connect to a server that takes longer fails (a dead host answers nothing): the
+   * request is retried on another server when idempotent, and the server is skipped for
+   * `ejectMs`. Optional so hand-built contexts keep working; default 1 s.
+   */
+  connectTimeoutMs?: number;
+  /** How long a server whose connect failed is passed over while others remain; default 10 s. */
+  ejectMs?: number;
 }
 
 /** What every connection of an entry point shares. */

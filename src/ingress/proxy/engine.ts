@@ -78,7 +78,7 @@ export class ProxyEngine {
       this.listeners.push({ ep, server, ctx });
     }
     const t = this.o.timeouts;
-    const every = Math.max(20, Math.min(1000, Math.floor(Math.min(t.headersTimeoutMs, t.backendTimeoutMs, t.keepAliveTimeoutMs) / 4)));
+    const every = Math.max(20, Math.min(1000, Math.floor(Math.min(t.headersTimeoutMs, t.backendTimeoutMs, t.keepAliveTimeoutMs, t.connectTimeoutMs ?? 1000) / 4)));
     this.sweep = setInterval(() => {
       const now = Date.now();
       for (const c of this.connections) c.tick(now);

@@ -19,7 +19,11 @@ import { rewrittenTarget, routeRequest } from './router.js';
 import type { UpstreamConn, UpstreamOwner } from './socket-pool.js';
 import { tunnel } from './upgrade.js';
 
-const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED', 'EADDRNOTAVAIL']);
+const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED', 'EADDRNOTAVAIL', 'ETIMEDOUT']);
+/** Failures that say the server itself is gone (not one connection): pass it over for a while. */
+const SERVER_GONE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT']);
+const DEFAULT_CONNECT_TIMEOUT_MS = 1000;
+const DEFAULT_EJECT_MS = 10_000;
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 
 export class Exchange implements UpstreamOwner {
@@ -33,6 +37,7 @@ export class Exchange implements UpstreamOwner {
   private retriable = false;
   private retried = false;
   private staleRetries = 0;
+  private sentAt = 0;
   readonly body = new BodyFramer();
   /** The whole request body has been passed on. */
   requestDone = true;
@@ -62,7 +67,7 @@ export class Exchange implements UpstreamOwner {
       this.finished = true;
       return tunnel(conn, head, route, rest);
     }
-    const backend = route.service.balancer.pick();
+    const backend = route.service.balancer.pick(undefined, this.usable);
     if (!backend) {
       const s = route.service.config;
       const passing = s.servers.filter((v) => v.status === 'passing').length;
@@ -76,6 +81,9 @@ export class Exchange implements UpstreamOwner {
 
   private prefix: string | undefined;
 
+  /** Servers whose last connect failed recently are passed over while others remain. */
+  private readonly usable = (b: Backend): boolean => b.pool.ejectedUntil <= this.conn.ctx.clock.now;
+
   private forwarded(): Forwarded {
     const { conn, head } = this;
     return { clientIp: conn.socket.remoteAddress ?? '', proto: conn.ctx.proto, host: head.host, port: hostPort(head.host, conn.ctx.port), server: conn.ctx.serverName, prefix: this.prefix };
@@ -84,7 +92,7 @@ export class Exchange implements UpstreamOwner {
   private send(backend: Backend, fresh: boolean): void {
     this.backend = backend;
     this.up = backend.pool.acquire(this, fresh);
-    this.lastActivity = this.conn.ctx.clock.now;
+    this.lastActivity = this.sentAt = this.conn.ctx.clock.now;
     this.up.socket.write(this.headText, 'latin1');
   }
 
@@ -133,16 +141,23 @@ export class Exchange implements UpstreamOwner {
       this.staleRetries++;
       return this.send(backend, true);
     }
-    const code = err?.code ?? 'ECONNRESET';
+    this.upstreamFailed(err?.code ?? 'ECONNRESET');
+  }
+
+  /** No response byte came: eject a gone server, retry once elsewhere when safe, else 502. */
+  private upstreamFailed(code: string, detail = ''): void {
+    const backend = this.backend!;
+    const t = this.conn.ctx.timeouts;
+    if (SERVER_GONE.has(code)) backend.pool.ejectedUntil = this.conn.ctx.clock.now + (t.ejectMs ?? DEFAULT_EJECT_MS);
     if (this.retriable && !this.retried && CONNECT_FAILURES.has(code)) {
-      const other = this.route!.service.balancer.pick(backend);
+      const other = this.route!.service.balancer.pick(backend, this.usable);
       if (other && other !== backend) {
         this.retried = true;
         this.conn.ctx.metrics.retries++;
         return this.send(other, false);
       }
     }
-    this.local(502, `could not reach server ${backend.key} of service ${this.route!.service.config.name} (${code})`, undefined);
+    this.local(502, `could not reach server ${backend.key} of service ${this.route!.service.config.name} (${code}${detail})`, undefined);
   }
 
   /** The server's answer is not HTTP we can pass on. */
@@ -159,6 +174,15 @@ export class Exchange implements UpstreamOwner {
 
   tick(now: number): void {
     const t = this.conn.ctx.timeouts;
+    const connectMs = t.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    if (this.up?.socket.connecting && now - this.sentAt > connectMs) {
+      // A dead host drops SYNs instead of refusing them: without this the request waits for the backend timeout.
+      const up = this.up;
+      this.up = undefined;
+      up.owner = undefined;
+      up.socket.destroy();
+      return this.upstreamFailed('ETIMEDOUT', `: no connection within ${connectMs} ms`);
+    }
     if (this.up && now - this.lastActivity > t.backendTimeoutMs) {
       const up = this.up;
       this.up = undefined;

@@ -44,6 +44,8 @@ export class UpstreamConn {
 }
 
 export class HostPool {
+  /** Coarse-clock time until which a failed connect keeps this server out of rotation. */
+  ejectedUntil = 0;
   private idle: UpstreamConn[] = [];
   private readonly all = new Set<UpstreamConn>();
   private closed = false;
