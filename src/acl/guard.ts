@@ -45,12 +45,16 @@ export const aclIdentityOf = (req: FastifyRequest): Identity | undefined => (req
 /** The exec audit of the app that served this request, when ACLs are on. */
 export const execAuditOf = (req: FastifyRequest): ExecAudit | undefined => (req as unknown as Record<symbol, RequestAcl | undefined>)[ACL_STATE]?.audit;
 
+const EXEC_ROUTE = '/v1/client/allocation/:id/exec';
+
 /** The secret a request carries, in any of the headers the products kiln mimics use. */
 export function tokenOf(req: FastifyRequest, role: AppRole): string | undefined {
   const h = req.headers;
   const header = (name: string) => (typeof h[name] === 'string' && h[name] !== '' ? (h[name] as string) : undefined);
   const bearer = /^Bearer\s+(\S+)$/i.exec(header('authorization') ?? '')?.[1];
-  const query = role === 'catalog' ? (req.query as Record<string, unknown> | undefined)?.token : undefined;
+  // Consul takes ?token=; a browser's exec WebSocket cannot set headers, so the exec route takes it too.
+  const queryAllowed = role === 'catalog' || req.routeOptions.url === EXEC_ROUTE;
+  const query = queryAllowed ? (req.query as Record<string, unknown> | undefined)?.token : undefined;
   return header('x-kiln-token') ?? header('x-nomad-token') ?? header('x-consul-token') ?? bearer ?? (typeof query === 'string' && query !== '' ? query : undefined);
 }
 

@@ -67,10 +67,12 @@ test('logs need read-logs: a write token cannot read them, a read-logs token can
   assert.match(cli.stderr, /read-logs/);
 });
 
-function execWs(secret: string, command: string[]): Promise<{ status?: number; out: string; exit?: number }> {
-  const url = `${a.server.replace('http', 'ws')}/v1/client/allocation/${allocId}/exec?task=t&tty=false&command=${encodeURIComponent(JSON.stringify(command))}`;
+/** An exec session with the token in a header, or (as a browser must) in the `token` query parameter. */
+function execWs(secret: string, command: string[], via: 'header' | 'query' = 'header'): Promise<{ status?: number; out: string; exit?: number }> {
+  const query = via === 'query' ? `&token=${encodeURIComponent(secret)}` : '';
+  const url = `${a.server.replace('http', 'ws')}/v1/client/allocation/${allocId}/exec?task=t&tty=false&command=${encodeURIComponent(JSON.stringify(command))}${query}`;
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers: { 'X-Nomad-Token': secret } });
+    const ws = new WebSocket(url, via === 'header' ? { headers: { 'X-Nomad-Token': secret } } : {});
     let out = '';
     let exit: number | undefined;
     ws.on('unexpected-response', (_req, res) => resolve({ status: res.statusCode, out }));
@@ -111,4 +113,15 @@ test('exec needs alloc-exec; every session is audit-logged with who, what, when 
   assert.ok(records.some((r) => r.event === 'exec-start' && r.session === first.session), 'the start was logged before the command ran');
   assert.ok(ends.some((r) => r.command.join(' ') === '/bin/echo via-cli' && r.exitCode === 0));
   assert.ok(!records.some((r) => r.command.includes('nope')), 'a refused exec never started');
+});
+
+test('a browser exec passes its token as ?token= (WebSockets cannot carry headers); the same capability rules apply', async () => {
+  const denied = await execWs(tokens.logreader!.secret, ['/bin/echo', 'nope'], 'query');
+  assert.equal(denied.status, 403);
+  const ok = await execWs(tokens.operator!.secret, ['/bin/echo', 'from-browser'], 'query');
+  assert.equal(ok.out.trim(), 'from-browser');
+  assert.equal(ok.exit, 0);
+  // ?token= is only read on the exec route: elsewhere on the server API it is not a credential.
+  const jobs = await fetch(`${a.server}/v1/jobs?token=${tokens.operator!.secret}`);
+  assert.equal(jobs.status, 403);
 });

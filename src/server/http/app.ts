@@ -36,7 +36,7 @@ export function createApp(opts: AppOptions): FastifyInstance {
   app.setErrorHandler((err, req, reply) => {
     const mapped = toKilnError(err, bodyLimit);
     const status = httpStatusForCode[mapped.code];
-    if (status >= 500) opts.logger.error('request failed', { method: req.method, url: req.url, code: mapped.code, err });
+    if (status >= 500) opts.logger.error('request failed', { method: req.method, url: req.url.replace(/([?&]token=)[^&]*/g, '$1(redacted)'), code: mapped.code, err });
     const body: ErrorBody = { error: { code: mapped.code, message: mapped.message, details: mapped.details } };
     return reply.status(status).send(body);
   });
