@@ -14,6 +14,15 @@ export interface HeartbeatOptions {
   random?: () => number;
 }
 
+/**
+ * A timer firing this much later than due means this process was stalled (a
+ * long GC, a blocked loop): heartbeats that arrived meanwhile wait in the
+ * socket behind the timer. The node then gets STALL_RECHECK_MS to be heard
+ * before it is marked down.
+ */
+export const STALL_LATENESS_MS = 1_000;
+export const STALL_RECHECK_MS = 1_000;
+
 export interface HeartbeatDeps extends HeartbeatOptions {
   view: StateReader;
   logger: ServerLogger;
@@ -29,6 +38,8 @@ export interface HeartbeatDeps extends HeartbeatOptions {
  */
 export class HeartbeatMonitor implements HeartbeatGrantor {
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** When each armed timer is due (ms since epoch) and whether it is already a post-stall recheck. */
+  private readonly due = new Map<string, { at: number; recheck: boolean }>();
   private readonly minTtlMs: number;
   private readonly graceMs: number;
   private readonly maxPerSecond: number;
@@ -68,6 +79,7 @@ export class HeartbeatMonitor implements HeartbeatGrantor {
     const t = this.timers.get(nodeId);
     if (t) clearTimeout(t);
     this.timers.delete(nodeId);
+    this.due.delete(nodeId);
   }
 
   /** Nodes with an armed timer. */
@@ -75,14 +87,22 @@ export class HeartbeatMonitor implements HeartbeatGrantor {
     return this.timers.size;
   }
 
-  private arm(nodeId: string, afterMs: number): void {
+  private arm(nodeId: string, afterMs: number, recheck = false): void {
     if (!this.running) return;
     this.clear(nodeId);
     this.timers.set(nodeId, setTimeout(() => this.expire(nodeId), afterMs));
+    this.due.set(nodeId, { at: Date.now() + afterMs, recheck });
   }
 
   private expire(nodeId: string): void {
+    const due = this.due.get(nodeId);
     this.timers.delete(nodeId);
+    this.due.delete(nodeId);
+    if (due && !due.recheck && Date.now() - due.at > STALL_LATENESS_MS) {
+      this.deps.logger.warn('heartbeat timer fired late (this server was stalled); giving the node a moment to be heard', { nodeId, lateMs: Date.now() - due.at });
+      this.arm(nodeId, STALL_RECHECK_MS, true);
+      return;
+    }
     this.deps.logger.warn('node missed its heartbeat TTL; marking it down', { nodeId });
     this.deps.onExpire(nodeId).catch((err: unknown) => {
       this.deps.logger.error('could not mark node down; retrying at the next expiry', { nodeId, err });
