@@ -16,7 +16,7 @@ import {
 import type { PotDriver } from '../drivers/index.js';
 import type { IngressAgent } from '../ingress/index.js';
 import type { RegistryAgent } from '../registry/index.js';
-import { createApp, ServerAgent } from '../server/index.js';
+import { closeGracefully, createApp, ServerAgent } from '../server/index.js';
 import { EtcdStore } from '../state/etcd-store.js';
 import { SqliteStore, StateView, type Store } from '../state/index.js';
 import { EtcdElection } from '../server/leader/election.js';
@@ -152,7 +152,7 @@ export class Agent {
     if (this.client && this.clientApi && this.config.client.drainOnShutdown && !this.config.dev) await drainOnShutdown(this.clientApi, this.client, { logger: this.log('client') });
     await this.client?.stop({ stopTasks: this.config.dev });
     if (this.config.dev) await this.pot?.removeNode().catch((err: unknown) => this.log('agent').warn(`jail network cleanup failed: ${(err as Error).message}`));
-    await this.clientHttp?.close();
+    if (this.clientHttp) await closeGracefully(this.clientHttp);
     await this.ingress?.stop();
     await this.registry?.stop();
     this.unwatchNodes();

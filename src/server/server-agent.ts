@@ -5,7 +5,7 @@ import type { StateReader } from '../state/reader.js';
 import type { Store } from '../state/store.js';
 import type { Clock } from '../structs/index.js';
 import { DEFAULT_REGION, systemClock } from '../structs/index.js';
-import { createApp } from './http/app.js';
+import { closeGracefully, createApp } from './http/app.js';
 import type { HttpsServerOptions } from '../tls/server.js';
 import { registerAllocRoutes } from './http/allocs-routes.js';
 import { registerClientProxyRoutes } from './http/client-proxy-routes.js';
@@ -175,7 +175,7 @@ export class ServerAgent {
     this.shutdown.abort();
     await this.opts.election?.stop();
     await this.leader.stop();
-    await this.app.close();
+    await closeGracefully(this.app);
   }
 
   private async startClustered(election: LeaderElection): Promise<void> {

@@ -27,9 +27,11 @@ export interface ErrorBody {
  */
 export function createApp(opts: AppOptions): FastifyInstance {
   const bodyLimit = opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  // 'idle': on close, requests in flight finish (a write being committed is answered, not reset);
+  // closeGracefully() bounds the wait.
   const app = (opts.https
-    ? Fastify({ logger: false, bodyLimit, forceCloseConnections: true, return503OnClosing: true, https: opts.https })
-    : Fastify({ logger: false, bodyLimit, forceCloseConnections: true, return503OnClosing: true })) as unknown as FastifyInstance;
+    ? Fastify({ logger: false, bodyLimit, forceCloseConnections: 'idle', return503OnClosing: true, https: opts.https })
+    : Fastify({ logger: false, bodyLimit, forceCloseConnections: 'idle', return503OnClosing: true })) as unknown as FastifyInstance;
   // Websocket routes (alloc exec) need the plugin loaded before they are declared.
   void app.register(websocket);
 
@@ -48,6 +50,22 @@ export function createApp(opts: AppOptions): FastifyInstance {
     return reply.status(404).send(body);
   });
   return app;
+}
+
+/** How long a closing listener waits for requests in flight before cutting every connection. */
+export const CLOSE_GRACE_MS = 3000;
+
+/**
+ * Stop accepting, let requests in flight finish (blocking queries are released by the
+ * caller's shutdown signal first), and after `graceMs` cut whatever is left (log follows).
+ */
+export async function closeGracefully(app: FastifyInstance, graceMs = CLOSE_GRACE_MS): Promise<void> {
+  const cut = setTimeout(() => app.server.closeAllConnections(), graceMs);
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(cut);
+  }
 }
 
 /** Map any thrown value to a KilnError with a message that says what to do. */
