@@ -33,6 +33,14 @@ export class UnsentChecks {
     for (const c of body.Checks ?? []) this.pending.delete(key(body.Node, c.CheckID));
   }
 
+  /** A replayed body got through: drop its checks unless a newer status replaced them meanwhile. */
+  replayed(body: CatalogRegisterBody): void {
+    for (const c of body.Checks ?? []) {
+      const k = key(body.Node, c.CheckID);
+      if (this.pending.get(k)?.check === c) this.pending.delete(k);
+    }
+  }
+
   /** The service (or the node) is gone: its checks must not come back. */
   deregistered(body: { Node: string; ServiceID?: string; CheckID?: string }): void {
     for (const [k, p] of this.pending) {

@@ -20,6 +20,9 @@ export class FailoverConsulClient extends ConsulClient {
   private readonly rotation: ServerRotation;
   private readonly unsent = new UnsentChecks();
   private replayTimer: NodeJS.Timeout | undefined;
+  /** A replay is sending; another request for one waits for its end (no check is sent twice). */
+  private replaying = false;
+  private replayAgain = false;
   private replayDelayMs = REPLAY_MIN_MS;
 
   constructor(
@@ -65,6 +68,10 @@ export class FailoverConsulClient extends ConsulClient {
   /** Send the check statuses no catalog took, once one answers again; retried with backoff. */
   private replaySoon(delayMs: number, now = false): void {
     if (this.unsent.size === 0) return;
+    if (this.replaying) {
+      this.replayAgain ||= now;
+      return;
+    }
     if (this.replayTimer && now) {
       clearTimeout(this.replayTimer);
       this.replayTimer = undefined;
@@ -78,17 +85,24 @@ export class FailoverConsulClient extends ConsulClient {
   }
 
   private async replay(): Promise<void> {
-    for (const body of this.unsent.bodies()) {
-      try {
-        await this.firstAnswer((c) => c.send('PUT', '/v1/catalog/register', body));
-        this.unsent.sent(body);
-        this.replayDelayMs = REPLAY_MIN_MS;
-      } catch {
-        this.replayDelayMs = Math.min(REPLAY_MAX_MS, this.replayDelayMs * 2);
-        break;
+    this.replaying = true;
+    try {
+      for (const body of this.unsent.bodies()) {
+        try {
+          await this.firstAnswer((c) => c.send('PUT', '/v1/catalog/register', body));
+          this.unsent.replayed(body);
+          this.replayDelayMs = REPLAY_MIN_MS;
+        } catch {
+          this.replayDelayMs = Math.min(REPLAY_MAX_MS, this.replayDelayMs * 2);
+          break;
+        }
       }
+    } finally {
+      this.replaying = false;
     }
-    this.replaySoon(this.replayDelayMs);
+    const again = this.replayAgain;
+    this.replayAgain = false;
+    this.replaySoon(again ? 0 : this.replayDelayMs, again);
   }
 
   private async firstAnswer<T>(call: (c: ConsulClient) => Promise<T>): Promise<T> {
