@@ -5,6 +5,7 @@ export type ImageFailure =
   | 'not_found'
   | 'unreachable'
   | 'digest_mismatch'
+  | 'digest_not_pinned'
   | 'bad_digest_file'
   | 'bad_meta'
   | 'unsigned'
@@ -19,6 +20,7 @@ const CODES: Record<ImageFailure, ErrorCode> = {
   not_found: 'NOT_FOUND',
   unreachable: 'UNAVAILABLE',
   digest_mismatch: 'DRIVER_ERROR',
+  digest_not_pinned: 'DRIVER_ERROR',
   bad_digest_file: 'DRIVER_ERROR',
   bad_meta: 'DRIVER_ERROR',
   unsigned: 'DRIVER_ERROR',

@@ -118,6 +118,11 @@ export class ImageStore {
       task.promise.then(done, done);
     }
     return task.join(opts).then((img) => {
+      if (ref.digest !== undefined && img.digest !== ref.digest) {
+        throw new ImageError('digest_not_pinned', `image ${url} has sha256 ${img.digest} but the job pins ${ref.digest}; the task was not started (the registry now serves a different image: update the pin after checking it, or publish the pinned one)`, {
+          details: { url, pinned: ref.digest, actual: img.digest },
+        });
+      }
       this.lastHanded.set(img.digest, Date.now());
       if (opts.holder) this.acquire(img.digest, opts.holder);
       return img;

@@ -5,6 +5,8 @@ export interface ImageRef {
   url: string;
   pot: string;
   tag: string;
+  /** Pinned sha256 (hex): the image must have exactly this digest, whatever the registry publishes. */
+  digest?: string;
 }
 
 /** The `.xz.meta` JSON: default command, exposed ports, environment, build info. */

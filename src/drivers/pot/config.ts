@@ -5,6 +5,8 @@ export interface PotConfig {
   image: string;
   pot: string;
   tag: string;
+  /** Pinned image sha256 (hex), from `digest = "sha256:…"`. */
+  digest?: string;
   command?: string;
   args: string[];
   /** label → port inside the jail. */
@@ -24,7 +26,7 @@ export interface BindSpec {
   readOnly: boolean;
 }
 
-export const POT_CONFIG_KEYS = ['image', 'pot', 'tag', 'command', 'args', 'port_map', 'network_mode', 'mount', 'mount_read_only', 'copy', 'extra_hosts', 'attributes'];
+export const POT_CONFIG_KEYS = ['image', 'pot', 'tag', 'digest', 'command', 'args', 'port_map', 'network_mode', 'mount', 'mount_read_only', 'copy', 'extra_hosts', 'attributes'];
 
 /** pot attributes that have a meaning on a runc jail; every other attribute is refused by name. */
 const KNOWN_ATTRIBUTES = new Set(['persistent', 'prunable', 'no-rc-script', 'localhost-tunnel', 'no-etc-hosts', 'no-tmpfs', 'stop_timeout', 'exec_stop', 'node-access']);
@@ -36,6 +38,15 @@ const UNSUPPORTED_MODES: Record<string, string> = {
 };
 
 /** Validate a pot `config` block; every problem is reported at once. */
+/** `digest = "sha256:<64 hex>"` (or the bare hex) pins the image; returns the lower-case hex. */
+function parsePinnedDigest(value: string | undefined, problems: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  const hex = value.trim().toLowerCase().replace(/^sha256:/, '');
+  if (/^[0-9a-f]{64}$/.test(hex)) return hex;
+  problems.push(`"digest" must be "sha256:" followed by 64 hex characters (as printed by kiln image ls or sha256sum), got "${value}"`);
+  return undefined;
+}
+
 export function parsePotConfig(config: Record<string, unknown>): PotConfig {
   const problems: string[] = [];
   const str = (key: string, required: boolean): string | undefined => {
@@ -59,6 +70,7 @@ export function parsePotConfig(config: Record<string, unknown>): PotConfig {
   const image = str('image', true);
   const pot = str('pot', true);
   const tag = str('tag', true);
+  const digest = parsePinnedDigest(str('digest', false), problems);
   const command = str('command', false);
   const args = list('args');
   if (args.length > 0 && command === undefined) problems.push('"command" can not be empty if "args" are provided (as in nomad-pot-driver)');
@@ -77,7 +89,7 @@ export function parsePotConfig(config: Record<string, unknown>): PotConfig {
   const unknown = Object.keys(config).filter((k) => !POT_CONFIG_KEYS.includes(k));
   if (unknown.length > 0) problems.push(`unknown keys ${unknown.map((k) => `"${k}"`).join(', ')} (pot accepts ${POT_CONFIG_KEYS.join(', ')})`);
   if (problems.length > 0) throw new KilnError('DRIVER_ERROR', `pot config is invalid: ${problems.join('; ')}`, { details: { problems } });
-  return { image: image!, pot: pot!, tag: tag!, ...(command !== undefined ? { command } : {}), args, portMap, networkMode, mounts, copies, extraHosts, attributes };
+  return { image: image!, pot: pot!, tag: tag!, ...(digest !== undefined ? { digest } : {}), ...(command !== undefined ? { command } : {}), args, portMap, networkMode, mounts, copies, extraHosts, attributes };
 }
 
 function parsePortMap(value: unknown, problems: string[]): Record<string, number> {

@@ -62,7 +62,7 @@ export async function startJail(deps: JailDeps, cfg: TaskConfig, opts: StartOpti
   const pc = parsePotConfig(cfg.config);
   const ports = pc.networkMode === 'host' ? [] : resolvePorts(pc, cfg);
   const potDir = join(cfg.taskDir, '.pot');
-  const image = await deps.images.ensure({ url: pc.image, pot: pc.pot, tag: pc.tag }, {
+  const image = await deps.images.ensure({ url: pc.image, pot: pc.pot, tag: pc.tag, ...(pc.digest ? { digest: pc.digest } : {}) }, {
     holder: cfg.id, // held from the moment it is ready: no window for the image GC
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
