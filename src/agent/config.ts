@@ -52,6 +52,8 @@ export interface AgentConfig {
     dashboardPort: number;
     domain: string;
     catalogAddress?: string;
+    /** Every catalog address given (`catalog_address = ["a:8500", "b:8500"]`): the catalog watch fails over between them. */
+    catalogAddresses?: string[];
     engine?: 'builtin' | 'haproxy';
     /** TLS termination for routed services: an `https` entry point on httpsPort with these certificates (SNI picks, the first is the default). */
     tls?: { httpsPort: number; certificates: { certFile: string; keyFile: string }[] };
@@ -145,7 +147,7 @@ const FileSchema = z
           http_port: port.optional(),
           dashboard_port: port.optional(),
           domain: z.string().min(1).optional(),
-          catalog_address: z.string().min(1).optional(),
+          catalog_address: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
           engine: z.enum(['builtin', 'haproxy']).optional(),
           https_port: port.optional(),
           // One tls block per certificate: `tls { cert_file = "…" key_file = "…" }`.
@@ -322,7 +324,8 @@ export function resolveConfig(file: AgentConfigFile, base: AgentConfig = default
       httpPort: file.ingress?.http_port ?? base.ingress.httpPort,
       dashboardPort: file.ingress?.dashboard_port ?? base.ingress.dashboardPort,
       domain: file.ingress?.domain ?? base.ingress.domain,
-      catalogAddress: file.ingress?.catalog_address ?? base.ingress.catalogAddress,
+      catalogAddress: [file.ingress?.catalog_address ?? []].flat()[0] ?? base.ingress.catalogAddress,
+      catalogAddresses: file.ingress?.catalog_address === undefined ? base.ingress.catalogAddresses : [file.ingress.catalog_address].flat(),
       ...(file.ingress?.engine ? { engine: file.ingress.engine } : base.ingress.engine ? { engine: base.ingress.engine } : {}),
       ...ingressTlsOf(file.ingress, base.ingress),
     },

@@ -56,7 +56,8 @@ export async function startRegistry(config: AgentConfig, log: Logger, acl?: Agen
 
 export async function startIngress(config: AgentConfig, catalogAddress: string, log: Logger, protect?: (app: FastifyInstance) => void, tls?: AgentTls, acl?: AgentAcl): Promise<IngressAgent> {
   const ingress = await IngressAgent.create({
-    catalogAddress: config.ingress.catalogAddress ?? catalogAddress,
+    // Several catalogs (servers over one store): the watch fails over between them.
+    catalogAddress: config.ingress.catalogAddresses ?? config.ingress.catalogAddress ?? catalogAddress,
     entryPoints: [
       { name: 'http', address: `${config.bindAddr}:${config.ingress.httpPort}` },
       ...(config.ingress.tls ? [{ name: 'https', address: `${config.bindAddr}:${config.ingress.tls.httpsPort}`, tls: { certificates: config.ingress.tls.certificates } }] : []),

@@ -17,7 +17,8 @@ import { buildRoutingTable, emptyTable, type RoutingTable } from './routing-tabl
 import type { CatalogServiceSnapshot, DynamicConfig } from './types.js';
 
 export interface IngressAgentOptions {
-  catalogAddress?: string;
+  /** One catalog, or several over one store: the watch fails over between them. */
+  catalogAddress?: string | string[];
   entryPoints?: EntryPointConfig[];
   dashboard?: { address: string } | false;
   domain?: string;
@@ -74,12 +75,12 @@ export class IngressAgent {
         ? new HaproxyEngine({ entryPoints: o.entryPoints, timeouts, notFoundHint, binary: o.haproxyBinary, logger: o.logger })
         : new ProxyEngine({ entryPoints: o.entryPoints, timeouts, maxHeaderSize: o.maxHeaderSize, metrics: this.metrics, notFoundHint });
     this.engine.setTable(this.table);
-    this.watcher = new CatalogWatcher({ address: o.catalogAddress.replace(/\/$/, ''), waitSeconds: o.catalogWaitSeconds, logger: o.logger, ...(o.catalogFetch ? { fetch: o.catalogFetch } : {}), onChange: (s) => this.apply(s) });
+    this.watcher = new CatalogWatcher({ address: o.catalogAddress, waitSeconds: o.catalogWaitSeconds, logger: o.logger, ...(o.catalogFetch ? { fetch: o.catalogFetch } : {}), onChange: (s) => this.apply(s) });
     this.app = o.dashboard
       ? createDashboardApp({
           config: () => this.table.config,
           entryPoints: () => o.entryPoints.map((e) => ({ name: e.name, address: this.entryPointAddress(e.name) ?? e.address })),
-          catalog: () => ({ address: o.catalogAddress, error: this.watcher.lastError ?? null }),
+          catalog: () => ({ address: this.watcher.address, error: this.watcher.lastError ?? null }),
           engine: o.engine,
           metrics: () => this.metrics.render(),
         }, o.dashboardHttps)
