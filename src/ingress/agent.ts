@@ -143,6 +143,11 @@ export class IngressAgent {
     return this.engine instanceof HaproxyEngine ? this.engine.reloads : 0;
   }
 
+  /** The catalog the watch follows now (one of catalogAddress when several are given). */
+  get catalogAddress(): string {
+    return this.watcher.address;
+  }
+
   /** The current table (routers, services, middlewares), as the dashboard shows it. */
   get config(): DynamicConfig {
     return this.table.config;
