@@ -18,6 +18,19 @@ test('alloc status renders exactly the documented example', () => {
   assert.equal(formatAllocStatus(nginxAlloc(), opts), EXAMPLE_OUTPUT['alloc status']);
 });
 
+test('a failed allocation waiting for its reschedule shows attempts of the policy and when it will be replaced', () => {
+  const base = nginxAlloc({ ClientStatus: 'failed', FollowupEvalID: 'f0110w00-0000-0000-0000-000000000000', RescheduleTracker: { Events: [{ RescheduleTime: T0, PrevAllocID: 'p', PrevNodeID: 'n', Delay: 30 * S }] } as never });
+  const waiting = formatAllocStatus(base, { ...opts, rescheduleAt: NOW_MS * 1_000_000 + 25 * S });
+  assert.match(waiting, /^Reschedule Attempts\s+= 1$/m, 'a service job reschedules without limit by default');
+  const limited = structuredClone(base);
+  limited.Job!.TaskGroups[0]!.ReschedulePolicy = { ...limited.Job!.TaskGroups[0]!.ReschedulePolicy, Attempts: 2, Unlimited: false };
+  assert.match(formatAllocStatus(limited, { ...opts, rescheduleAt: NOW_MS * 1_000_000 + 25 * S }), /^Reschedule Attempts\s+= 1\/2$/m);
+  assert.match(waiting, /^Reschedule Eligibility\s+= 25s from now$/m);
+  const replaced = formatAllocStatus({ ...base, NextAllocation: 'n3xt0000-0000-0000-0000-000000000000' }, { ...opts, rescheduleAt: NOW_MS * 1_000_000 + 25 * S });
+  assert.doesNotMatch(replaced, /Reschedule Eligibility/);
+  assert.match(replaced, /^Replacement Alloc ID\s+= n3xt0000$/m);
+});
+
 test('allocation addresses: dynamic flag from the job, -> To only when it differs', () => {
   const alloc = nginxAlloc({
     AllocatedResources: {

@@ -7,20 +7,22 @@ export interface AllocStatusOptions {
   verbose: boolean;
   /** Unix ns → timestamp. */
   time(ns: number): string;
-  /** Unix ns → "3s ago". */
+  /** Unix ns → "3s ago" (or "25s from now"). */
   ago(ns: number): string;
+  /** When the follow-up evaluation will replace this failed allocation (its WaitUntil, unix ns). */
+  rescheduleAt?: number;
 }
 
 export function formatAllocStatus(alloc: Allocation, opts: AllocStatusOptions): string {
   const tg = alloc.Job?.TaskGroups.find((g) => g.Name === alloc.TaskGroup);
-  const sections = [allocHeader(alloc, opts)];
+  const sections = [allocHeader(alloc, tg, opts)];
   const addresses = formatAddresses(alloc, tg);
   if (addresses) sections.push(addresses);
   for (const task of taskNames(alloc, tg)) sections.push(formatTask(alloc, tg, task, opts));
   return sections.join('\n\n');
 }
 
-function allocHeader(a: Allocation, opts: AllocStatusOptions): string {
+function allocHeader(a: Allocation, tg: TaskGroup | undefined, opts: AllocStatusOptions): string {
   const id = (s: string): string => (opts.verbose ? s : shortId(s));
   const pairs: [string, string][] = [
     ['ID', id(a.ID)],
@@ -40,7 +42,10 @@ function allocHeader(a: Allocation, opts: AllocStatusOptions): string {
   if (a.PreviousAllocation) pairs.push(['Previous Allocation', id(a.PreviousAllocation)]);
   if (a.NextAllocation) pairs.push(['Replacement Alloc ID', id(a.NextAllocation)]);
   const attempts = a.RescheduleTracker?.Events.length ?? 0;
-  if (attempts > 0) pairs.push(['Reschedule Attempts', String(attempts)]);
+  const policy = tg?.ReschedulePolicy;
+  // Nomad prints "1/2": attempts made of those the reschedule policy allows.
+  if (attempts > 0 || opts.rescheduleAt !== undefined) pairs.push(['Reschedule Attempts', policy && !policy.Unlimited ? `${attempts}/${policy.Attempts}` : String(attempts)]);
+  if (opts.rescheduleAt !== undefined && !a.NextAllocation) pairs.push(['Reschedule Eligibility', opts.ago(opts.rescheduleAt)]);
   return formatKV(pairs);
 }
 
