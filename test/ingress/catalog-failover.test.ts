@@ -84,6 +84,41 @@ test('the ingress fails over to the second catalog, keeps its routes while the f
   assert.deepEqual([...asked].sort(), [first.httpAddress, second.httpAddress].sort(), "the agent's fetch was used on both catalogs");
 });
 
+test('a catalog that hangs (timeout) or answers 500 is passed over for the next one', async (t) => {
+  const tmp = tempDir('kiln-ingress-failover-');
+  const store = await SqliteStore.open(join(tmp.dir, 'state.db'));
+  const catalog = await CatalogAgent.create({ store, httpPort: 0, dnsPort: 0, nodeName: 'node-1' });
+  await catalog.start();
+  const backend = await startBackend('a');
+  // Stand-ins for broken catalog servers: one never answers, one answers 500.
+  const hung = await startBackend('hung', () => true);
+  const failing = await startBackend('failing', (_req, res) => {
+    res.writeHead(500).end('catalog broken');
+    return true;
+  });
+  const ingress = await IngressAgent.create({
+    catalogAddress: [`127.0.0.1:${hung.port}`, `127.0.0.1:${failing.port}`, catalog.httpAddress],
+    entryPoints: [{ name: 'http', address: '127.0.0.1:0' }],
+    dashboard: false,
+    catalogWaitSeconds: 1,
+    initialSyncTimeoutMs: 100,
+  });
+  await ingress.start();
+  t.after(async () => {
+    await ingress.stop();
+    await catalog.stop();
+    await store.close();
+    hung.server.closeAllConnections();
+    await Promise.all([backend.close(), hung.close(), failing.close()]);
+    tmp.cleanup();
+  });
+  await register(catalog.httpAddress, { Name: 'web', ID: 'web-a', Address: '127.0.0.1', Port: backend.port });
+  const entry = ingress.entryPointUrl('http');
+  await eventually(async () => backendName(await request(entry, '/', { host: 'web.minipot' })) === 'a', 50);
+  assert.equal(ingress.catalogAddress, catalog.httpAddress);
+  assert.ok(hung.hits > 0 && failing.hits > 0, 'both broken catalogs were tried first');
+});
+
 test('catalog rotation: a failed catalog moves every loop to the next one, cool-offs double, a stale turn moves nothing', () => {
   let now = 1_000;
   const r = new CatalogRotation(['a:8500', 'https://b:8500/'], { baseCooldownMs: 100, maxCooldownMs: 1_000, now: () => now });
