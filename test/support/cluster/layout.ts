@@ -97,6 +97,13 @@ export function catalogFor(all: HostSpec[], me: HostSpec): string {
   return `http://${servers[index % servers.length]!.ip}:${CATALOG_PORT}`;
 }
 
+/** Every server's catalog, the host's own first: an ingress fails over along the list when its own dies. */
+export function catalogsFor(all: HostSpec[], me: HostSpec): string[] {
+  const own = catalogFor(all, me);
+  const others = all.filter((h) => h.role === 'server').map((s) => `http://${s.ip}:${CATALOG_PORT}`).filter((u) => u !== own);
+  return [own, ...others];
+}
+
 /** The first ingress host also runs the registry the clients fetch the article's image from. */
 export const registryHost = (all: HostSpec[]): HostSpec | undefined => all.find((h) => h.role === 'ingress');
 
@@ -124,7 +131,7 @@ export function ingressHcl(all: HostSpec[], me: HostSpec, dataDir: string): stri
   enabled = true
   http_port = ${INGRESS_PORT}
   dashboard_port = 9200
-  catalog_address = "${catalogFor(all, me)}"
+  catalog_address = ${list(catalogsFor(all, me))}
 }
 ${registry}`;
 }
