@@ -26,6 +26,7 @@ export function jobPage(el: HTMLElement, ctx: PageContext): void {
   let lastVersion = -1;
   let childrenShown = false;
   let parentKey = '';
+  let groupsKey = '';
   ctx.onDispose(
     watch<Job>(base, (job) => {
       fill(head, jobFacts(job), actions(job, base, status));
@@ -38,7 +39,11 @@ export function jobPage(el: HTMLElement, ctx: PageContext): void {
         childrenShown = true;
         fill(children, childrenSection(job, ctx));
       }
-      fill(groups, groupsTable(job, status));
+      // Same rule for the Scale forms: a count being typed survives updates that do not change the job.
+      if (`${job.Version}:${job.Stop}:${job.JobModifyIndex}` !== groupsKey) {
+        groupsKey = `${job.Version}:${job.Stop}:${job.JobModifyIndex}`;
+        fill(groups, groupsTable(job, status));
+      }
       definition.textContent = JSON.stringify(job, null, 2);
       if (job.Version !== lastVersion) {
         lastVersion = job.Version;
