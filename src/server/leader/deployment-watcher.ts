@@ -5,6 +5,7 @@ import { isDeploymentActive } from '../../structs/index.js';
 import type { ServerLogger } from '../logger.js';
 import type { DeploymentService } from '../services/deployment-service.js';
 import type { CatalogChecks } from './catalog-checks.js';
+import { RepeatingPass } from './repeating-pass.js';
 
 export interface DeploymentWatcherDeps {
   view: StateReader;
@@ -23,23 +24,18 @@ export interface DeploymentWatcherDeps {
  * progress and the evaluation that lets the scheduler place the next batch.
  */
 export class DeploymentWatcher {
-  private timer: NodeJS.Timeout | undefined;
-  private pass: Promise<void> = Promise.resolve();
-  private running = false;
+  private readonly loop: RepeatingPass;
 
-  constructor(private readonly deps: DeploymentWatcherDeps) {}
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.schedule();
+  constructor(private readonly deps: DeploymentWatcherDeps) {
+    this.loop = new RepeatingPass(() => this.tick(), () => deps.intervalMs ?? 250);
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.pass;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass over every running deployment (exposed for tests that drive it). */
@@ -48,7 +44,7 @@ export class DeploymentWatcher {
     const checks = this.deps.checks;
     if (checks && active.some((d) => this.usesChecks(d))) await checks.refresh();
     for (const d of active) {
-      if (!this.running) return;
+      if (!this.loop.active) return;
       try {
         await this.deps.deployments.assess(d.ID, checks ? (id) => checks.of(id) : undefined);
       } catch (err) {
@@ -62,11 +58,4 @@ export class DeploymentWatcher {
     return !!job?.TaskGroups.some((tg) => tg.Update?.HealthCheck === 'checks' && groupHasChecks(tg));
   }
 
-  private schedule(): void {
-    if (!this.running) return;
-    this.timer = setTimeout(() => {
-      this.pass = this.tick().finally(() => this.schedule());
-    }, this.deps.intervalMs ?? 250);
-    this.timer.unref();
-  }
 }

@@ -6,6 +6,7 @@ import { isAllocLive, msToNs } from '../../structs/index.js';
 import type { ServerLogger } from '../logger.js';
 import type { StateWriter } from '../state-writer.js';
 import type { CatalogChecks } from './catalog-checks.js';
+import { RepeatingPass } from './repeating-pass.js';
 import { applyDrainStops, completeDrain } from './drainer-writes.js';
 
 export interface NodeDrainerDeps {
@@ -26,23 +27,18 @@ export interface NodeDrainerDeps {
  * marks a drain complete once nothing meant to run is left on its node.
  */
 export class NodeDrainer {
-  private timer: NodeJS.Timeout | undefined;
-  private pass: Promise<void> = Promise.resolve();
-  private running = false;
+  private readonly loop: RepeatingPass;
 
-  constructor(private readonly deps: NodeDrainerDeps) {}
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.schedule();
+  constructor(private readonly deps: NodeDrainerDeps) {
+    this.loop = new RepeatingPass(() => this.tick(), () => deps.intervalMs ?? 250);
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.pass;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass over every draining node (exposed for tests that drive it). */
@@ -83,11 +79,4 @@ export class NodeDrainer {
     });
   }
 
-  private schedule(): void {
-    if (!this.running) return;
-    this.timer = setTimeout(() => {
-      this.pass = this.tick().finally(() => this.schedule());
-    }, this.deps.intervalMs ?? 250);
-    this.timer.unref();
-  }
 }

@@ -3,6 +3,7 @@ import type { Clock, Job } from '../../structs/index.js';
 import type { ServerLogger } from '../logger.js';
 import type { DispatchService } from '../services/dispatch-service.js';
 import { NextLaunchMemo, dueLaunches, earliestLaunch, schedulable } from './periodic-due.js';
+import { RepeatingPass } from './repeating-pass.js';
 
 export interface PeriodicLauncherDeps {
   view: StateReader;
@@ -21,36 +22,30 @@ export interface PeriodicLauncherDeps {
  * not made up.
  */
 export class PeriodicLauncher {
-  private timer: NodeJS.Timeout | undefined;
   private handledUntil = 0;
-  private pass: Promise<void> = Promise.resolve();
-  private running = false;
   private readonly memo = new NextLaunchMemo();
+  private readonly loop: RepeatingPass;
 
-  constructor(private readonly deps: PeriodicLauncherDeps) {}
+  constructor(private readonly deps: PeriodicLauncherDeps) {
+    this.loop = new RepeatingPass(() => this.tick(), () => this.untilNextLook());
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
+    // A new leader counts from the moment it takes over (launches while none led are not made up).
+    if (this.loop.active) return;
     this.handledUntil = this.deps.clock.now();
-    this.schedule();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.pass;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
-  private schedule(): void {
-    if (!this.running) return;
+  /** The next cron time due, but at least once per recheckMs (new and changed jobs). */
+  private untilNextLook(): number {
     const recheck = this.deps.recheckMs ?? 1000;
     const next = earliestLaunch(this.parents(), this.handledUntil, this.memo.next);
-    const wait = next === undefined ? recheck : Math.min(recheck, Math.max(0, next - this.deps.clock.now()));
-    this.timer = setTimeout(() => {
-      this.pass = this.tick().finally(() => this.schedule());
-    }, wait);
+    return next === undefined ? recheck : Math.min(recheck, Math.max(0, next - this.deps.clock.now()));
   }
 
   private parents(): Job[] {
@@ -64,7 +59,7 @@ export class PeriodicLauncher {
     const due = dueLaunches(parents, this.handledUntil, now, this.memo.next);
     this.handledUntil = Math.max(this.handledUntil, now);
     for (const { parent, launchMs } of due) {
-      if (!this.running) return;
+      if (!this.loop.active) return;
       try {
         const { childId, skipped } = await this.deps.dispatch.launch(parent, launchMs);
         if (skipped) this.deps.logger.info('periodic launch skipped', { job: parent.ID, childId, reason: skipped });
