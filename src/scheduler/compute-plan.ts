@@ -7,7 +7,7 @@ import { PlanContext } from './plan-context.js';
 import { Placer } from './placer.js';
 import { ALLOC_RESCHEDULED, ALLOC_UPDATING, reconcile, type GroupReconcile, type Placement } from './reconcile.js';
 import { deploymentFor, needsDeployment, newDeployment } from './rollout.js';
-import { append, emptyOutcome, finishEval, isRetriedBlockedEval, type PlaceOutcome } from './plan-outcome.js';
+import { append, emptyOutcome, emptyPlan, finishEval, isRetriedBlockedEval, type PlaceOutcome } from './plan-outcome.js';
 import type { SchedulerState } from './state.js';
 import { computeSystemPlan } from './system/system-plan.js';
 
@@ -28,16 +28,7 @@ export function computePlan(state: SchedulerState, evaluation: Evaluation, opts:
     node: (id) => state.node(id),
     jobVersion: (v) => state.jobVersion(evaluation.Namespace, evaluation.JobID, v),
   });
-  const plan: Plan = {
-    EvalID: evaluation.ID,
-    Priority: evaluation.Priority,
-    JobID: evaluation.JobID,
-    Namespace: evaluation.Namespace,
-    NodeAllocation: {},
-    NodeUpdate: {},
-    Eval: evaluation,
-    CreatedEvals: [],
-  };
+  const plan = emptyPlan(evaluation);
   if (fresh && groups.some((g) => fresh.TaskGroups[g.name] && g.place.length + g.inPlace.length > 0)) {
     for (const g of groups) {
       const tg = fresh.TaskGroups[g.name];
@@ -120,4 +111,3 @@ function undoStop(plan: Plan, stop: Allocation, p: Placement, ctx: PlanContext):
   if (list?.length === 0) delete plan.NodeUpdate[stop.NodeID];
   ctx.undoStop(p.replaces as Allocation);
 }
-

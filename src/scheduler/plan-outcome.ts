@@ -1,4 +1,4 @@
-import type { AllocMetric, Allocation, Evaluation, Job } from '../structs/index.js';
+import type { AllocMetric, Allocation, Evaluation, Job, Plan } from '../structs/index.js';
 
 /** Plan pieces shared by the service/batch and the system schedulers. */
 
@@ -35,4 +35,18 @@ export function finishEval(evaluation: Evaluation, job: Job | undefined, outcome
   if (outcome.failed) next.FailedTGAllocs = outcome.failed;
   else delete next.FailedTGAllocs;
   return next;
+}
+
+/** A plan for `evaluation` that changes nothing yet; the schedulers fill it in. */
+export function emptyPlan(evaluation: Evaluation): Plan {
+  return {
+    EvalID: evaluation.ID,
+    Priority: evaluation.Priority,
+    JobID: evaluation.JobID,
+    Namespace: evaluation.Namespace,
+    NodeAllocation: {},
+    NodeUpdate: {},
+    Eval: evaluation,
+    CreatedEvals: [],
+  };
 }

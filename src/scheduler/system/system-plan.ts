@@ -6,7 +6,7 @@ import { candidateNodes } from '../feasibility/index.js';
 import type { ScheduleOptions } from '../index.js';
 import { recordExhausted } from '../metrics.js';
 import { PlanContext } from '../plan-context.js';
-import { append, emptyOutcome, finishEval, isRetriedBlockedEval, type PlaceOutcome } from '../plan-outcome.js';
+import { append, emptyOutcome, emptyPlan, finishEval, isRetriedBlockedEval, type PlaceOutcome } from '../plan-outcome.js';
 import { ALLOC_UPDATING } from '../reconcile.js';
 import type { SchedulerState } from '../state.js';
 import { SystemFeasibility } from './feasible.js';
@@ -34,16 +34,7 @@ export function computeSystemPlan(state: SchedulerState, evaluation: Evaluation,
     retryFailed: evaluation.TriggeredBy === 'job-register',
     feasible: (node, tg) => feasibility?.feasible(node, tg) ?? false,
   });
-  const plan: Plan = {
-    EvalID: evaluation.ID,
-    Priority: evaluation.Priority,
-    JobID: evaluation.JobID,
-    Namespace: evaluation.Namespace,
-    NodeAllocation: {},
-    NodeUpdate: {},
-    Eval: evaluation,
-    CreatedEvals: [],
-  };
+  const plan = emptyPlan(evaluation);
   const ctx = new PlanContext(state, allocs.filter(isAllocLive));
   for (const g of groups) {
     for (const s of g.stop) {
