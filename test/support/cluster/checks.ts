@@ -65,20 +65,24 @@ export const countBy = <T>(xs: T[], key: (x: T) => string): Record<string, numbe
   return out;
 };
 
+/** A small job registration as the writers send it. */
+const smallJob = (id: string) => ({ ID: id, Name: id, Type: 'service', Datacenters: ['minipot'], TaskGroups: [{ Name: 'g', Count: 0, Tasks: [{ Name: 't', Driver: 'raw_exec', Config: { command: '/bin/true' } }] }] });
+
 /**
- * A background loop of API calls through ClusterApi.call (failover and
- * retries included): registers small jobs and lists them, remembering every
- * registration a server acknowledged.
+ * Write load: registers small jobs and lists them every 50 ms, remembering every
+ * registration a server acknowledged and every failure.
  */
-export class ApiWriter {
+class JobWriter {
   readonly acknowledged: string[] = [];
+  readonly failures: string[] = [];
   private running = false;
   private loop: Promise<void> = Promise.resolve();
   private n = 0;
 
   constructor(
-    private readonly api: ClusterApi,
     private readonly prefix: string,
+    private readonly write: (job: ReturnType<typeof smallJob>) => Promise<unknown>,
+    private readonly list: () => Promise<unknown>,
   ) {}
 
   start(): void {
@@ -87,11 +91,11 @@ export class ApiWriter {
       while (this.running) {
         const id = `${this.prefix}-${++this.n}`;
         try {
-          await this.api.register({ ID: id, Name: id, Type: 'service', Datacenters: ['minipot'], TaskGroups: [{ Name: 'g', Count: 0, Tasks: [{ Name: 't', Driver: 'raw_exec', Config: { command: '/bin/true' } }] }] });
+          await this.write(smallJob(id));
           this.acknowledged.push(id);
-          await this.api.call('/v1/jobs');
-        } catch {
-          // counted in api.stats.failed
+          await this.list();
+        } catch (err) {
+          this.failures.push(`${id}: ${(err as Error).message}`);
         }
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -101,6 +105,16 @@ export class ApiWriter {
   async stop(): Promise<void> {
     this.running = false;
     await this.loop;
+  }
+}
+
+/** The load through the harness's API (every server's address, retries included; failures also counted in api.stats). */
+export class ApiWriter extends JobWriter {
+  constructor(
+    private readonly api: ClusterApi,
+    prefix: string,
+  ) {
+    super(prefix, (job) => api.register(job), () => api.call('/v1/jobs'));
   }
 
   /** Acknowledged registrations the cluster does not know (should be none). */
@@ -115,37 +129,8 @@ export class ApiWriter {
  * (src/api failover), without the harness's retries: what a CLI user or a
  * program built on KilnClient sees.
  */
-export class KilnClientWriter {
-  readonly acknowledged: string[] = [];
-  readonly failures: string[] = [];
-  private running = false;
-  private loop: Promise<void> = Promise.resolve();
-  private n = 0;
-
-  constructor(
-    private readonly client: KilnClient,
-    private readonly prefix: string,
-  ) {}
-
-  start(): void {
-    this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        const id = `${this.prefix}-${++this.n}`;
-        try {
-          await this.client.registerJob({ ID: id, Name: id, Type: 'service', Datacenters: ['minipot'], TaskGroups: [{ Name: 'g', Count: 0, Tasks: [{ Name: 't', Driver: 'raw_exec', Config: { command: '/bin/true' } }] }] } as unknown as Job);
-          this.acknowledged.push(id);
-          await this.client.listJobs();
-        } catch (err) {
-          this.failures.push(`${id}: ${(err as Error).message}`);
-        }
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    })();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
+export class KilnClientWriter extends JobWriter {
+  constructor(client: KilnClient, prefix: string) {
+    super(prefix, (job) => client.registerJob(job as unknown as Job), () => client.listJobs());
   }
 }
