@@ -12,6 +12,7 @@ import { after, before, test } from 'node:test';
 import { Cluster } from '../support/cluster/cluster.js';
 import { sleeperJob } from '../support/cluster/api.js';
 import { KilnClient } from '../../src/api/index.js';
+import type { Allocation } from '../../src/structs/index.js';
 import { ApiWriter, catalogDump, countBy, KilnClientWriter, getThroughIngress, ingressServers, passingUrls, settled, upUrls } from '../support/cluster/checks.js';
 import { LoadGenerator } from '../support/cluster/load.js';
 import { CATALOG_PORT, catalogFor, INGRESS_PORT, repoRoot } from '../support/cluster/layout.js';
@@ -148,9 +149,17 @@ test('4. a client cut off the network and brought back: its work is replaced, an
   await waitFor(async () => (await cluster.api.readyNodes()).some((n) => n.Name === victim) || undefined, 60_000, `${victim} to be ready again`);
   // The returning client learns its allocation was replaced and stops it; the catalog then holds three instances again.
   const urls = await ingressesFollow(3, 'the catalog and both ingress nodes to settle on three instances');
-  const allocs = await cluster.api.jobAllocs(JOB);
+  // Deregistration comes first when a task stops (shutdown_delay semantics), so the catalog can settle while the
+  // returned client is still killing its replaced allocation: wait for the client to report that allocation finished.
+  const describe = (allocs: Allocation[]): string => allocs.map((a) => `${a.NodeName}:${a.ClientStatus}/${a.DesiredStatus}`).join(' ');
+  let last: Allocation[] = [];
+  const allocs = await waitFor(async () => {
+    last = await cluster.api.jobAllocs(JOB);
+    return last.every((a) => a.NodeName !== victim || a.ClientStatus !== 'running') ? last : undefined;
+  }, 30_000, `${victim} to stop the allocation that was replaced`, () => describe(last));
+  assert.equal(allocs.filter((a) => a.DesiredStatus === 'run' && a.NodeName === victim).length, 0, `no allocation desired on ${victim} after it returned: ${describe(allocs)}`);
   const live = allocs.filter((a) => a.ClientStatus === 'running');
-  assert.equal(live.length, 3, `running allocations after ${victim} returned: ${allocs.map((a) => `${a.NodeName}:${a.ClientStatus}/${a.DesiredStatus}`).join(' ')}`);
+  assert.equal(live.length, 3, `running allocations after ${victim} returned: ${describe(allocs)}`);
   assert.equal(new Set(live.map((a) => `${a.TaskGroup}/${a.Name}`)).size, 3, 'each instance name runs once');
   assert.ok(!urls.some((u) => new URL(u).hostname === nodeIp(victim)), `no instance of ${victim} registered any more: ${urls.join(' ')}`);
   log(`${victim} cut off and back: ${live.length} running, catalog ${urls.length} instances`);
