@@ -2,6 +2,9 @@ import type { Nanos } from './time.js';
 
 /**
  * - `running`: replacing allocations, waiting for health
+ * - `paused`: `deployment pause`: no further destructive updates or canaries
+ *   are placed; allocations already placed keep running and their health is
+ *   still tracked; the progress deadline does not apply (reset on resume)
  * - `successful`: every group has its desired count healthy
  * - `failed`: an allocation was unhealthy, the progress deadline passed, or `deployment fail`
  * - `cancelled`: superseded by a newer job version, or the job stopped
@@ -44,6 +47,7 @@ export interface Deployment {
 /** Nomad's deployment status descriptions. */
 export const DEPLOYMENT_DESC = {
   running: 'Deployment is running',
+  paused: 'Deployment is paused',
   runningNeedsPromotion: 'Deployment is running but requires manual promotion',
   successful: 'Deployment completed successfully',
   unhealthy: 'Failed due to unhealthy allocations',
