@@ -4,6 +4,7 @@
  * here is refused (fail closed), and test/acl/route-coverage.test.ts fails
  * for any route a real agent registers without an entry.
  */
+import { filterAgentServices, filterByNamespace, filterCheckMap, filterChecks, filterKv, filterNodeServices, filterServiceNames, type ResultFilter } from './filter.js';
 import type { Access, NamespaceCapability, Requirement } from './types.js';
 
 export type AppRole = 'server' | 'client' | 'catalog' | 'registry' | 'dashboard';
@@ -22,6 +23,10 @@ export interface RouteEntry {
   rule: Rule;
   /** Needs the parsed body: decided in preHandler instead of onRequest. */
   body?: boolean;
+  /** Every successful answer is cut down to the items the token may read (src/acl/filter.ts). */
+  filter?: ResultFilter;
+  /** When true for a request, any token may ask without meeting the rule: the filter decides per item (Consul's and Nomad's list semantics). */
+  open?: (ctx: RouteContext) => boolean;
 }
 
 const PUBLIC: RouteEntry = { rule: () => ({ scope: 'public' }) };
@@ -67,6 +72,18 @@ const serviceInBody = (pick: (b: Record<string, unknown>) => unknown): RouteEntr
 });
 const kv = (access: Access): RouteEntry => ({ rule: (ctx) => ({ scope: 'key', access, key: ctx.params['*'] ?? '' }) });
 
+/** Consul's `?recurse`, `recurse=1`, `recurse=true` (as src/catalog/http/blocking.ts reads flags). */
+const queryFlag = (v: unknown): boolean => {
+  const first: unknown = Array.isArray(v) ? v[0] : v;
+  return typeof first === 'string' && !['0', 'false', 'no'].includes(first.toLowerCase());
+};
+/** A catalog list any token may ask for; it answers with the items the token may read. */
+const listed = (filter: ResultFilter): RouteEntry => ({ ...service('read'), filter, open: () => true });
+/** A KV read: one key needs key read; a ?recurse or ?keys listing is filtered per key instead. */
+const kvRead: RouteEntry = { ...kv('read'), filter: filterKv, open: (ctx) => queryFlag(ctx.query.recurse) || queryFlag(ctx.query.keys) };
+/** A Nomad list: items outside namespaces with read-job are dropped; `?namespace=*` needs no namespace in particular. */
+const nsList: RouteEntry = { ...ns('read-job'), filter: filterByNamespace, open: (ctx) => ctx.query.namespace === '*' };
+
 const CLIENT_ROUTES: Record<string, RouteEntry> = {
   'GET /v1/client/fs/logs/:alloc': nsOf('alloc', 'read-logs', 'alloc'),
   'GET /v1/client/allocation/:id/exec': nsOf('alloc', 'alloc-exec'),
@@ -108,7 +125,7 @@ export const ROUTE_TABLE: Record<AppRole, Record<string, RouteEntry>> = {
     ...UI_ROUTES,
     ...ACL_ROUTES,
     ...CLIENT_ROUTES,
-    'GET /v1/jobs': ns('read-job'),
+    'GET /v1/jobs': nsList,
     'POST /v1/jobs': submit,
     'POST /v1/jobs/parse': ns('read-job'),
     'POST /v1/validate/job': ns('read-job'),
@@ -125,17 +142,18 @@ export const ROUTE_TABLE: Record<AppRole, Record<string, RouteEntry>> = {
     'POST /v1/job/:id/dispatch': ns('submit-job'),
     'GET /v1/job/:id/deployments': ns('read-job'),
     'GET /v1/job/:id/deployment': ns('read-job'),
-    'GET /v1/allocations': ns('read-job'),
+    'GET /v1/allocations': nsList,
     'GET /v1/allocation/:id': nsOf('alloc', 'read-job'),
     'POST /v1/allocation/:id/stop': nsOf('alloc', 'submit-job'),
-    'GET /v1/evaluations': ns('read-job'),
+    'GET /v1/evaluations': nsList,
     'GET /v1/evaluation/:id': nsOf('eval', 'read-job'),
     'GET /v1/evaluation/:id/allocations': nsOf('eval', 'read-job'),
-    'GET /v1/deployments': ns('read-job'),
+    'GET /v1/deployments': nsList,
     'GET /v1/deployment/:id': nsOf('deployment', 'read-job'),
     'GET /v1/deployment/allocations/:id': nsOf('deployment', 'read-job'),
     'POST /v1/deployment/promote/:id': nsOf('deployment', 'submit-job'),
     'POST /v1/deployment/fail/:id': nsOf('deployment', 'submit-job'),
+    'POST /v1/deployment/pause/:id': nsOf('deployment', 'submit-job'),
     'GET /v1/nodes': scoped('node', 'read'),
     'GET /v1/node/:id': scoped('node', 'read'),
     'GET /v1/node/:id/allocations': scoped('node', 'read'),
@@ -154,20 +172,20 @@ export const ROUTE_TABLE: Record<AppRole, Record<string, RouteEntry>> = {
     ...METRICS_ROUTES,
     ...UI_ROUTES,
     'GET /v1/catalog/datacenters': PUBLIC,
-    'GET /v1/catalog/services': service('read'),
+    'GET /v1/catalog/services': listed(filterServiceNames),
     'GET /v1/catalog/service/:name': service('read', 'name'),
     'GET /v1/catalog/nodes': scoped('node', 'read'),
-    'GET /v1/catalog/node/:node': service('read'),
+    'GET /v1/catalog/node/:node': listed(filterNodeServices),
     'PUT /v1/catalog/register': serviceInBody((b) => (b.Service as Record<string, unknown> | undefined)?.Service ?? ''),
     'PUT /v1/catalog/deregister': service('write'),
     'GET /v1/health/service/:name': service('read', 'name'),
     'GET /v1/health/checks/:name': service('read', 'name'),
-    'GET /v1/health/node/:node': service('read'),
-    'GET /v1/health/state/:state': service('read'),
+    'GET /v1/health/node/:node': listed(filterChecks),
+    'GET /v1/health/state/:state': listed(filterChecks),
     'GET /v1/agent/self': scoped('agent', 'read'),
-    'GET /v1/agent/services': service('read'),
+    'GET /v1/agent/services': listed(filterAgentServices),
     'GET /v1/agent/service/:id': service('read'),
-    'GET /v1/agent/checks': service('read'),
+    'GET /v1/agent/checks': listed(filterCheckMap),
     'PUT /v1/agent/service/register': serviceInBody((b) => b.Name),
     'PUT /v1/agent/service/deregister/:id': service('write'),
     'PUT /v1/agent/check/register': service('write'),
@@ -176,8 +194,8 @@ export const ROUTE_TABLE: Record<AppRole, Record<string, RouteEntry>> = {
     'PUT /v1/agent/check/warn/:id': service('write'),
     'PUT /v1/agent/check/fail/:id': service('write'),
     'PUT /v1/agent/check/update/:id': service('write'),
-    'GET /v1/kv': kv('read'),
-    'GET /v1/kv/*': kv('read'),
+    'GET /v1/kv': kvRead,
+    'GET /v1/kv/*': kvRead,
     'PUT /v1/kv/*': kv('write'),
     'DELETE /v1/kv/*': kv('write'),
   },
