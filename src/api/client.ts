@@ -152,6 +152,11 @@ export class KilnClient implements NodeServerApi {
     return this.write('POST', `/v1/deployment/fail/${enc(id)}`, { DeploymentID: id });
   }
 
+  /** `pause` true pauses a running deployment, false resumes a paused one (Nomad's `/v1/deployment/pause/:id`). */
+  pauseDeployment(id: string, pause: boolean): Promise<DeploymentUpdateResponse> {
+    return this.write('POST', `/v1/deployment/pause/${enc(id)}`, { DeploymentID: id, Pause: pause });
+  }
+
   jobDeployments(id: string, opts: QueryOptions = {}): Promise<QueryResult<Deployment[]>> {
     return this.query(`/v1/job/${enc(id)}/deployments`, opts);
   }
