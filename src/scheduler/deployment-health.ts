@@ -88,18 +88,27 @@ export function assessDeployment(d: Deployment, job: Job | undefined, allocs: re
     recount(state, mine.filter((a) => a.TaskGroup === name), health, nowNs);
   }
   if ([...health.values()].some((h) => h === false)) return failed(out, d, next, DEPLOYMENT_DESC.unhealthy, nowNs);
-  const late = Object.entries(next.TaskGroups).some(([name, s]) => s.RequireProgressBy > 0 && nowNs > s.RequireProgressBy && !groupDone(s, name, mine, health) && !awaitsPromotion(s));
+  // A paused deployment is not expected to progress: its deadline applies again (from scratch) once resumed.
+  const paused = d.Status === 'paused';
+  const late = !paused && Object.entries(next.TaskGroups).some(([name, s]) => s.RequireProgressBy > 0 && nowNs > s.RequireProgressBy && !groupDone(s, name, mine, health) && !awaitsPromotion(s));
   if (late) return failed(out, d, next, DEPLOYMENT_DESC.progressDeadline, nowNs);
-  if (autoPromote(next)) out.needsEval = true;
+  if (!paused && autoPromote(next)) out.needsEval = true;
+  // The scheduler places nothing more for a paused deployment, so health gives it nothing to do.
+  if (paused) out.needsEval = false;
   out.promotedCanaries = promotedCanaries(next, mine);
   const states = Object.entries(next.TaskGroups);
   if (states.every(([name, s]) => groupDone(s, name, mine, health))) {
     next.Status = 'successful';
     next.StatusDescription = DEPLOYMENT_DESC.successful;
   } else {
-    next.StatusDescription = states.some(([, s]) => awaitsPromotion(s)) ? DEPLOYMENT_DESC.runningNeedsPromotion : DEPLOYMENT_DESC.running;
+    next.StatusDescription = statusDescription(next, states.some(([, s]) => awaitsPromotion(s)));
   }
   return finish(out, d, next, nowNs);
+}
+
+function statusDescription(d: Deployment, needsPromotion: boolean): string {
+  if (d.Status === 'paused') return DEPLOYMENT_DESC.paused;
+  return needsPromotion ? DEPLOYMENT_DESC.runningNeedsPromotion : DEPLOYMENT_DESC.running;
 }
 
 function recount(state: DeploymentState, allocs: Allocation[], health: Map<string, boolean | undefined>, nowNs: number): void {

@@ -32,3 +32,4 @@ export { versionSatisfies } from './feasibility/index.js';
 export type ComputePlanFn = (state: SchedulerState, evaluation: Evaluation, opts: ScheduleOptions) => Plan;
 export { assessDeployment, allocHealth, canariesHealthy, groupHasChecks, type AllocChecks, type ChecksLookup, type DeploymentAssessment, type HealthMark } from './deployment-health.js';
 export { deploymentFor, newDeployment, needsDeployment } from './rollout.js';
+export { pausedDeployment, resumedDeployment } from './deployment-pause.js';

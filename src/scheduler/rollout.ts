@@ -78,6 +78,7 @@ export function groupRollout(tg: TaskGroup, deployment: Deployment | undefined, 
   const state = deployment?.TaskGroups[tg.Name];
   if (!deployment || !state || !hasStrategy(tg)) return undefined;
   const u = tg.Update!;
+  // Paused, failed or cancelled: no further destructive updates or canaries (lost and rescheduled allocations are still replaced).
   const active = deployment.Status === 'running';
   // Canaries are wanted only when the version really replaces allocations; an initial deployment has nothing to compare against.
   const canary = state.Promoted || !active ? 0 : state.DesiredCanaries > 0 ? state.DesiredCanaries : hasDestructive ? u.Canary : 0;

@@ -1,11 +1,15 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { Deployment } from '../../structs/index.js';
-import { NotFoundError } from '../../structs/index.js';
+import { BadRequestError, NotFoundError } from '../../structs/index.js';
 import { blockingRead } from './blocking.js';
 import type { IdParams, RouteDeps } from './route-deps.js';
 import { namespaceOf, queryString } from './route-deps.js';
 
-/** Nomad's deployment endpoints: list, read, a job's deployments, promote and fail. */
+/** Nomad's DeploymentPauseRequest: `Pause` true pauses, false resumes. */
+const PauseBody = z.object({ DeploymentID: z.string().optional(), Pause: z.boolean({ error: 'Pause must be true (pause) or false (resume)' }) });
+
+/** Nomad's deployment endpoints: list, read, a job's deployments, promote, fail, pause and resume. */
 export function registerDeploymentRoutes(app: FastifyInstance, d: RouteDeps): void {
   app.get('/v1/deployments', (req, reply) =>
     blockingRead(d.blocking, ['deployments'], req, reply, () => {
@@ -28,6 +32,13 @@ export function registerDeploymentRoutes(app: FastifyInstance, d: RouteDeps): vo
 
   app.post<{ Params: IdParams }>('/v1/deployment/promote/:id', async (req) => d.deployments.promote(req.params.id));
   app.post<{ Params: IdParams }>('/v1/deployment/fail/:id', async (req) => d.deployments.fail(req.params.id));
+  app.post<{ Params: IdParams }>('/v1/deployment/pause/:id', async (req) => {
+    const body = PauseBody.parse(req.body ?? {});
+    if (body.DeploymentID !== undefined && body.DeploymentID !== req.params.id) {
+      throw new BadRequestError(`DeploymentID in the body ("${body.DeploymentID}") does not match the URL ("${req.params.id}"); send the same ID in both`);
+    }
+    return d.deployments.pause(req.params.id, body.Pause);
+  });
 
   app.get<{ Params: IdParams }>('/v1/job/:id/deployments', (req, reply) =>
     blockingRead(d.blocking, ['deployments'], req, reply, () => {

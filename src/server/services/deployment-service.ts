@@ -1,7 +1,7 @@
 import type { StateReader } from '../../state/reader.js';
 import type { Store, TxnOp } from '../../state/store.js';
 import { keys } from '../../state/store.js';
-import { assessDeployment, canariesHealthy, type ChecksLookup, type DeploymentAssessment } from '../../scheduler/index.js';
+import { assessDeployment, canariesHealthy, pausedDeployment, resumedDeployment, type ChecksLookup, type DeploymentAssessment } from '../../scheduler/index.js';
 import type { AllocDeploymentStatus, Clock, Deployment, Job } from '../../structs/index.js';
 import { BadRequestError, DEPLOYMENT_DESC, isDeploymentActive, msToNs } from '../../structs/index.js';
 import type { StateWriter } from '../state-writer.js';
@@ -63,9 +63,20 @@ export class DeploymentService {
       if (unhealthy.length > 0) throw new BadRequestError(`deployment "${d.ID}" cannot be promoted yet: ${unhealthy.join('; ')}; wait for them to be healthy or fail the deployment`, { deploymentId: d.ID });
       const next = structuredClone(d);
       for (const s of Object.values(next.TaskGroups)) if (s.DesiredCanaries > 0) s.Promoted = true;
-      next.StatusDescription = DEPLOYMENT_DESC.running;
+      next.StatusDescription = d.Status === 'paused' ? DEPLOYMENT_DESC.paused : DEPLOYMENT_DESC.running;
       return { next, eval: true };
     });
+  }
+
+  /**
+   * `deployment pause` (`pause` true) and `resume`, as Nomad's: pausing writes
+   * no evaluation (there is nothing to schedule); resuming writes one so the
+   * rollout continues where it stopped.
+   */
+  pause(idOrPrefix: string, pause: boolean): Promise<DeploymentUpdateResponse> {
+    const nowNs = msToNs(this.deps.clock.now());
+    const change: Change = pause ? (d) => ({ next: pausedDeployment(d), eval: false }) : (d) => ({ next: resumedDeployment(d, nowNs), eval: true });
+    return this.change(idOrPrefix, change, { anyStatus: true });
   }
 
   /** `deployment fail`: stop the rollout, and go back to the last stable version when a group asked for auto_revert. */
@@ -106,12 +117,13 @@ export class DeploymentService {
     return stable.Version;
   }
 
-  private async change(idOrPrefix: string, change: Change): Promise<DeploymentUpdateResponse> {
+  /** `anyStatus`: the change checks the deployment's status itself (pause and resume say precisely which status they need). */
+  private async change(idOrPrefix: string, change: Change, opts: { anyStatus?: boolean } = {}): Promise<DeploymentUpdateResponse> {
     const id = this.deps.view.resolveDeploymentId(idOrPrefix);
     const outcome = await this.deps.writer.commit(async ({ nextIndex }) => {
       const d = this.deps.view.deployment(id);
       if (!d) throw new BadRequestError(`deployment "${id}" is gone`);
-      if (!isDeploymentActive(d)) throw new BadRequestError(`deployment "${d.ID}" is ${d.Status}; only a running deployment can be promoted or failed`, { deploymentId: d.ID, status: d.Status });
+      if (!opts.anyStatus && !isDeploymentActive(d)) throw new BadRequestError(`deployment "${d.ID}" is ${d.Status}; only a running deployment can be promoted or failed`, { deploymentId: d.ID, status: d.Status });
       const job = this.deps.view.job(d.Namespace, d.JobID);
       if (!job) throw new BadRequestError(`deployment "${d.ID}" belongs to job "${d.JobID}", which no longer exists`);
       const { next, eval: wantEval } = change(d, job);
@@ -121,7 +133,7 @@ export class DeploymentService {
       return { txn: { compares: [{ key: keys.deployment(d.ID), modRevision: d.ModifyIndex }], ops }, result: ev?.ID ?? '' };
     });
     if (!outcome) throw new BadRequestError(`deployment "${id}" was not changed`);
-    return { EvalID: outcome.result, EvalCreateIndex: outcome.index, DeploymentModifyIndex: outcome.index };
+    return { EvalID: outcome.result, EvalCreateIndex: outcome.result ? outcome.index : 0, DeploymentModifyIndex: outcome.index };
   }
 
   private assessmentTxn(d: Deployment, job: Job | undefined, a: DeploymentAssessment, index: number): { compares: { key: string; modRevision: number }[]; ops: TxnOp[] } {
