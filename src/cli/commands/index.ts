@@ -27,6 +27,7 @@ import { deploymentListCommand } from './deployment-list.js';
 import { deploymentStatus } from './deployment-status.js';
 import { deploymentPromote } from './deployment-promote.js';
 import { deploymentFail } from './deployment-fail.js';
+import { deploymentPause, deploymentResume } from './deployment-pause.js';
 import { evalList } from './eval-list.js';
 import { status } from './status.js';
 import { version } from './version.js';
@@ -76,6 +77,8 @@ export const COMMANDS: readonly CommandDef[] = [
   deploymentStatus,
   deploymentPromote,
   deploymentFail,
+  deploymentPause,
+  deploymentResume,
   imageBuild,
   imagePush,
   imageLs,
@@ -112,7 +115,7 @@ export const NOUNS: Readonly<Record<string, string>> = {
   'acl token': 'Create, list, inspect and delete ACL tokens',
   'acl policy': 'Apply, list and delete ACL policies (HCL rules)',
   eval: 'Inspect evaluations (scheduling decisions)',
-  deployment: 'Follow, promote and fail deployments (rolling updates and canaries)',
+  deployment: 'Follow, promote, fail, pause and resume deployments (rolling updates and canaries)',
   image: 'Build, publish and list jail images',
   catalog: 'Inspect the service catalog (services, instances, nodes)',
   tls: 'Create the cluster CA and agent certificates (TLS quick start)',
