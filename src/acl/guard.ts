@@ -81,6 +81,8 @@ export function installAclGuard(app: FastifyInstance, o: GuardOptions): void {
     const identity = aclIdentityOf(req);
     if (entry?.body && identity) await decide(req, entry, identity, o);
   });
+  // Filtering lives with the guard, not in each route: a route the table marks as filtered can never answer unfiltered.
+  app.addHook('preSerialization', async (req, reply, payload) => filterAnswer(req, reply, payload, o.role));
 }
 
 async function authenticate(req: FastifyRequest, reply: FastifyReply, o: GuardOptions): Promise<Identity> {
@@ -108,6 +110,8 @@ async function decide(req: FastifyRequest, entry: RouteEntry, identity: Identity
   };
   const requirement = entry.rule(ctx);
   if (isAllowed(identity, requirement)) return;
+  // A filtered list is open to every token (Consul, Nomad); only before bootstrap does anonymous get the hint below instead.
+  if (entry.open?.(ctx) && (identity.accessor !== 'anonymous' || (await o.resolver.bootstrapped()))) return;
   const needed = describeRequirement(requirement);
   if (identity.accessor === 'anonymous') {
     if (!(await o.resolver.bootstrapped())) {
@@ -116,6 +120,22 @@ async function decide(req: FastifyRequest, entry: RouteEntry, identity: Identity
     throw aclError('FORBIDDEN', `permission denied: this request needs ${needed}; send a token that has it (-token, KILN_TOKEN, or the X-Kiln-Token header)`);
   }
   throw aclError('FORBIDDEN', `permission denied: token "${identity.name}" (accessor ${identity.accessor}) lacks ${needed}`, { details: { accessor: identity.accessor } });
+}
+
+/** Consul says when a list lost items to ACLs; Nomad says nothing. */
+const FILTERED_HEADER: Partial<Record<AppRole, string>> = { catalog: 'X-Consul-Results-Filtered-By-ACLs' };
+
+/** The handler's answer cut down to what the identity may read (successful answers of filtered routes only). */
+function filterAnswer(req: FastifyRequest, reply: FastifyReply, payload: unknown, role: AppRole): unknown {
+  const url = req.routeOptions.url;
+  const entry = url === undefined ? undefined : lookupRoute(role, req.method, url);
+  const identity = aclIdentityOf(req);
+  if (!entry?.filter || !identity || reply.statusCode >= 300) return payload;
+  const { body, dropped, notFound } = entry.filter(identity, payload);
+  const header = FILTERED_HEADER[role];
+  if (dropped && header) void reply.header(header, 'true');
+  if (notFound) void reply.code(404).type('text/plain; charset=utf-8').serializer(() => '');
+  return body;
 }
 
 /** A KilnError that also carries its HTTP status, for apps on fastify's default error handler (the ingress dashboard). */
