@@ -91,9 +91,6 @@ export class IngressAgent {
     const entryPoints = options.entryPoints ?? [{ name: 'http', address: '127.0.0.1:8080' }];
     if (entryPoints.length === 0) throw new KilnError('CONFIG_INVALID', 'ingress: at least one entry point is needed, e.g. { name: "http", address: "127.0.0.1:8080" }');
     for (const e of entryPoints) splitAddress(e.address);
-    if (options.engine === 'haproxy' && entryPoints.some((e) => e.tls)) {
-      throw new KilnError('CONFIG_INVALID', 'ingress: TLS termination (an entry point with tls) needs the built-in engine; remove engine = "haproxy" or the tls block');
-    }
     if (new Set(entryPoints.map((e) => e.name)).size !== entryPoints.length) throw new KilnError('CONFIG_INVALID', `ingress: entry point names must be unique (got ${entryPoints.map((e) => e.name).join(', ')})`);
     return new IngressAgent({
       catalogAddress: 'http://127.0.0.1:8500',

@@ -6,12 +6,13 @@
  */
 import type { ProxyTimeouts } from '../proxy/engine.js';
 import { parseRule } from '../rules/index.js';
-import type { DynamicConfig, MiddlewareConfig, RouterConfig } from '../types.js';
+import type { DynamicConfig, MiddlewareConfig, MiddlewareSpec, RouterConfig } from '../types.js';
 import { conditions, quote } from './conditions.js';
 
 export interface HaproxyConfigInput {
   config: DynamicConfig;
-  entryPoints: { name: string; host: string; port: number }[];
+  /** `pems`: combined certificate+key files; the entry point then terminates TLS (the first is the default, SNI picks the others). */
+  entryPoints: { name: string; host: string; port: number; pems?: string[] }[];
   socketPath: string;
   /** Server slots per backend (service name → count). */
   slots: Map<string, number>;
@@ -75,8 +76,7 @@ export function renderHaproxyConfig(i: HaproxyConfigInput): RenderedConfig {
   const notFound = (ep: string) => `http-request return status 404 content-type "text/plain; charset=utf-8" string ${quote(`404 Not Found: no router matches this host and path on entry point ${ep}; ${i.notFoundHint}`)}`;
   const notFoundBackends: string[] = [];
   for (const ep of i.entryPoints) {
-    lines.push(`frontend fe_${ep.name}`, `  bind ${ep.host}:${ep.port}`);
-    lines.push('  http-request set-header X-Forwarded-Proto http', '  http-request set-header X-Forwarded-Host %[req.hdr(host)]', '  http-request set-header X-Forwarded-Port %[dst_port]');
+    lines.push(`frontend fe_${ep.name}`, `  ${bindLine(ep)}`, ...forwardedLines(ep.pems?.length ? 'https' : 'http'));
     const own = routers.filter(({ r }) => r.entryPoints.includes(ep.name));
     if (own.every(({ r }) => r.middlewares.length === 0)) {
       // No middleware to guard: use_backend is first-match itself, and no per-request variable is needed.
@@ -108,6 +108,25 @@ export function renderHaproxyConfig(i: HaproxyConfigInput): RenderedConfig {
   return { text: lines.join('\n') + '\n', backends, skipped };
 }
 
+/** TLS binds offer HTTP/1.1 only over ALPN (no h2), TLS 1.2 and newer as the built-in engine. */
+function bindLine(ep: HaproxyConfigInput['entryPoints'][number]): string {
+  if (!ep.pems?.length) return `bind ${ep.host}:${ep.port}`;
+  return `bind ${ep.host}:${ep.port} ssl ${ep.pems.map((p) => `crt ${quote(p)}`).join(' ')} ssl-min-ver TLSv1.2 alpn http/1.1`;
+}
+
+/**
+ * As the built-in engine: client-sent values are replaced; X-Forwarded-Port is the Host header's
+ * port, or the entry point's own when the Host has none (an IPv6 literal's brackets end before it).
+ */
+function forwardedLines(proto: 'http' | 'https'): string[] {
+  return [
+    `  http-request set-header X-Forwarded-Proto ${proto}`,
+    '  http-request set-header X-Forwarded-Host %[req.hdr(host)]',
+    '  http-request set-header X-Forwarded-Port %[dst_port]',
+    '  http-request set-header X-Forwarded-Port %[req.hdr(host),regsub(^.*:,)] if { req.hdr(host) -m reg :[0-9]+$ }',
+  ];
+}
+
 function middlewareLines(m: MiddlewareConfig | undefined, when: string): string[] {
   const spec = m?.spec;
   if (!spec) return [];
@@ -132,9 +151,25 @@ function middlewareLines(m: MiddlewareConfig | undefined, when: string): string[
         ...Object.entries(spec.customResponseHeaders).map(([h, v]) => (v === '' ? `  http-response del-header ${h} if ${when}` : `  http-response set-header ${h} ${quote(v)} if ${when}`)),
       ];
     case 'redirectScheme':
-      if (spec.scheme === 'http') return [];
-      return [`  http-request redirect scheme ${spec.scheme} code ${spec.permanent ? 301 : 302} if ${when}`];
+      return redirectLines(spec, when);
   }
+}
+
+/**
+ * As the built-in engine: the Host without its port, the middleware's port unless it is the
+ * scheme's default, the original URI; 301/302 for GET and HEAD, 308/307 otherwise. A request
+ * that already came over TLS is not redirected to https again (no loop on a TLS entry point).
+ */
+function redirectLines(spec: Extract<MiddlewareSpec, { type: 'redirectScheme' }>, when: string): string[] {
+  if (spec.scheme === 'http') return [];
+  const port = spec.port && !(spec.scheme === 'https' && spec.port === '443') ? `:${spec.port}` : '';
+  const location = quote(`${spec.scheme}://%[req.hdr(host),field(1,:)]${port}%[capture.req.uri]`);
+  const notThere = spec.scheme === 'https' ? ' !{ ssl_fc }' : '';
+  const [safe, other] = spec.permanent ? [301, 308] : [302, 307];
+  return [
+    `  http-request redirect location ${location} code ${safe} if ${when}${notThere} { method GET HEAD }`,
+    `  http-request redirect location ${location} code ${other} if ${when}${notThere} !{ method GET HEAD }`,
+  ];
 }
 
 function hasControl(s: string): boolean {

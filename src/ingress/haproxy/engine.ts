@@ -4,6 +4,8 @@
  * through the runtime API into pre-allocated server slots (no reload). Only
  * a change of routers, middlewares or slot counts rewrites the config and
  * starts a new HAProxy with -sf, which takes over the listeners gracefully.
+ * TLS entry points get `ssl crt` binds over PEMs written into the engine's
+ * own directory (certificate files are read once, at start).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ import type { WatcherLogger } from '../catalog-watcher.js';
 import { splitAddress, type EntryPointConfig, type ProxyTimeouts } from '../proxy/engine.js';
 import type { RoutingTable } from '../routing-table.js';
 import type { DynamicConfig, ServerConfig } from '../types.js';
+import { writeEntryPointPems } from './certificates.js';
 import { renderHaproxyConfig } from './config.js';
 import { runtimeCommand } from './runtime.js';
 
@@ -29,7 +32,7 @@ export interface HaproxyEngineOptions {
 export class HaproxyEngine {
   private readonly dir = mkdtempSync(join(os.tmpdir(), 'kiln-haproxy-'));
   private readonly socketPath = join(this.dir, 'admin.sock');
-  private bound: { name: string; host: string; port: number }[] = [];
+  private bound: { name: string; host: string; port: number; pems?: string[] }[] = [];
   private child: ChildProcess | undefined;
   private currentText = '';
   private queue: Promise<void> = Promise.resolve();
@@ -44,9 +47,11 @@ export class HaproxyEngine {
 
   async start(): Promise<void> {
     if (!SETPRIV) this.o.logger?.warn('ingress: setpriv (util-linux) not found: haproxy would outlive an agent killed with SIGKILL');
+    // Certificates are checked before HAProxy starts, so a bad file is named by a KilnError.
+    const pems = new Map(this.o.entryPoints.flatMap((ep) => (ep.tls ? [[ep.name, writeEntryPointPems(join(this.dir, 'certs'), ep.name, ep.tls.certificates)] as const] : [])));
     for (const ep of this.o.entryPoints) {
       const { host, port } = splitAddress(ep.address);
-      this.bound.push({ name: ep.name, host, port: port === 0 ? await freePort(host) : port });
+      this.bound.push({ name: ep.name, host, port: port === 0 ? await freePort(host) : port, pems: pems.get(ep.name) });
     }
     await this.apply(this.latest);
   }

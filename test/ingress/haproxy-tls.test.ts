@@ -1,0 +1,174 @@
+/**
+ * TLS termination on the HAProxy engine, against the real haproxy binary:
+ * HTTPS for routed services with SNI, the forwarded headers the built-in
+ * engine sets, redirectscheme without a loop, certificate checks before
+ * HAProxy starts, and no haproxy process left behind.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { dirname, join } from 'node:path';
+import type { ConnectionOptions, PeerCertificate, TLSSocket } from 'node:tls';
+import { IngressAgent } from '../../src/ingress/index.js';
+import { writeEntryPointPems } from '../../src/ingress/haproxy/certificates.js';
+import { KilnError } from '../../src/structs/index.js';
+import { createCa, createCert } from '../../src/tls/index.js';
+import { tempDir } from '../support/tmp.js';
+import { eventually, request, startBackend, startStack } from './harness.js';
+
+const ca = createCa();
+
+function certFiles(dir: string, name: string, dnsNames: string[]): { certFile: string; keyFile: string } {
+  const pair = createCert({ ca, role: 'server', dnsNames });
+  const f = { certFile: join(dir, `${name}.pem`), keyFile: join(dir, `${name}-key.pem`) };
+  writeFileSync(f.certFile, pair.certPem);
+  writeFileSync(f.keyFile, pair.keyPem);
+  return f;
+}
+
+interface HttpsReply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  cert: PeerCertificate;
+  alpn: string | false | null;
+}
+
+/** One request on a fresh connection (no keep-alive, so a reloaded HAProxy is not held open), trusting the test CA. */
+function httpsGet(address: string, servername: string, path = '/', host = servername): Promise<HttpsReply> {
+  const [hostname, port] = address.split(':');
+  return new Promise((resolve, reject) => {
+    // Without an agent the options reach tls.connect, ALPN list included.
+    const options: RequestOptions & Pick<ConnectionOptions, 'ALPNProtocols'> = { hostname, port: Number(port), path, servername, headers: { host }, ca: ca.certPem, agent: false, ALPNProtocols: ['h2', 'http/1.1'] };
+    const req = httpsRequest(options, (res) => {
+      let body = '';
+      const socket = res.socket as TLSSocket;
+      const cert = socket.getPeerCertificate();
+      const alpn = socket.alpnProtocol;
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, cert, alpn }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** haproxy processes this test process started (setpriv execs haproxy in place). */
+function haproxyChildren(): number[] {
+  const children = readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  return children.filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'haproxy';
+    } catch {
+      return false;
+    }
+  });
+}
+
+test('haproxy engine: an https entry point terminates TLS with SNI, forwards proto https and its port, and redirectscheme does not loop', async (t) => {
+  const tmp = tempDir('kiln-haproxy-tls-');
+  const web = certFiles(tmp.dir, 'web', ['hello-web.minipot', 'secure.minipot']);
+  const other = certFiles(tmp.dir, 'other', ['*.example.org']);
+  const s = await startStack({ engine: 'haproxy', entryPoints: [{ name: 'http', address: '127.0.0.1:0' }, { name: 'https', address: '127.0.0.1:0', tls: { certificates: [web, other] } }] });
+  const backend = await startBackend('a');
+  t.after(async () => {
+    await s.close();
+    await backend.close();
+    tmp.cleanup();
+  });
+  const https = s.ingress.entryPointAddress('https')!;
+  const httpsPort = https.split(':')[1]!;
+  await s.register({ Name: 'hello-web', ID: 'hello-web-a', Address: '127.0.0.1', Port: backend.port });
+  // A new router reloads HAProxy; a connection caught by that is retried.
+  const first = await eventually(async () => {
+    const r = await httpsGet(https, 'hello-web.minipot').catch(() => undefined);
+    return r?.status === 200 && r;
+  });
+  const seen = JSON.parse(first.body) as { name: string; headers: Record<string, string> };
+  assert.equal(seen.name, 'a');
+  assert.equal(seen.headers['x-forwarded-proto'], 'https');
+  assert.equal(seen.headers['x-forwarded-port'], httpsPort, 'no port in Host: the entry point port');
+  assert.equal(seen.headers['x-forwarded-host'], 'hello-web.minipot');
+  assert.match(first.cert.subjectaltname ?? '', /DNS:hello-web\.minipot/);
+  assert.equal(first.alpn, 'http/1.1', 'ALPN offers HTTP/1.1 only, even to a client asking for h2');
+  const withPort = JSON.parse((await httpsGet(https, 'hello-web.minipot', '/', 'hello-web.minipot:8443')).body) as { headers: Record<string, string> };
+  assert.equal(withPort.headers['x-forwarded-port'], '8443', 'the Host header port wins, as on the built-in engine');
+  const bySni = await httpsGet(https, 'api.example.org');
+  assert.match(bySni.cert.subjectaltname ?? '', /DNS:\*\.example\.org/, 'SNI picks the wildcard certificate');
+  assert.equal(bySni.status, 404, 'no router for that host');
+  const plain = await request(s.entry, '/', { host: 'hello-web.minipot' });
+  assert.equal((JSON.parse(plain.body) as { headers: Record<string, string> }).headers['x-forwarded-proto'], 'http', 'the http entry point is unchanged');
+
+  await s.register({
+    Name: 'secure',
+    ID: 'secure-1',
+    Address: '127.0.0.1',
+    Port: backend.port,
+    Tags: ['traefik.http.routers.secure.middlewares=to-https', 'traefik.http.middlewares.to-https.redirectscheme.scheme=https', 'traefik.http.middlewares.to-https.redirectscheme.permanent=true', `traefik.http.middlewares.to-https.redirectscheme.port=${httpsPort}`],
+  });
+  const redirect = await eventually(async () => {
+    const r = await request(s.entry, '/login?next=1', { host: 'secure.minipot:8080' }).catch(() => undefined);
+    return r?.status === 301 && r;
+  });
+  assert.equal(redirect.headers.location, `https://secure.minipot:${httpsPort}/login?next=1`);
+  assert.equal((await request(s.entry, '/login', { host: 'secure.minipot', method: 'POST', body: 'x' })).status, 308);
+  // The router's redirect shows with the reload; its server arrives right after through the runtime API.
+  const followed = await eventually(async () => {
+    const r = await httpsGet(https, 'secure.minipot', '/login?next=1');
+    return r.status !== 503 && r;
+  });
+  assert.equal(followed.status, 200, 'over TLS the redirect is not repeated');
+  assert.equal((JSON.parse(followed.body) as { url: string }).url, '/login?next=1');
+
+  // The combined PEMs sit in the engine's own directory, readable by the agent's user only.
+  const [pid] = haproxyChildren();
+  assert.ok(pid, 'haproxy runs as a child of this process');
+  const cfg = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[2]!;
+  const certDir = join(dirname(cfg), 'certs');
+  const pems = readdirSync(certDir).sort();
+  assert.deepEqual(pems, ['https-0.pem', 'https-1.pem']);
+  for (const p of pems) assert.equal(statSync(join(certDir, p)).mode & 0o777, 0o600, p);
+  assert.match(readFileSync(cfg, 'utf8'), /bind 127\.0\.0\.1:\d+ ssl crt ".*https-0\.pem" crt ".*https-1\.pem"/);
+});
+
+test('haproxy engine: a bad certificate or key is a CONFIG_INVALID naming the file, before haproxy starts', async (t) => {
+  const tmp = tempDir('kiln-haproxy-tls-bad-');
+  t.after(() => tmp.cleanup());
+  const web = certFiles(tmp.dir, 'web', ['hello-web.minipot']);
+  const other = certFiles(tmp.dir, 'other', ['other.minipot']);
+  const garbage = join(tmp.dir, 'garbage.pem');
+  writeFileSync(garbage, 'not a pem\n');
+  const cases: [{ certFile: string; keyFile: string }, RegExp][] = [
+    [{ certFile: web.certFile, keyFile: other.keyFile }, new RegExp(`key file ${other.keyFile} does not match the certificate in ${web.certFile}`)],
+    [{ certFile: join(tmp.dir, 'missing.pem'), keyFile: web.keyFile }, new RegExp(`cannot read ingress certificate file ${tmp.dir}/missing\\.pem: ENOENT`)],
+    [{ certFile: web.certFile, keyFile: garbage }, new RegExp(`key file ${garbage} holds no usable private key`)],
+    [{ certFile: garbage, keyFile: web.keyFile }, new RegExp(`certificate file ${garbage} holds no PEM certificate`)],
+  ];
+  for (const [files, message] of cases) {
+    const ingress = await IngressAgent.create({ engine: 'haproxy', catalogAddress: 'http://127.0.0.1:1', initialSyncTimeoutMs: 0, dashboard: false, entryPoints: [{ name: 'https', address: '127.0.0.1:0', tls: { certificates: [web, files] } }] });
+    await assert.rejects(ingress.start(), (e: unknown) => e instanceof KilnError && e.code === 'CONFIG_INVALID' && message.test(e.message), String(message));
+    assert.deepEqual(haproxyChildren(), [], 'no haproxy was started');
+    await ingress.stop();
+  }
+});
+
+test('writeEntryPointPems concatenates certificate and key into mode-0600 files, the first being the default', () => {
+  const tmp = tempDir('kiln-haproxy-pem-');
+  try {
+    const web = certFiles(tmp.dir, 'web', ['hello-web.minipot']);
+    const [pem] = writeEntryPointPems(join(tmp.dir, 'out'), 'web secure', [web]);
+    assert.equal(pem, join(tmp.dir, 'out', 'web_secure-0.pem'));
+    assert.equal(statSync(pem!).mode & 0o777, 0o600);
+    assert.equal(readFileSync(pem!, 'utf8'), readFileSync(web.certFile, 'utf8') + readFileSync(web.keyFile, 'utf8'));
+    assert.throws(() => writeEntryPointPems(tmp.dir, 'https', []), (e: unknown) => e instanceof KilnError && /needs at least one certificate/.test(e.message));
+  } finally {
+    tmp.cleanup();
+  }
+});
+
+test('haproxy TLS tests leave no haproxy process behind', async () => {
+  // A process replaced by a reload finishes its connections first (at most 10 s), then exits.
+  for (let i = 0; i < 120 && haproxyChildren().length; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(haproxyChildren(), []);
+});
