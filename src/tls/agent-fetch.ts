@@ -5,15 +5,12 @@
  * enough). Both present the agent's own certificate and never send plain HTTP.
  */
 import { roleName } from './certs.js';
-import { createTlsFetch, type TlsFetchOptions } from './fetch.js';
-import { rootCertificates } from 'node:tls';
-import type { LoadedTls, TlsConfig } from './load.js';
-import { loadTls } from './load.js';
-import { httpsServerOptions, type HttpsServerOptions } from './server.js';
+import { createTlsFetch, type TlsFetch, type TlsFetchOptions } from './fetch.js';
+import type { LoadedTls } from './load.js';
 
 export interface AgentFetches {
-  toServers: typeof fetch;
-  toAgents: typeof fetch;
+  toServers: TlsFetch;
+  toAgents: TlsFetch;
   /** The options behind toServers, as plain data (the heartbeat worker thread builds its own fetch). */
   serverOptions: TlsFetchOptions;
 }
@@ -27,27 +24,3 @@ export function agentFetches(tls: LoadedTls, datacenter: string): AgentFetches {
 
 /** `https://` for a listener with TLS, `http://` otherwise. */
 export const schemeFor = (tls: LoadedTls | undefined): 'https' | 'http' => (tls ? 'https' : 'http');
-
-/** Everything an agent needs for TLS, loaded once from its tls block. */
-export interface AgentTls {
-  loaded: LoadedTls;
-  https: HttpsServerOptions;
-  fetches: AgentFetches;
-  /**
-   * Image URLs: the public roots plus the cluster CA (the local registry
-   * serves HTTPS with a cluster certificate; potluck-style registries use
-   * public ones). Host names are checked; http:// mirrors stay as written.
-   */
-  imageFetch: typeof fetch;
-}
-
-export function agentTls(config: TlsConfig | undefined, datacenter: string): AgentTls | undefined {
-  if (!config) return undefined;
-  const loaded = loadTls(config);
-  return {
-    loaded,
-    https: httpsServerOptions(loaded),
-    fetches: agentFetches(loaded, datacenter),
-    imageFetch: createTlsFetch({ ca: [...rootCertificates, loaded.ca].join('\n'), cert: loaded.cert, key: loaded.key, serverName: 'host' }),
-  };
-}

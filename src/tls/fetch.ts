@@ -33,18 +33,25 @@ export interface TlsFetchOptions {
 
 const MAX_REDIRECTS = 5;
 
-export function createTlsFetch(opts: TlsFetchOptions): typeof fetch {
-  const agent = new HttpsAgent({
-    keepAlive: true,
-    ...(opts.ca ? { ca: opts.ca } : {}),
-    ...(opts.cert && opts.key ? { cert: opts.cert, key: opts.key } : {}),
-    minVersion: 'TLSv1.2',
-    checkServerIdentity: identityCheck(opts.serverName ?? 'host'),
-  });
+/** A TLS fetch whose certificate material can be swapped while it is in use (SIGHUP reload). */
+export type TlsFetch = typeof fetch & {
+  /**
+   * New connections use the new CA, certificate and key; requests already
+   * running finish on their connections, which then close instead of
+   * going back to the keep-alive pool.
+   */
+  reload(material: TlsMaterial): void;
+};
+
+export type TlsMaterial = Pick<TlsFetchOptions, 'ca' | 'cert' | 'key'>;
+
+export function createTlsFetch(opts: TlsFetchOptions): TlsFetch {
+  let current = { ...opts };
+  let agent = httpsAgent(current);
   const tlsFetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     let url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
     if (url.protocol === 'ws:' || url.protocol === 'wss:') throw new TypeError(`fetch cannot open ${url.protocol} URLs`);
-    if (url.protocol === 'http:' && !opts.upgradeHttp) return globalThis.fetch(input, init);
+    if (url.protocol === 'http:' && !current.upgradeHttp) return globalThis.fetch(input, init);
     if (url.protocol === 'http:') url = new URL(url.href.replace(/^http:/, 'https:'));
     for (let hop = 0; ; hop++) {
       const res = await send(agent, url, init);
@@ -54,7 +61,34 @@ export function createTlsFetch(opts: TlsFetchOptions): typeof fetch {
       url = new URL(location, url);
     }
   };
-  return tlsFetch as typeof fetch;
+  const reload = (material: TlsMaterial): void => {
+    const old = agent;
+    current = { ...current, ...material };
+    agent = httpsAgent(current);
+    retire(old);
+  };
+  return Object.assign(tlsFetch as typeof fetch, { reload });
+}
+
+function httpsAgent(opts: TlsFetchOptions): HttpsAgent {
+  return new HttpsAgent({
+    keepAlive: true,
+    ...(opts.ca ? { ca: opts.ca } : {}),
+    ...(opts.cert && opts.key ? { cert: opts.cert, key: opts.key } : {}),
+    minVersion: 'TLSv1.2',
+    checkServerIdentity: identityCheck(opts.serverName ?? 'host'),
+  });
+}
+
+/**
+ * Close an agent's idle connections now and its busy ones when their
+ * request ends (Node's agent destroys a freed socket once keepAlive is
+ * off); agent.destroy() would also cut requests in flight.
+ */
+function retire(agent: HttpsAgent): void {
+  // Public on Node's Agent since 0.x, missing from its type declarations.
+  (agent as HttpsAgent & { keepAlive: boolean }).keepAlive = false;
+  for (const sockets of Object.values(agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
 }
 
 function identityCheck(mode: NonNullable<TlsFetchOptions['serverName']>): (host: string, cert: PeerCertificate) => Error | undefined {

@@ -6,3 +6,4 @@ export * from './fetch.js';
 export * from './agent-fetch.js';
 export * from './cli.js';
 export * from './sni.js';
+export * from './agent-tls.js';

@@ -1,7 +1,8 @@
 /**
- * Reading an agent's (or the CLI's) TLS files once, with every mistake a
- * CONFIG_INVALID that names the file and the fix: missing file, not PEM,
- * certificate not signed by the CA, key that does not match, expired.
+ * Reading an agent's (or the CLI's) TLS files, at start and again on each
+ * reload (SIGHUP), with every mistake a CONFIG_INVALID that names the file
+ * and the fix: missing file, not PEM, certificate not signed by the CA, key
+ * that does not match, expired or not yet valid.
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -27,6 +28,9 @@ export interface LoadedTls {
   /** This agent's own role name, from its certificate. */
   identity: PeerIdentity;
   config: TlsConfig;
+  /** The certificate's serial (hex, upper case, as Node reports it) and expiry, for logs. */
+  serial: string;
+  validTo: string;
 }
 
 export function loadTls(config: TlsConfig): LoadedTls {
@@ -34,14 +38,14 @@ export function loadTls(config: TlsConfig): LoadedTls {
   const cert = readPem(config.certFile, 'cert_file');
   const key = readPem(config.keyFile, 'key_file');
   const own = x509(cert, config.certFile);
-  checkSignedBy(own, x509(ca, config.caFile), config);
+  checkSignedBy(own, caBundle(ca, config.caFile), config);
   checkKeyMatches(own, key, config);
-  if (Date.parse(own.validTo) < Date.now()) throw new KilnError('CONFIG_INVALID', `certificate ${config.certFile} expired on ${own.validTo}; create a new one with kiln tls cert create`);
+  checkValidNow(own, config.certFile);
   const identity = identityOf({ subjectaltname: own.subjectAltName ?? '', subject: { CN: /CN=([^\n]+)/.exec(own.subject)?.[1] ?? '' } });
   if (!identity) {
     throw new KilnError('CONFIG_INVALID', `certificate ${config.certFile} names no kiln role (server.<dc>.<domain>, client.<dc>.<domain>); create it with kiln tls cert create -server or -client`);
   }
-  return { ca, cert, key, identity, config };
+  return { ca, cert, key, identity, config, serial: own.serialNumber, validTo: own.validTo };
 }
 
 /** The CLI's files (-ca-cert, -client-cert, -client-key); the client pair is optional. */
@@ -75,10 +79,25 @@ function x509(pem: string, file: string): X509Certificate {
   }
 }
 
-function checkSignedBy(cert: X509Certificate, ca: X509Certificate, config: TlsConfig): void {
-  if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) {
+/**
+ * Every certificate in ca_file: while a CA is replaced, the file holds the
+ * old and the new one (docs/security.md, "Rotating certificates").
+ */
+function caBundle(pem: string, file: string): X509Certificate[] {
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) throw new KilnError('CONFIG_INVALID', `ca_file ${file} holds no PEM certificate; use the kiln-agent-ca.pem that kiln tls ca create wrote`);
+  return blocks.map((b) => x509(b, file));
+}
+
+function checkSignedBy(cert: X509Certificate, cas: X509Certificate[], config: TlsConfig): void {
+  if (!cas.some((ca) => cert.checkIssued(ca) && cert.verify(ca.publicKey))) {
     throw new KilnError('CONFIG_INVALID', `certificate ${config.certFile} was not signed by the CA in ${config.caFile}; create it with kiln tls cert create using that CA`);
   }
+}
+
+function checkValidNow(cert: X509Certificate, file: string, now = Date.now()): void {
+  if (Date.parse(cert.validTo) < now) throw new KilnError('CONFIG_INVALID', `certificate ${file} expired on ${cert.validTo}; create a new one with kiln tls cert create`);
+  if (Date.parse(cert.validFrom) > now) throw new KilnError('CONFIG_INVALID', `certificate ${file} is not valid before ${cert.validFrom}; check this machine's clock or create the certificate again`);
 }
 
 function checkKeyMatches(cert: X509Certificate, keyPem: string, config: TlsConfig): void {

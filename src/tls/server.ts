@@ -20,13 +20,15 @@ export interface HttpsServerOptions extends SecureContextOptions {
  */
 export function httpsServerOptions(tls: LoadedTls): HttpsServerOptions {
   return {
-    ca: tls.ca,
-    cert: tls.cert,
-    key: tls.key,
-    minVersion: 'TLSv1.2',
+    ...listenerContext(tls),
     requestCert: tls.config.verifyIncoming,
     rejectUnauthorized: tls.config.verifyIncoming,
   };
+}
+
+/** What a listener's secure context holds: set at listen, replaced by setSecureContext() on reload. */
+export function listenerContext(tls: LoadedTls): SecureContextOptions {
+  return { ca: tls.ca, cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' };
 }
 
 /** Refuse requests whose certificate role may not make them (403 FORBIDDEN, kiln's error body). */
