@@ -14,6 +14,7 @@ import { AllocWatcher } from './alloc-watcher.js';
 import { fingerprintNode, loadOrCreateNodeId } from './fingerprint.js';
 import { Heartbeater } from './heartbeat.js';
 import { ThreadedHeartbeater, type HeartbeatThreadOptions } from './heartbeat-thread.js';
+import type { TlsFetchOptions } from '../tls/fetch.js';
 import type { ClientLogSource } from './logs.js';
 import type { PersistedAlloc } from './state-db.js';
 import { ClientStateDb } from './state-db.js';
@@ -122,6 +123,11 @@ export class ClientAgent implements AllocDiffTarget, ClientLogSource {
     await this.reporter.flush().catch((err: unknown) => this.logger.warn(`final status report failed: ${errorMessage(err)}`));
     this.reporter.stop();
     await this.heartbeater.stop();
+  }
+
+  /** New TLS material for the heartbeat thread (the agent's SIGHUP reload); the other calls share the agent's reloadable fetch. */
+  reloadTls(tls: TlsFetchOptions): void {
+    if (this.heartbeater instanceof ThreadedHeartbeater) this.heartbeater.reloadTls(tls);
   }
 
   allocRunner(id: string): AllocRunner | undefined {

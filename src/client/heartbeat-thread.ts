@@ -41,7 +41,7 @@ export class ThreadedHeartbeater {
   private restartTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly opts: HeartbeatThreadOptions,
+    private opts: HeartbeatThreadOptions,
     private readonly node: () => Node,
     private readonly logger: Logger = silentLogger,
   ) {}
@@ -69,6 +69,12 @@ export class ThreadedHeartbeater {
         this.restartTimer = setTimeout(() => this.start(), 1_000);
       }),
     );
+  }
+
+  /** New TLS material (the agent's SIGHUP reload): the running thread swaps it in; a restarted one starts with it. */
+  reloadTls(tls: TlsFetchOptions): void {
+    this.opts = { ...this.opts, tls: { ...tls } };
+    this.worker?.postMessage({ type: 'tls', tls: this.opts.tls });
   }
 
   async stop(): Promise<void> {
