@@ -51,7 +51,8 @@ export function routeRequest(ctx: EntryContext, head: RequestHead): Routed {
   }
   const stats = (route.stats ??= ctx.metrics.route(route.router.name, route.service.config.name));
   const redirect = route.middlewares.redirect;
-  if (redirect && redirect.scheme !== 'http') return { route, stats, answer: redirectAnswer(head, redirect) };
+  // A request that already arrived over the target scheme passes (Traefik too): no loop on a TLS entry point.
+  if (redirect && redirect.scheme !== 'http' && redirect.scheme !== ctx.proto) return { route, stats, answer: redirectAnswer(head, redirect) };
   return { route, stats };
 }
 
