@@ -110,8 +110,9 @@ async function decide(req: FastifyRequest, entry: RouteEntry, identity: Identity
   };
   const requirement = entry.rule(ctx);
   if (isAllowed(identity, requirement)) return;
-  // A filtered list is open to every token (Consul, Nomad); only before bootstrap does anonymous get the hint below instead.
-  if (entry.open?.(ctx) && (identity.accessor !== 'anonymous' || (await o.resolver.bootstrapped()))) return;
+  // A filtered list is open to every token (Consul, Nomad). Anonymous callers only once an `anonymous` policy grants
+  // them something: without one kiln answers 403 "send a token" rather than a silently empty list (secure and clearer).
+  if (entry.open?.(ctx) && (identity.accessor !== 'anonymous' || identity.rules.length > 0)) return;
   const needed = describeRequirement(requirement);
   if (identity.accessor === 'anonymous') {
     if (!(await o.resolver.bootstrapped())) {

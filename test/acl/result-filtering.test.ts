@@ -104,12 +104,18 @@ test('a prefix token sees only its services in catalog/services and health/state
   assert.deepEqual((allChecks.json() as { CheckID: string }[]).map((c) => c.CheckID).sort(), ['node-disk', 'serfHealth', 'team-a-web-ttl', 'team-b-db-ttl']);
 });
 
-test('a token with no rules and anonymous (after bootstrap) get an empty list, not a 403', async () => {
+test('a token with no rules gets an empty list; anonymous gets a 403 until an anonymous policy grants it something', async () => {
   const empty = await tokenWith('nothing', 'operator {\n  policy = "read"\n}\n');
-  for (const r of [await call(`${catalog}/v1/catalog/services`, { token: empty }), await call(`${catalog}/v1/catalog/services`)]) {
-    assert.deepEqual(ok(r).json(), {});
-    assert.equal(r.headers.get(FILTERED), 'true');
-  }
+  const none = ok(await call(`${catalog}/v1/catalog/services`, { token: empty }));
+  assert.deepEqual(none.json(), {});
+  assert.equal(none.headers.get(FILTERED), 'true');
+  const refused = await call(`${catalog}/v1/catalog/services`);
+  assert.equal(refused.status, 403);
+  assert.match(refused.text, /send a token/);
+  await tokenWith('anonymous', 'service_prefix "team-b-" {\n  policy = "read"\n}\n');
+  const anonymous = ok(await call(`${catalog}/v1/catalog/services`));
+  assert.deepEqual(Object.keys(anonymous.json() as object), ['team-b-db']);
+  assert.equal(anonymous.headers.get(FILTERED), 'true');
   assert.equal((await call(`${catalog}/v1/health/service/team-a-web`)).status, 403, 'a named service still needs read on it');
 });
 
