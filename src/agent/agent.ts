@@ -29,6 +29,7 @@ import { aclEnabled, type AgentConfig } from './config.js';
 import { streamLogger, type Logger } from './logger.js';
 import { collectImagesEvery, createDrivers, serviceRegistrar, startCatalog, startIngress, startRegistry } from './roles.js';
 import { agentTls, installIdentityCheck, type AgentTls } from '../tls/index.js';
+import { reloadAgentTls, type ReloadOutcome } from './reload.js';
 
 /** How often the client removes images no task uses. */
 const IMAGE_GC_INTERVAL_MS = 10 * 60_000;
@@ -163,6 +164,12 @@ export class Agent {
     this.state = 'stopped';
   }
 
+  /** SIGHUP: reload the tls block's certificates into every role's listener and outbound client; a bad file is logged and the old ones stay. */
+  reload(): ReloadOutcome {
+    const apps = [this.server?.app, this.catalog?.app, this.registry?.app, this.ingress?.app, this.clientHttp];
+    return reloadAgentTls({ tls: this.tls, apps, ...(this.client ? { heartbeat: this.client } : {}), log: this.log('agent') });
+  }
+
   /** ACLs: the guard for every role's app, the /v1/acl routes, the exec audit log (docs/security.md). */
   private createAcl(): AgentAcl {
     const { config } = this;
@@ -231,7 +238,7 @@ export class Agent {
       dataDir: config.dataDir,
       proxyClientRoutes: !config.client.enabled,
       catalogAddress: this.catalogUrl(),
-      ...(this.tls ? { https: this.tls.https, agentFetch: this.tls.fetches.toAgents, agentTls: { ca: this.tls.loaded.ca, cert: this.tls.loaded.cert, key: this.tls.loaded.key } } : {}),
+      ...(this.tls ? { https: this.tls.https, agentFetch: this.tls.fetches.toAgents, agentTls: this.tls.material } : {}),
       // Deployment check reads from the catalog carry the agent's token (ACLs).
       ...(this.acl?.enabled ? { agentFetch: this.acl.fetch(this.tls?.fetches.toAgents) } : {}),
       heartbeatGraceMs: config.server.heartbeat?.graceMs,

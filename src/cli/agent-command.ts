@@ -14,7 +14,7 @@ interface AgentFlags {
   logLevel?: string;
 }
 
-/** `kiln agent -dev | -config FILE`: run the roles in this process until SIGINT/SIGTERM. */
+/** `kiln agent -dev | -config FILE`: run the roles in this process until SIGINT/SIGTERM; SIGHUP reloads TLS certificates. */
 export function registerAgentCommand(program: Command): void {
   const cmd = program
     .command('agent')
@@ -93,6 +93,12 @@ async function runAgent(config: AgentConfig): Promise<void> {
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
+    // As `nomad agent`: SIGHUP reloads the TLS certificates; the agent keeps running either way.
+    process.on('SIGHUP', () => {
+      if (stopping) return;
+      out.write('==> caught SIGHUP, reloading TLS certificates\n');
+      agent.reload();
+    });
   });
   out.write('==> kiln agent stopped\n');
 }
