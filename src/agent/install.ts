@@ -38,7 +38,8 @@ export function defaultUnitDir(user: boolean, home = homedir()): string {
  * agent, so the tasks it started keep running and the next agent re-attaches
  * to them (the control-group default would kill every task with the agent).
  * SIGTERM is the clean shutdown; a client drains first only with
- * `client { drain_on_shutdown = true }`.
+ * `client { drain_on_shutdown = true }`. `systemctl reload` sends SIGHUP,
+ * which reloads the TLS certificates.
  */
 export function systemdUnit(o: UnitOptions): string {
   const lines = [
@@ -52,6 +53,8 @@ export function systemdUnit(o: UnitOptions): string {
     `ExecStart=${quote(o.nodePath)} ${quote(o.kilnBin)} agent -config ${quote(o.configPath)}`,
     'KillMode=process',
     'KillSignal=SIGTERM',
+    // systemctl reload kiln: the agent reloads its TLS certificates on SIGHUP.
+    'ExecReload=/bin/kill -HUP $MAINPID',
     // Long enough for a drain_on_shutdown client to move its allocations away.
     'TimeoutStopSec=120',
     'Restart=on-failure',

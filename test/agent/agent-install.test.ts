@@ -17,6 +17,7 @@ test('the unit runs the agent with its config, stops it with SIGTERM and leaves 
     'Type=simple',
     'ExecStart=/usr/bin/node /opt/kiln/bin/kiln.js agent -config /etc/kiln/agent.hcl',
     'KillSignal=SIGTERM',
+    'ExecReload=/bin/kill -HUP $MAINPID',
     'KillMode=process',
     'Restart=on-failure',
     'LimitNOFILE=65536',
