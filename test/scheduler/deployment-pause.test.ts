@@ -134,3 +134,30 @@ test('pausing a deployment that is not running, or resuming one that is not paus
     assert.throws(() => resumedDeployment(d, h.now * NS_PER_MS), new RegExp(`"${d.ID}" of job "example" is ${status}, not paused; only a paused deployment can be resumed`));
   }
 });
+
+test('promoting a paused deployment stops the allocations its canaries replace; the rest of the rollout waits for the resume', () => {
+  const h = setup({ Canary: 1 });
+  newVersion(h);
+  const canary = placedAllocs(h.schedule('example'))[0]!;
+  healthy(h);
+  pause(h);
+  const d = current(h);
+  h.deployments.set(d.ID, { ...d, TaskGroups: { web: { ...d.TaskGroups['web']!, Promoted: true } } });
+  const plan = h.schedule('example');
+  assert.equal(placedAllocs(plan).length, 0, 'no destructive update while paused');
+  assert.deepEqual(stoppedAllocs(plan).map((a) => a.Name), [canary.Name], 'only the allocation the canary replaces stops');
+  resume(h);
+  assert.equal(placedAllocs(h.schedule('example')).length, 1, 'the rollout continues after the resume');
+});
+
+test('auto_promote waits for the resume', () => {
+  const h = setup({ Canary: 1, AutoPromote: true });
+  newVersion(h);
+  h.schedule('example');
+  pause(h);
+  assert.equal(healthy(h).needsEval, false);
+  assert.equal(current(h).TaskGroups['web']!.Promoted, false, 'healthy canaries are not promoted while paused');
+  resume(h);
+  assert.equal(h.watch('example').needsEval, true, 'promotion wakes the scheduler once resumed');
+  assert.equal(current(h).TaskGroups['web']!.Promoted, true);
+});
