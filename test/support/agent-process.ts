@@ -1,4 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Path of the `kiln` entry script (bin/kiln.js) from the compiled test tree. */
@@ -15,9 +19,41 @@ export interface AgentProcess {
   kill9(): Promise<void>;
 }
 
-/** Start `kiln agent -dev` on an ephemeral port with its own data dir, resolving once it serves HTTP. */
+/**
+ * A jail network no other stack uses: bridge `kdev<hex>`, a free 10.252.<n>.0/24,
+ * chains `KDEV<hex>-*`, cgroup `/kiln-dev-<hex>`. A dev agent on the default
+ * network (kiln0, 10.192.0.0/10) would share the bridge and addresses with a
+ * user's `./minipot` on the same machine, and its Ctrl-C would remove that bridge.
+ */
+export function privateJailNetwork(): { bridge: string; subnet: string; chainPrefix: string; cgroupParent: string } {
+  const used = new Set(Object.values(networkInterfaces()).flatMap((addrs) => (addrs ?? []).map((a) => a.address)));
+  const free = [...Array(256).keys()].filter((n) => ![...used].some((a) => a.startsWith(`10.252.${n}.`)));
+  const octet = free[randomBytes(1)[0]! % free.length] ?? 0;
+  const hex = randomBytes(3).toString('hex');
+  return { bridge: `kdev${hex}`, subnet: `10.252.${octet}.0/24`, chainPrefix: `KDEV${hex}`, cgroupParent: `/kiln-dev-${hex}` };
+}
+
+/**
+ * `-config <dataDir>/test-jail-network.hcl` with a private jail network, unless the caller brings its own
+ * -config. A restarted agent on the same data dir keeps its network (its jails re-attach on that bridge).
+ */
+function jailNetworkArgs(dataDir: string, extraArgs: readonly string[]): string[] {
+  if (extraArgs.includes('-config')) return [];
+  const file = join(dataDir, 'test-jail-network.hcl');
+  if (existsSync(file)) return ['-config', file];
+  const net = privateJailNetwork();
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, `client {\n  jail_network {\n    bridge = "${net.bridge}"\n    subnet = "${net.subnet}"\n    chain_prefix = "${net.chainPrefix}"\n    cgroup_parent = "${net.cgroupParent}"\n  }\n}\n`);
+  return ['-config', file];
+}
+
+/**
+ * Start `kiln agent -dev` on an ephemeral port with its own data dir, resolving once it serves HTTP.
+ * Without a `-config` in `extraArgs` the agent gets a private jail network (privateJailNetwork).
+ */
 export async function startDevAgent(dataDir: string, extraArgs: string[] = []): Promise<AgentProcess> {
-  const child = spawn(process.execPath, [KILN_BIN, 'agent', '-dev', '-data-dir', dataDir, '-http-port', '0', ...extraArgs], {
+  const args = [KILN_BIN, 'agent', '-dev', '-data-dir', dataDir, '-http-port', '0', ...jailNetworkArgs(dataDir, extraArgs), ...extraArgs];
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
