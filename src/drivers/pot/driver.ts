@@ -193,9 +193,10 @@ export class PotDriver implements TaskDriver {
     return execInJail(this.deps.runc, jail.state.containerId, jailProcessEnv(jail.state), opts);
   }
 
-  /** The node's mapped ports (host port → jail address:port), like `pot show`. */
-  portRedirections(): Promise<(PortMapping & { taskId: string })[]> {
-    return this.deps.network.portRedirections();
+  /** The node's mapped ports (host port → jail address:port), like `pot show`; labels come from the jails (iptables rules carry none). */
+  async portRedirections(): Promise<(PortMapping & { taskId: string })[]> {
+    const rules = await this.deps.network.portRedirections();
+    return rules.map((r) => ({ ...r, label: r.label || (this.jails.get(r.taskId)?.state.net?.mappings.find((m) => m.hostPort === r.hostPort)?.label ?? '') }));
   }
 
   /** The jail's address on the bridge, for the allocation's network status. */

@@ -45,8 +45,8 @@ test('httpd in a jail answers on 127.0.0.1:<host port> (port_map) and on the jai
   assert.equal(await get(`http://${ip}:80/`), 'hello from the jail\n');
   const redirections = await driver.portRedirections();
   assert.deepEqual(
-    redirections.filter((r) => r.taskId === cfg.id).map((r) => [r.hostPort, r.jailIp, r.jailPort]),
-    [[hostPort, ip, 80]],
+    redirections.filter((r) => r.taskId === cfg.id).map((r) => [r.hostPort, r.jailIp, r.jailPort, r.label]),
+    [[hostPort, ip, 80, 'http']],
   );
 
   const state = handle.state as { containerId: string; net: { netns: string; hostVeth: string } };
