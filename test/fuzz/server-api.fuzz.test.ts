@@ -15,7 +15,7 @@ const SERVER_ROUTES = [
   'GET /v1/job/:id/allocations', 'GET /v1/job/:id/evaluations', 'GET /v1/job/:id/deployment', 'GET /v1/job/:id/deployments', 'GET /v1/job/:id/summary',
   'GET /v1/job/:id/versions', 'POST /v1/job/:id/plan', 'POST /v1/job/:id/revert', 'GET /v1/allocations', 'GET /v1/allocation/:id', 'POST /v1/allocation/:id/stop',
   'GET /v1/evaluations', 'GET /v1/evaluation/:id', 'GET /v1/evaluation/:id/allocations', 'GET /v1/deployments', 'GET /v1/deployment/:id',
-  'GET /v1/deployment/allocations/:id', 'POST /v1/deployment/fail/:id', 'POST /v1/deployment/promote/:id', 'GET /v1/nodes', 'GET /v1/node/:id',
+  'GET /v1/deployment/allocations/:id', 'POST /v1/deployment/fail/:id', 'POST /v1/deployment/promote/:id', 'POST /v1/deployment/pause/:id', 'GET /v1/nodes', 'GET /v1/node/:id',
   'GET /v1/node/:id/allocations', 'POST /v1/node/register', 'POST /v1/node/:id/heartbeat', 'POST /v1/node/:id/drain', 'POST /v1/node/:id/eligibility',
   'POST /v1/client/allocations/update', 'GET /v1/status/leader', 'GET /v1/status/peers', 'GET /v1/client/fs/logs/:id', 'GET /v1/unknown/*',
 ];
