@@ -15,6 +15,8 @@ export async function proxyCatalog(req: FastifyRequest, reply: FastifyReply, cat
   try {
     res = await fetchFn(`${base.replace(/\/$/, '')}/${rest}${query}`, { signal: abort.signal, headers: tokenHeader(req) });
   } catch (err) {
+    // The browser left the page (a blocking query cut short): nobody is waiting, nothing failed.
+    if (abort.signal.aborted) return reply.code(499).send();
     throw new KilnError('UNAVAILABLE', `catalog at ${base} is not reachable: ${err instanceof Error ? err.message : String(err)}`);
   }
   reply.code(res.status);

@@ -103,6 +103,41 @@ test('the orchestrator UI proxies GETs to the catalog, passing the index header'
   }
 });
 
+test('a browser leaving a page mid blocking query is not reported as an unreachable catalog', async () => {
+  const held: http.ServerResponse[] = [];
+  const catalog = http.createServer((_req, res) => void held.push(res)); // a blocking query that has not answered yet
+  await new Promise<void>((r) => catalog.listen(0, '127.0.0.1', r));
+  const dist = fakeDist();
+  const app = Fastify();
+  const errors: unknown[] = [];
+  app.setErrorHandler((err, _req, reply) => {
+    errors.push(err);
+    return reply.code(500).send();
+  });
+  let proxied: Promise<unknown> = Promise.resolve();
+  const catalogFetch: typeof fetch = (input, init) => {
+    const p = fetch(input, init);
+    proxied = p.catch(() => undefined);
+    return p;
+  };
+  mountUi(app, 'nomad', { distDir: dist, catalogAddress: `http://127.0.0.1:${(catalog.address() as AddressInfo).port}`, catalogFetch });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  try {
+    const browser = http.get({ host: '127.0.0.1', port: (app.server.address() as AddressInfo).port, path: '/ui-api/catalog/v1/health/service/web?index=3&wait=30s' });
+    browser.on('error', () => undefined);
+    while (held.length === 0) await new Promise((r) => setTimeout(r, 20)); // the query reached the catalog
+    browser.destroy(); // the user navigates away
+    await proxied;
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(errors.map(String), []);
+  } finally {
+    await app.close();
+    catalog.closeAllConnections();
+    catalog.close();
+    rmSync(dist, { recursive: true, force: true });
+  }
+});
+
 test('placement failures read like Nomad', () => {
   const lines = explainFailure({
     NodesEvaluated: 3, NodesFiltered: 2, NodesAvailable: { minipot: 3 }, ClassFiltered: {}, ConstraintFiltered: { '${attr.kernel.name} = freebsd': 2 },
