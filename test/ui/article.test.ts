@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { UiName } from '../../src/ui-serve/index.js';
 import { startDevAgent } from '../support/agent-process.js';
 import { launchBrowser, screenshot } from './support/browser.js';
+import { waitForTerminalLine } from './support/terminal.js';
 import { startFront, type Front } from './support/front.js';
 
 const NGINX_JOB = fileURLToPath(new URL('../../../examples/nginx.job', import.meta.url));
@@ -77,7 +78,7 @@ test('the article in a browser: nginx in a jail, exec, scale, catalog, ingress d
     await page.getByRole('status').getByText(/^Connected/).waitFor({ timeout: 30_000 });
     await page.locator('.xterm-helper-textarea').focus();
     await page.keyboard.type('echo hi\n');
-    await page.waitForFunction(() => [...document.querySelectorAll('.xterm-rows > div')].some((r) => r.textContent?.trim() === 'hi'), undefined, { timeout: 30_000 });
+    await waitForTerminalLine(page, 'hi');
     await screenshot(page, 'article-exec');
 
     await page.getByRole('link', { name: 'nginx-minipot' }).first().click();

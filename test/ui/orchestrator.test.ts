@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { startDevAgent } from '../support/agent-process.js';
 import { contrastPairs, tabToListLink, unnamedControls } from './support/a11y.js';
 import { launchBrowser, screenshot } from './support/browser.js';
+import { waitForTerminalLine } from './support/terminal.js';
 import { startFront, type Front } from './support/front.js';
 
 const JOB = (dc: string) => `
@@ -153,7 +154,7 @@ test('orchestrator UI: jobs → job → allocation → logs → exec → scale, 
     await page.getByRole('status').getByText(/^Connected/).waitFor({ timeout: 30_000 });
     await page.locator('.xterm-helper-textarea').focus();
     await page.keyboard.type('echo hi\n');
-    await page.waitForFunction(() => [...document.querySelectorAll('.xterm-rows > div')].some((r) => r.textContent?.trim() === 'hi'), undefined, { timeout: 30_000 });
+    await waitForTerminalLine(page, 'hi');
     await screenshot(page, 'nomad-exec');
   } finally {
     await browser.close();
