@@ -44,7 +44,8 @@ export function buildProgram(io: CliIo, commands: readonly CommandDef[], runner:
     .description('kiln: container orchestration (jobs, allocations, nodes) with Nomad-style commands')
     .exitOverride()
     .showSuggestionAfterError(true)
-    .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) })
+    // Errors name flags as the help does, with one dash (commander says `--detach`).
+    .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s), outputError: (s, write) => write(s.replace(/(^|[\s'(])--(?=[A-Za-z])/g, '$1-')) })
     .configureHelp({ showGlobalOptions: true, optionTerm: (o) => o.flags.replace(/--/g, '-') })
     .version(`kiln v${kilnVersion()}`, '--version', 'Print the kiln version');
   addFlags(program, GLOBAL_FLAGS);

@@ -10,6 +10,17 @@ test('unknown command suggests the closest one and exits 1', async () => {
   assert.match(r.stderr, /Did you mean job\?/);
 });
 
+test('option errors spell flags with one dash, as the help and Nomad do', async () => {
+  const unknown = await runKiln(['node', 'status', '-self2']);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /unknown option '-self2'/);
+  const typo = await runKiln(['job', 'run', '-detatch', 'x.job']);
+  assert.match(typo.stderr, /unknown option '-detatch'\n\(Did you mean -detach\?\)/);
+  const missing = await runKiln(['job', 'status', '-address']);
+  assert.match(missing.stderr, /option '-address <addr>' argument missing/);
+  assert.doesNotMatch(unknown.stderr + typo.stderr + missing.stderr, /--[a-z]/);
+});
+
 test('an unreachable server is one Error: line without a stack, exit 1', async () => {
   const address = await deadAddress();
   const r = await runKiln(['job', 'status', '-json'], { address });
