@@ -47,6 +47,19 @@ export const execAuditOf = (req: FastifyRequest): ExecAudit | undefined => (req 
 
 const EXEC_ROUTE = '/v1/client/allocation/:id/exec';
 
+const LOOKUPS = Symbol('kiln.acl.lookups');
+type AppLookups = Pick<RouteContext, 'serviceOf'>;
+/**
+ * How an app's IDs map to what rules name (the catalog: instance and check
+ * IDs → service name). The guard asks when deciding, so the app may state it
+ * when it is built, before or after protect(); without it such routes fail closed.
+ */
+export function provideAclLookups(app: FastifyInstance, lookups: AppLookups): void {
+  (app as unknown as Record<symbol, AppLookups>)[LOOKUPS] = lookups;
+}
+/** Child (encapsulated) instances inherit from the root app, so routes in plugins find it too. */
+const lookupsOf = (req: FastifyRequest): AppLookups | undefined => (req.server as unknown as Record<symbol, AppLookups | undefined>)[LOOKUPS];
+
 /** The secret a request carries, in any of the headers the products kiln mimics use. */
 export function tokenOf(req: FastifyRequest, role: AppRole): string | undefined {
   const h = req.headers;
@@ -107,6 +120,7 @@ async function decide(req: FastifyRequest, entry: RouteEntry, identity: Identity
     query: (req.query ?? {}) as RouteContext['query'],
     body: parseBody(req.body),
     ...(o.namespaceOf ? { namespaceOf: o.namespaceOf } : {}),
+    ...lookupsOf(req),
   };
   const requirement = entry.rule(ctx);
   if (isAllowed(identity, requirement)) return;

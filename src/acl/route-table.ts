@@ -4,7 +4,8 @@
  * here is refused (fail closed), and test/acl/route-coverage.test.ts fails
  * for any route a real agent registers without an entry.
  */
-import { filterAgentServices, filterByNamespace, filterCheckMap, filterChecks, filterKv, filterNodeServices, filterServiceNames, type ResultFilter } from './filter.js';
+import { CATALOG_API_ROUTES, safe, service } from './catalog-rules.js';
+import { filterByNamespace, type ResultFilter } from './filter.js';
 import type { Access, NamespaceCapability, Requirement } from './types.js';
 
 export type AppRole = 'server' | 'client' | 'catalog' | 'registry' | 'dashboard';
@@ -16,6 +17,8 @@ export interface RouteContext {
   body?: unknown;
   /** The namespace of an allocation, evaluation or deployment by ID or prefix, when this agent can tell. */
   namespaceOf?: (kind: 'alloc' | 'eval' | 'deployment', id: string) => string | undefined;
+  /** The service name behind an instance or check ID on this catalog agent ('' for a node-level check), when it can tell. */
+  serviceOf?: (kind: 'service' | 'check', id: string) => string | undefined;
 }
 
 type Rule = (ctx: RouteContext) => Requirement;
@@ -44,13 +47,6 @@ const nsOf = (kind: 'alloc' | 'eval' | 'deployment', capability: NamespaceCapabi
     return { scope: 'namespace', capability, namespace: found ?? '*' };
   },
 });
-const safe = <T>(f: () => T): T | undefined => {
-  try {
-    return f();
-  } catch {
-    return undefined;
-  }
-};
 /** A job in the body goes to its own namespace when it names one (as the job service does). */
 const submit: RouteEntry = {
   body: true,
@@ -61,26 +57,6 @@ const submit: RouteEntry = {
   },
 };
 
-const service = (access: Access, param?: string): RouteEntry => ({ rule: (ctx) => ({ scope: 'service', access, name: param ? (ctx.params[param] ?? '') : '' }) });
-/** A registration names its service in the body (`Name` for the agent API, `Service.Service` for the catalog's). */
-const serviceInBody = (pick: (b: Record<string, unknown>) => unknown): RouteEntry => ({
-  body: true,
-  rule: (ctx) => {
-    const name = ctx.body && typeof ctx.body === 'object' ? pick(ctx.body as Record<string, unknown>) : undefined;
-    return { scope: 'service', access: 'write', name: typeof name === 'string' ? name : '' };
-  },
-});
-const kv = (access: Access): RouteEntry => ({ rule: (ctx) => ({ scope: 'key', access, key: ctx.params['*'] ?? '' }) });
-
-/** Consul's `?recurse`, `recurse=1`, `recurse=true` (as src/catalog/http/blocking.ts reads flags). */
-const queryFlag = (v: unknown): boolean => {
-  const first: unknown = Array.isArray(v) ? v[0] : v;
-  return typeof first === 'string' && !['0', 'false', 'no'].includes(first.toLowerCase());
-};
-/** A catalog list any token may ask for; it answers with the items the token may read. */
-const listed = (filter: ResultFilter): RouteEntry => ({ ...service('read'), filter, open: () => true });
-/** A KV read: one key needs key read; a ?recurse or ?keys listing is filtered per key instead. */
-const kvRead: RouteEntry = { ...kv('read'), filter: filterKv, open: (ctx) => queryFlag(ctx.query.recurse) || queryFlag(ctx.query.keys) };
 /** A Nomad list: items outside namespaces with read-job are dropped; `?namespace=*` needs no namespace in particular. */
 const nsList: RouteEntry = { ...ns('read-job'), filter: filterByNamespace, open: (ctx) => ctx.query.namespace === '*' };
 
@@ -171,33 +147,10 @@ export const ROUTE_TABLE: Record<AppRole, Record<string, RouteEntry>> = {
     ...STATUS_ROUTES,
     ...METRICS_ROUTES,
     ...UI_ROUTES,
+    ...CATALOG_API_ROUTES,
     'GET /v1/catalog/datacenters': PUBLIC,
-    'GET /v1/catalog/services': listed(filterServiceNames),
-    'GET /v1/catalog/service/:name': service('read', 'name'),
     'GET /v1/catalog/nodes': scoped('node', 'read'),
-    'GET /v1/catalog/node/:node': listed(filterNodeServices),
-    'PUT /v1/catalog/register': serviceInBody((b) => (b.Service as Record<string, unknown> | undefined)?.Service ?? ''),
-    'PUT /v1/catalog/deregister': service('write'),
-    'GET /v1/health/service/:name': service('read', 'name'),
-    'GET /v1/health/checks/:name': service('read', 'name'),
-    'GET /v1/health/node/:node': listed(filterChecks),
-    'GET /v1/health/state/:state': listed(filterChecks),
     'GET /v1/agent/self': scoped('agent', 'read'),
-    'GET /v1/agent/services': listed(filterAgentServices),
-    'GET /v1/agent/service/:id': service('read'),
-    'GET /v1/agent/checks': listed(filterCheckMap),
-    'PUT /v1/agent/service/register': serviceInBody((b) => b.Name),
-    'PUT /v1/agent/service/deregister/:id': service('write'),
-    'PUT /v1/agent/check/register': service('write'),
-    'PUT /v1/agent/check/deregister/:id': service('write'),
-    'PUT /v1/agent/check/pass/:id': service('write'),
-    'PUT /v1/agent/check/warn/:id': service('write'),
-    'PUT /v1/agent/check/fail/:id': service('write'),
-    'PUT /v1/agent/check/update/:id': service('write'),
-    'GET /v1/kv': kvRead,
-    'GET /v1/kv/*': kvRead,
-    'PUT /v1/kv/*': kv('write'),
-    'DELETE /v1/kv/*': kv('write'),
   },
   registry: {
     ...METRICS_ROUTES,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { filterAgentServices, filterByNamespace, filterCheckMap, filterChecks, filterKv, filterNodeServices, filterServiceNames } from '../../src/acl/filter.js';
+import { isAllowed } from '../../src/acl/authorize.js';
 import { lookupRoute } from '../../src/acl/route-table.js';
 import { emptyRules, type Identity, type PolicyRules } from '../../src/acl/types.js';
 
@@ -81,4 +82,21 @@ test('the route table opens lists to any token and filters them; single objects 
     assert.equal(e.open?.(ctx({ namespace: '*' })), true);
     assert.equal(e.open?.(ctx({ namespace: 'prod' })), false);
   }
+});
+
+test('routes addressed by an instance or check ID decide on that ID\'s service; node-level checks on node; unknown IDs need every service', () => {
+  const owners: Record<string, string> = { 'service:web-1': 'team-a-web', 'check:web-ttl': 'team-a-web', 'check:serfHealth': '' };
+  const serviceOf = (kind: 'service' | 'check', id: string): string | undefined => owners[`${kind}:${id}`];
+  const writer = who({ services: [{ prefix: 'team-a-', policy: 'write' }] });
+  const decide = (method: string, url: string, params: Record<string, string>, body?: unknown) =>
+    isAllowed(writer, lookupRoute('catalog', method, url)!.rule({ params, query: {}, body, serviceOf }));
+  assert.ok(decide('PUT', '/v1/agent/check/pass/:id', { id: 'web-ttl' }));
+  assert.ok(decide('PUT', '/v1/agent/service/deregister/:id', { id: 'web-1' }));
+  assert.ok(decide('GET', '/v1/agent/service/:id', { id: 'web-1' }));
+  assert.ok(!decide('PUT', '/v1/agent/check/fail/:id', { id: 'serfHealth' }), 'a node-level check needs node write');
+  assert.ok(!decide('PUT', '/v1/agent/check/update/:id', { id: 'unknown' }), 'an unknown ID needs write on every service');
+  assert.ok(decide('PUT', '/v1/agent/check/register', {}, { serviceid: 'web-1', Name: 'x' }), 'ServiceID is read in any case, as the catalog reads it');
+  assert.ok(!decide('PUT', '/v1/agent/check/register', {}, { Name: 'disk' }), 'a node-level check registration needs node write');
+  const rule = lookupRoute('catalog', 'PUT', '/v1/agent/check/pass/:id')!.rule;
+  assert.deepEqual(rule({ params: { id: 'web-ttl' }, query: {}, serviceOf: () => { throw new Error('boom'); } }), { scope: 'service', access: 'write', name: '' }, 'a failing lookup fails closed');
 });

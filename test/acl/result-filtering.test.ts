@@ -119,6 +119,21 @@ test('a token with no rules gets an empty list; anonymous gets a 403 until an an
   assert.equal((await call(`${catalog}/v1/health/service/team-a-web`)).status, 403, 'a named service still needs read on it');
 });
 
+test('a team\'s write token updates and deregisters its own instances and checks by ID, not another team\'s or the node\'s', async () => {
+  const writer = await tokenWith('team-a-writer', 'service_prefix "team-a-" {\n  policy = "write"\n}\n');
+  const put = (path: string) => call(`${catalog}${path}`, { method: 'PUT', token: writer });
+  assert.equal((await put('/v1/agent/check/pass/team-a-web-ttl')).status, 200);
+  const other = await put('/v1/agent/check/fail/team-b-db-ttl');
+  assert.equal(other.status, 403);
+  assert.match(other.text, /service_prefix write on service "team-b-db"/);
+  assert.match((await put('/v1/agent/check/fail/node-disk')).text, /lacks node write/);
+  assert.equal((await call(`${catalog}/v1/agent/service/team-a-web-1`, { token: writer })).status, 200);
+  assert.equal((await call(`${catalog}/v1/agent/service/team-b-db-1`, { token: writer })).status, 403);
+  assert.equal((await put('/v1/agent/service/deregister/team-b-db-1')).status, 403);
+  ok(await call(`${catalog}/v1/agent/service/register`, { method: 'PUT', token: writer, body: { Name: 'team-a-tmp', ID: 'team-a-tmp-1', Port: 81 } }));
+  assert.equal((await put('/v1/agent/service/deregister/team-a-tmp-1')).status, 200);
+});
+
 test('a blocking query on a filtered list wakes for a visible change', async () => {
   const first = ok(await call(`${catalog}/v1/catalog/services`, { token: teamA }));
   const index = first.headers.get('x-consul-index');

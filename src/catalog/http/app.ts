@@ -1,7 +1,9 @@
 /** The Consul-compatible HTTP API as a fastify app (the UI can mount on it later). */
 import type { HttpsServerOptions } from '../../tls/server.js';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { provideAclLookups } from '../../acl/guard.js';
 import { httpStatusForCode, KilnError } from '../../structs/errors.js';
+import { serviceNameOf } from './acl-lookup.js';
 import { agentRoutes } from './agent-routes.js';
 import { catalogRoutes } from './catalog-routes.js';
 import type { CatalogContext } from './context.js';
@@ -28,6 +30,8 @@ export function createCatalogApp(ctx: CatalogContext, logger?: { warn(msg: strin
     void reply.code(404).type('text/plain; charset=utf-8').send(`kiln catalog: no route for ${req.method} ${req.url.split('?')[0]}; see docs/catalog.md for the supported Consul API subset`);
   });
 
+  // ID-addressed routes (deregister, TTL updates) are decided on the ID's service when ACLs are on.
+  provideAclLookups(app, { serviceOf: (kind, id) => serviceNameOf(ctx, kind, id) });
   catalogRoutes(app, ctx);
   healthRoutes(app, ctx);
   agentRoutes(app, ctx);
