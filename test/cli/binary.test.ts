@@ -21,6 +21,17 @@ test('option errors spell flags with one dash, as the help and Nomad do', async 
   assert.doesNotMatch(unknown.stderr + typo.stderr + missing.stderr, /--[a-z]/);
 });
 
+test("Nomad's older spellings the article uses (kiln run / stop / plan / validate) are the job commands, hidden from help", async () => {
+  const dead = await deadAddress();
+  for (const [legacy, current] of [[['run', '/nonexistent.job'], ['job', 'run', '/nonexistent.job']], [['stop', 'web'], ['job', 'stop', 'web']], [['validate', '/nonexistent.job'], ['job', 'validate', '/nonexistent.job']]]) {
+    const [a, b] = [await runKiln(legacy!, { address: dead }), await runKiln(current!, { address: dead })];
+    assert.deepEqual([a.code, a.stderr], [b.code, b.stderr], `kiln ${legacy!.join(' ')} behaves as kiln ${current!.join(' ')}`);
+    assert.doesNotMatch(a.stderr, /unknown command/);
+  }
+  const help = await runKiln(['-help']);
+  assert.doesNotMatch(help.stdout + help.stderr, /^\s+run\b/m);
+});
+
 test('an unreachable server is one Error: line without a stack, exit 1', async () => {
   const address = await deadAddress();
   const r = await runKiln(['job', 'status', '-json'], { address });

@@ -47,6 +47,7 @@ import { aclTokenCreate, aclTokenDelete, aclTokenList, aclTokenSelf } from './ac
 import { aclPolicyApply, aclPolicyDelete, aclPolicyList } from './acl-policy.js';
 import { tlsCaCreate } from './tls-ca-create.js';
 import { tlsCertCreate } from './tls-cert-create.js';
+import { LEGACY_ALIASES } from './legacy-aliases.js';
 
 export const COMMANDS: readonly CommandDef[] = [
   jobRun,
@@ -102,6 +103,7 @@ export const COMMANDS: readonly CommandDef[] = [
   status,
   version,
   docsCli,
+  ...LEGACY_ALIASES,
 ];
 
 /** What each noun groups, for help and docs. */
