@@ -10,6 +10,8 @@ import Fastify from 'fastify';
 import { mountUi } from '../../src/ui-serve/index.js';
 import { explainFailure } from '../../src/ui/nomad/placement.js';
 import { diffJobs } from '../../src/ui/nomad/diff.js';
+import { mappedPort } from '../../src/ui/nomad/ports.js';
+import type { Allocation } from '../../src/ui/nomad/types.js';
 
 function fakeDist(): string {
   const dir = mkdtempSync(join(os.tmpdir(), 'kiln-ui-dist-'));
@@ -154,4 +156,13 @@ test('job version diff lists changed, added and removed fields, ignoring bookkee
     { kind: '-', path: 'TaskGroups.0.Tasks.0.Env.A', old: '"1"' },
     { kind: '+', path: 'TaskGroups.0.Tasks.0.Meta.B', new: '"2"' },
   ]);
+});
+
+test("an allocation's port is mapped to the pot task's port_map entry, else to the group port's to", () => {
+  const port = { Label: 'http', Value: 27011, To: 27011, HostIP: '127.0.0.1' };
+  const alloc = (config: Record<string, unknown>) =>
+    ({ TaskGroup: 'group1', Job: { TaskGroups: [{ Name: 'group1', Count: 1, Tasks: [{ Name: 'www1', Driver: 'pot', Config: config }] }] } }) as unknown as Allocation;
+  assert.equal(mappedPort(alloc({ port_map: { http: '80' } }), port), '80');
+  assert.equal(mappedPort(alloc({ command: 'httpd' }), { ...port, To: 8080 }), '8080');
+  assert.equal(mappedPort(alloc({}), { ...port, To: 0 }), undefined);
 });

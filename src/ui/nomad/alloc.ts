@@ -3,6 +3,7 @@ import { watch } from '../shared/api.js';
 import { badge, errorBox, facts, fill, h, link, nsTime, section, shortId, table } from '../shared/dom.js';
 import type { PageContext } from '../shared/router.js';
 import { logsPanel } from './logs.js';
+import { mappedPort } from './ports.js';
 import type { Allocation, Service, TaskEvent } from './types.js';
 
 export function allocPage(el: HTMLElement, ctx: PageContext): void {
@@ -28,7 +29,7 @@ export function allocPage(el: HTMLElement, ctx: PageContext): void {
       fill(addresses, table('Addresses', [
         { title: 'Label', cell: (p) => p.Label },
         { title: 'Address', cell: (p) => h('span', { class: 'mono' }, `${p.HostIP}:${p.Value}`) },
-        { title: 'Mapped to', cell: (p) => (p.To ? String(p.To) : '—') },
+        { title: 'Mapped to', cell: (p) => mappedPort(a, p) ?? '—' },
       ], a.AllocatedResources?.Shared.Ports ?? [], 'No ports.'));
       fill(resources, resourceTable(a));
       if (first) {
