@@ -145,7 +145,8 @@ function filterAnswer(req: FastifyRequest, reply: FastifyReply, payload: unknown
   const url = req.routeOptions.url;
   const entry = url === undefined ? undefined : lookupRoute(role, req.method, url);
   const identity = aclIdentityOf(req);
-  if (!entry?.filter || !identity || reply.statusCode >= 300) return payload;
+  // A management token sees everything: skip the per-item walk (about 1 µs per item, see bench/acl-filter.bench.ts).
+  if (!entry?.filter || !identity || identity.management || reply.statusCode >= 300) return payload;
   const { body, dropped, notFound } = entry.filter(identity, payload);
   const header = FILTERED_HEADER[role];
   if (dropped && header) void reply.header(header, 'true');
