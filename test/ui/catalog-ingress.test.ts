@@ -84,6 +84,8 @@ test('catalog UI and ingress dashboard show hello-web, passing and routed', asyn
     assert.equal(await page.title(), 'kiln — ingress dashboard');
     await page.getByRole('link', { name: 'Routers' }).first().waitFor({ timeout: 10_000 });
     await page.getByText('http', { exact: true }).waitFor({ timeout: 10_000 });
+    await page.getByText('(connected)').waitFor({ timeout: 10_000 });
+    assert.doesNotMatch(await page.locator('body').innerText(), /\{"/, 'the overview shows its providers in words, not JSON');
     await checkA11y(page, 'ingress overview');
     await screenshot(page, 'ingress-overview');
 
@@ -100,6 +102,17 @@ test('catalog UI and ingress dashboard show hello-web, passing and routed', asyn
     await ingressServices.getByText(`http://127.0.0.1:${webPort}`).waitFor({ timeout: 30_000 });
     assert.match(await ingressServices.innerText(), /UP/);
     await screenshot(page, 'ingress-services');
+
+    // "By clicking on the service, we can see the service details and the routing options."
+    await ingressServices.getByRole('link', { name: 'hello-web@consulcatalog' }).click();
+    assert.match(page.url(), /#\/services\/hello-web%40consulcatalog$/);
+    const servers = page.getByRole('table', { name: 'Servers of hello-web@consulcatalog' });
+    await servers.getByText(`http://127.0.0.1:${webPort}`).waitFor({ timeout: 30_000 });
+    assert.match(await servers.innerText(), /UP[\s\S]*passing/);
+    const routing = page.getByRole('table', { name: 'Routers of hello-web@consulcatalog' });
+    await routing.getByText('Host(`hello-web.minipot`)').waitFor({ timeout: 30_000 });
+    await checkA11y(page, 'ingress service detail');
+    await screenshot(page, 'ingress-service');
   } finally {
     await browser.close();
     await ingress.stop();
