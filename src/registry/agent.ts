@@ -70,7 +70,8 @@ export class RegistryAgent {
     const a = this.app.server.address();
     const port = typeof a === 'object' && a ? a.port : this.opts.port;
     this.listening = `${host.includes(':') ? `[${host}]` : host}:${port}`;
-    if (!this.opts.pushToken) this.opts.logger?.warn('registry accepts uploads without a token; set a push token unless it only listens on loopback');
+    const warning = openUploadsWarning(host, this.opts.pushToken);
+    if (warning) this.opts.logger?.warn(warning);
     this.opts.logger?.info(`registry listening on ${this.url}`, { dataDir: this.opts.dataDir });
   }
 
@@ -141,4 +142,11 @@ export class RegistryAgent {
       throw Object.assign(new KilnError('BAD_REQUEST', 'uploads and deletions need the registry push token: send "Authorization: Bearer <token>" (kiln image push -token, or KILN_REGISTRY_TOKEN)'), { httpStatus: 401 });
     }
   }
+}
+
+/** Uploads without a token are fine on loopback (the dev stack); anywhere else anyone who reaches the port can publish images. */
+export function openUploadsWarning(host: string, pushToken: string | undefined): string | undefined {
+  if (pushToken) return undefined;
+  if (/^(127\.|::1$|\[::1\]$|localhost$)/.test(host)) return undefined;
+  return `registry on ${host} accepts uploads without a token; set registry { push_token = "…" } (or turn ACLs on)`;
 }

@@ -5,6 +5,8 @@ import { writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { RegistryClient, registryFilesDir, parseRange } from '../../src/registry/index.js';
+import { RegistryAgent, openUploadsWarning } from '../../src/registry/agent.js';
+import { tempDir as tmpDir } from '../support/tmp.js';
 import { ImageStore } from '../../src/images/index.js';
 import { formatDigestFile, sha256 } from '../../src/images/digest.js';
 import { file, publish, startRegistry, tempDir, writeImage } from '../images/helpers.js';
@@ -135,4 +137,21 @@ test('Range headers are parsed as RFC 9110 says', () => {
   assert.equal(parseRange('bytes=12-', 10), 'unsatisfiable');
   assert.equal(parseRange('bytes=0-1,3-4', 10), undefined);
   assert.equal(parseRange(undefined, 10), undefined);
+});
+
+test('uploads without a push token are only warned about off loopback', async () => {
+  assert.equal(openUploadsWarning('127.0.0.1', undefined), undefined);
+  assert.equal(openUploadsWarning('::1', undefined), undefined);
+  assert.equal(openUploadsWarning('0.0.0.0', 's3cret'), undefined);
+  assert.match(openUploadsWarning('0.0.0.0', undefined) ?? '', /0\.0\.0\.0 accepts uploads without a token; set registry \{ push_token/);
+  const warnings: string[] = [];
+  const dir = tmpDir('kiln-reg-warn-');
+  const agent = await RegistryAgent.create({ dataDir: dir.dir, port: 0, logger: { debug: () => undefined, info: () => undefined, warn: (m) => void warnings.push(m), error: () => undefined } });
+  try {
+    await agent.start();
+    assert.deepEqual(warnings, [], 'the dev stack (127.0.0.1) starts without the warning');
+  } finally {
+    await agent.stop();
+    dir.cleanup();
+  }
 });
