@@ -6,6 +6,7 @@ import { diffJobs } from './diff.js';
 import { explainFailure } from './placement.js';
 import { allocCounts } from './jobs.js';
 import { childrenSection, isParent, parentActions } from './parent.js';
+import { deploymentPanel } from './deployment.js';
 import type { Allocation, Evaluation, Job, Summary } from './types.js';
 
 export function jobPage(el: HTMLElement, ctx: PageContext): void {
@@ -21,7 +22,9 @@ export function jobPage(el: HTMLElement, ctx: PageContext): void {
   const versions = h('div', {});
   const definition = h('pre', { tabindex: '0', 'aria-label': 'Job definition' });
   const status = h('p', { role: 'status', class: 'muted' });
-  fill(el, h('h1', {}, `Job ${id}`), status, head, parentBox, children, section('Summary', summary), section('Task groups', groups), section('Allocations', allocs), section('Evaluations', evals), section('Versions', versions), section('Definition', h('details', {}, h('summary', {}, 'Job JSON'), definition)));
+  const deployment = deploymentPanel(base);
+  ctx.onDispose(deployment.stop);
+  fill(el, h('h1', {}, `Job ${id}`), status, head, parentBox, children, deployment.el, section('Summary', summary), section('Task groups', groups), section('Allocations', allocs), section('Evaluations', evals), section('Versions', versions), section('Definition', h('details', {}, h('summary', {}, 'Job JSON'), definition)));
 
   let lastVersion = -1;
   let childrenShown = false;

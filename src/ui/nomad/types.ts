@@ -39,3 +39,13 @@ export interface NodeFull extends NodeStub {
   NodeResources: { Cpu: { CpuShares: number; TotalCpuCores: number }; Memory: { MemoryMB: number }; Disk: { DiskMB: number } };
   ReservedResources?: { Cpu: { CpuShares: number }; Memory: { MemoryMB: number } };
 }
+/** Per group progress of a deployment (Nomad's DeploymentState). Times are Unix ns. */
+export interface DeploymentState {
+  Promoted: boolean; PlacedCanaries?: string[] | null; DesiredCanaries: number; DesiredTotal: number;
+  PlacedAllocs: number; HealthyAllocs: number; UnhealthyAllocs: number; RequireProgressBy: number; ProgressDeadline: number;
+  AutoRevert: boolean; AutoPromote: boolean;
+}
+export interface Deployment {
+  ID: string; Namespace: string; JobID: string; JobVersion: number; Status: string; StatusDescription: string;
+  TaskGroups: Record<string, DeploymentState>; CreateTime: number; ModifyTime: number; ModifyIndex: number;
+}
