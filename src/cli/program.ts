@@ -13,6 +13,7 @@ import { GLOBAL_FLAGS, addFlags, allFlagSpecs } from './flags.js';
 import { normalizeArgv } from './argv.js';
 import { resolveAddresses, resolveNamespace, resolveToken } from './address.js';
 import { formatRelative, formatTimeNs } from './format/time.js';
+import { cliErrorText } from './error-text.js';
 import { kilnVersion } from './version.js';
 
 export interface RunOptions {
@@ -44,8 +45,7 @@ export function buildProgram(io: CliIo, commands: readonly CommandDef[], runner:
     .description('kiln: container orchestration (jobs, allocations, nodes) with Nomad-style commands')
     .exitOverride()
     .showSuggestionAfterError(true)
-    // Errors name flags as the help does, with one dash (commander says `--detach`).
-    .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s), outputError: (s, write) => write(s.replace(/(^|[\s'(])--(?=[A-Za-z])/g, '$1-')) })
+    .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s), outputError: (s, write) => write(cliErrorText(s)) })
     .configureHelp({ showGlobalOptions: true, optionTerm: (o) => o.flags.replace(/--/g, '-') })
     .version(`kiln v${kilnVersion()}`, '--version', 'Print the kiln version');
   addFlags(program, GLOBAL_FLAGS);

@@ -21,6 +21,15 @@ test('option errors spell flags with one dash, as the help and Nomad do', async 
   assert.doesNotMatch(unknown.stderr + typo.stderr + missing.stderr, /--[a-z]/);
 });
 
+test('a job file where a command belongs (kiln job nginx.job) points at kiln job run', async () => {
+  for (const args of [['job', 'nginx.job'], ['job', './jobs/web.hcl'], ['/tmp/web.nomad']]) {
+    const r = await runKiln(args);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, new RegExp(`unknown command '${args.at(-1)!.replace(/\./g, '\\.')}'\n\\(To submit a job file: kiln job run ${args.at(-1)!.replace(/\./g, '\\.')}\\)`));
+  }
+  assert.doesNotMatch((await runKiln(['jb', 'status'])).stderr, /To submit/);
+});
+
 test("Nomad's older spellings the article uses (kiln run / stop / plan / validate) are the job commands, hidden from help", async () => {
   const dead = await deadAddress();
   for (const [legacy, current] of [[['run', '/nonexistent.job'], ['job', 'run', '/nonexistent.job']], [['stop', 'web'], ['job', 'stop', 'web']], [['validate', '/nonexistent.job'], ['job', 'validate', '/nonexistent.job']]]) {
