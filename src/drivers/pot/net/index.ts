@@ -3,7 +3,7 @@ import { KilnError } from '../../../structs/index.js';
 import { Ipam } from './ipam.js';
 import { Iptables } from './iptables.js';
 import type { JailLinkNames } from './links.js';
-import { createJailLinks, ensureBridge, jailLinkNames, netnsPath, removeBridge, removeJailLinks } from './links.js';
+import { bridgePorts, createJailLinks, ensureBridge, jailLinkNames, linkExists, netnsPath, removeBridge, removeJailLinks } from './links.js';
 import type { Chains, PortMapping } from './rules.js';
 import { bridgeRules, chainsFor, jumpRules, nodeAccessRule, nodeGuardJump, nodeGuardRules, parseDnatRules, portRules, ruleComment } from './rules.js';
 import type { Subnet } from './subnet.js';
@@ -47,6 +47,7 @@ export class JailNetwork {
   private readonly ipam: Ipam;
   private readonly iptables = new Iptables();
   private nodeReady: Promise<void> | undefined;
+  private nodeSetUp = false;
 
   constructor(opts: JailNetworkOptions) {
     this.bridge = opts.bridge ?? 'kiln0';
@@ -56,12 +57,17 @@ export class JailNetwork {
     this.ipam = new Ipam(join(opts.stateDir, 'leases.json'), this.subnet);
   }
 
-  /** Bridge, sysctls, chains and their jumps; once per process, retried after a failure. */
+  /** Bridge, sysctls, chains and their jumps; once per process, retried after a failure, and again if the bridge went away. */
   ensureNode(): Promise<void> {
-    this.nodeReady ??= this.setupNode().catch((err: unknown) => {
-      this.nodeReady = undefined;
-      throw err;
-    });
+    // Another agent on the same network may have removed the bridge while we had no jails (its Ctrl-C).
+    if (this.nodeSetUp && !linkExists(this.bridge)) this.nodeReady = undefined;
+    this.nodeReady ??= this.setupNode().then(
+      () => void (this.nodeSetUp = true),
+      (err: unknown) => {
+        this.nodeReady = undefined;
+        throw err;
+      },
+    );
     return this.nodeReady;
   }
 
@@ -108,12 +114,16 @@ export class JailNetwork {
   async removeNode(): Promise<void> {
     const held = Object.values(this.ipam.leases());
     if (held.length > 0) throw new KilnError('CONFLICT', `jails still hold addresses on ${this.bridge} (${held.join(', ')}); stop them first`);
+    // Jails of another agent on the same bridge and chains (a second `agent -dev`): their network stays.
+    const others = bridgePorts(this.bridge);
+    if (others.length > 0) throw new KilnError('CONFLICT', `bridge ${this.bridge} still carries ${others.length} jail link(s) of another agent (${others.slice(0, 3).join(', ')}); its bridge and chains are left in place`);
     for (const j of [...jumpRules(this.chains), nodeGuardJump(this.chains, this.bridge)]) await this.iptables.deleteRule(j.table, j.chain, j.rule);
     for (const c of [this.chains.prerouting, this.chains.output, this.chains.postrouting]) await this.iptables.flushAndDeleteChain('nat', c);
     await this.iptables.flushAndDeleteChain('filter', this.chains.forward);
     await this.iptables.flushAndDeleteChain('filter', this.chains.input);
     await removeBridge(this.bridge);
     this.nodeReady = undefined;
+    this.nodeSetUp = false;
   }
 
   private async setupNode(): Promise<void> {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { runCommand, runChecked } from '../run-command.js';
 import type { Subnet } from './subnet.js';
 
@@ -18,7 +18,13 @@ export function jailLinkNames(taskId: string): JailLinkNames {
 
 export const netnsPath = (netns: string): string => `/run/netns/${netns}`;
 
-const linkExists = (name: string): boolean => existsSync(`/sys/class/net/${name}`);
+export const linkExists = (name: string): boolean => existsSync(`/sys/class/net/${name}`);
+
+/** The links enslaved to a bridge (jails' host-side veths), from sysfs. */
+export function bridgePorts(bridge: string): string[] {
+  const dir = `/sys/class/net/${bridge}/brif`;
+  return existsSync(dir) ? readdirSync(dir) : [];
+}
 
 /** The bridge with the gateway address, forwarding on, 127.0.0.1 routable to jails. Idempotent. */
 export async function ensureBridge(bridge: string, subnet: Subnet): Promise<void> {
