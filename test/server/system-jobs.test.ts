@@ -99,3 +99,23 @@ test('a system group with count 2 is refused with a clear error, and nothing is 
   assert.match(JSON.stringify(res.body), /a system job runs one allocation of each group on every eligible node/);
   assert.equal((await api(t.base, 'GET', '/v1/job/sys-count')).status, 404);
 });
+
+test('a node re-registering after its agent stopped its service allocations (dev stack Ctrl-C, then start) gets them replaced', async () => {
+  const node = nodeJson({ datacenter: 'dc-back' });
+  await api(t.base, 'POST', '/v1/node/register', { Node: node });
+  const reg = await api(t.base, 'POST', '/v1/jobs', { Job: jobJson('svc-back', { count: 2, datacenters: ['dc-back'] }) });
+  assert.equal(reg.status, 200, JSON.stringify(reg.body));
+  const first = await waitFor('two allocations', async () => {
+    const l = live(await jobAllocs('svc-back'));
+    return l.length === 2 ? l : undefined;
+  });
+  // The stopping agent killed its tasks and reported them complete; the server still wants them to run.
+  await api(t.base, 'POST', '/v1/client/allocations/update', { Allocs: first.map((a) => ({ ID: a.ID, ClientStatus: 'complete', TaskStates: {} })) });
+  await waitFor('the allocations complete', async () => live(await jobAllocs('svc-back')).length === 0);
+  await api(t.base, 'POST', '/v1/node/register', { Node: node }); // the agent starts again: same node, still "ready"
+  const replaced = await waitFor('two new allocations', async () => {
+    const l = live(await jobAllocs('svc-back'));
+    return l.length === 2 ? l : undefined;
+  });
+  assert.equal(replaced.filter((a) => first.some((f) => f.ID === a.ID)).length, 0, 'new allocations replace the stopped ones');
+});

@@ -60,6 +60,7 @@ export class NodeService {
       // A node that joins, comes back, or re-registers with other drivers, attributes or resources is
       // evaluated for the jobs on it and for every system job (which may now fit it, or no longer).
       if (!prev || prev.Status !== 'ready' || placementKey(prev) !== placementKey(node)) ops.push(...this.nodeUpdateEvals(node.ID, nextIndex, true));
+      else ops.push(...this.stoppedServiceEvals(node.ID, nextIndex).map(evalPut));
       return { txn: { compares: [{ key: keys.node(node.ID), modRevision: stored?.modRevision ?? 0 }], ops }, result: undefined };
     });
     return { HeartbeatTTL: msToNs(ttlMs), Index: outcome?.index ?? this.deps.view.index() };
@@ -152,6 +153,24 @@ export class NodeService {
     for (const job of this.deps.view.jobs()) {
       const jobKey = `${job.Namespace}\u0000${job.ID}`;
       if (!isSystemJobType(job.Type) || job.Stop || launchesChildren(job) || seen.has(jobKey)) continue;
+      seen.add(jobKey);
+      evals.push(newEvaluation(job, 'node-update', index, this.deps.clock.now(), { NodeID: nodeId }));
+    }
+    return evals;
+  }
+
+  /**
+   * A restarting agent may have stopped service allocations the servers still want running (the dev
+   * stack kills its tasks on Ctrl-C and reports them complete): evaluate those jobs so they are
+   * replaced, instead of staying `pending` with nothing running.
+   */
+  private stoppedServiceEvals(nodeId: string, index: number): Evaluation[] {
+    const evals: Evaluation[] = [];
+    const seen = new Set<string>();
+    for (const a of this.deps.view.allocsByNode(nodeId)) {
+      const job = this.deps.view.job(a.Namespace, a.JobID);
+      const jobKey = `${a.Namespace}\u0000${a.JobID}`;
+      if (a.DesiredStatus !== 'run' || a.ClientStatus !== 'complete' || !job || job.Stop || job.Type !== 'service' || seen.has(jobKey)) continue;
       seen.add(jobKey);
       evals.push(newEvaluation(job, 'node-update', index, this.deps.clock.now(), { NodeID: nodeId }));
     }
