@@ -9,6 +9,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
+import net from 'node:net';
 import { dirname, join } from 'node:path';
 import type { ConnectionOptions, PeerCertificate, TLSSocket } from 'node:tls';
 import { IngressAgent } from '../../src/ingress/index.js';
@@ -139,6 +140,47 @@ async function tlsScenario(engine: 'builtin' | 'haproxy', t: TestContext): Promi
 test('haproxy engine: an https entry point terminates TLS with SNI, forwards proto https and its port, and redirectscheme does not loop', (t) => tlsScenario('haproxy', t));
 
 test('built-in engine: the same TLS scenario gives the same answers', (t) => tlsScenario('builtin', t));
+
+/** A TCP client that starts a ClientHello, ends its side and waits: resolves when the ingress closes it. */
+function halfHandshake(address: string): Promise<void> {
+  const [host, port] = address.split(':');
+  return new Promise((resolve) => {
+    const s = net.connect(Number(port), host!, () => s.end(Buffer.from([22, 3, 1, 0, 200, 1, 0, 0, 196])));
+    s.on('error', () => undefined);
+    s.on('close', () => resolve());
+    s.resume();
+  });
+}
+
+async function within<T>(ms: number, p: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+for (const engine of ['builtin', 'haproxy'] as const) {
+  test(`${engine} engine: clients that leave during the TLS handshake are closed by the timeouts and do not hold stop()`, async (t) => {
+    const tmp = tempDir('kiln-tls-handshake-');
+    t.after(() => tmp.cleanup());
+    const web = certFiles(tmp.dir, 'web', ['hello-web.minipot']);
+    const s = await startStack({ engine, timeouts: { headersTimeoutMs: 300, keepAliveTimeoutMs: 1000 }, entryPoints: [{ name: 'http', address: '127.0.0.1:0' }, { name: 'https', address: '127.0.0.1:0', tls: { certificates: [web] } }] });
+    let closed = false;
+    t.after(async () => {
+      if (!closed) await s.close();
+    });
+    const https = s.ingress.entryPointAddress('https')!;
+    await within(5000, Promise.all([1, 2, 3].map(() => halfHandshake(https))), 'half-open handshakes closed by the ingress');
+    const waiting = [1, 2, 3].map(() => halfHandshake(https));
+    await new Promise((r) => setTimeout(r, 50));
+    closed = true;
+    await within(5000, s.close(), 'stop() with clients in their handshake');
+    await within(5000, Promise.all(waiting), 'handshaking clients closed by stop()');
+  });
+}
 
 test('haproxy engine: a bad certificate or key is a CONFIG_INVALID naming the file, before haproxy starts', async (t) => {
   const tmp = tempDir('kiln-haproxy-tls-bad-');

@@ -51,6 +51,8 @@ export class ProxyEngine {
   /** Every open client connection (tunnels included), for the sweep and for stop(). */
   private readonly connections = new Set<ClientConnection>();
   private unrouted: RouteStats | undefined;
+  /** TCP sockets under TLS entry points, from accept to close (the handshake included). */
+  private readonly rawTls = new Set<net.Socket>();
   private sweep: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: ProxyEngineOptions) {}
@@ -64,9 +66,7 @@ export class ProxyEngine {
       const { host, port } = splitAddress(ep.address);
       // Half-open: a client may end its side after the request and still read the answer.
       const ctx = this.context(ep);
-      const server = ep.tls
-        ? tls.createServer({ ...terminationOptions(ep.tls.certificates), allowHalfOpen: true }).on('secureConnection', (socket: net.Socket) => this.accept(ctx, socket))
-        : net.createServer({ allowHalfOpen: true, noDelay: true }).on('connection', (socket: net.Socket) => this.accept(ctx, socket));
+      const server = ep.tls ? this.tlsServer(ep.tls.certificates, ctx) : net.createServer({ allowHalfOpen: true, noDelay: true }).on('connection', (socket: net.Socket) => this.accept(ctx, socket));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
@@ -84,6 +84,22 @@ export class ProxyEngine {
       for (const c of this.connections) c.tick(now);
     }, every);
     this.sweep.unref();
+  }
+
+  /**
+   * Half-open, a client that goes away during the handshake is never noticed: the handshake
+   * times out like a request head (tlsClientError, then destroyed), and stop() ends the sockets
+   * still in their handshake, which are not connections yet.
+   */
+  private tlsServer(certificates: CertificateFiles[], ctx: EntryContext): tls.Server {
+    return tls
+      .createServer({ ...terminationOptions(certificates), allowHalfOpen: true, handshakeTimeout: this.o.timeouts.headersTimeoutMs })
+      .on('connection', (raw: net.Socket) => {
+        this.rawTls.add(raw);
+        raw.once('close', () => this.rawTls.delete(raw));
+      })
+      .on('tlsClientError', (_err: Error, socket: tls.TLSSocket) => socket.destroy())
+      .on('secureConnection', (socket: net.Socket) => this.accept(ctx, socket));
   }
 
   private context(ep: EntryPointConfig): EntryContext {
@@ -117,6 +133,7 @@ export class ProxyEngine {
     if (this.sweep) clearInterval(this.sweep);
     const closed = this.listeners.map((l) => new Promise<void>((resolve) => l.server.close(() => resolve())));
     for (const c of this.connections) c.socket.destroy();
+    for (const raw of this.rawTls) raw.destroy();
     await Promise.all(closed);
     this.listeners.length = 0;
   }
