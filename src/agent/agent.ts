@@ -29,7 +29,7 @@ import { aclEnabled, type AgentConfig } from './config.js';
 import { streamLogger, type Logger } from './logger.js';
 import { collectImagesEvery, createDrivers, serviceRegistrar, startCatalog, startIngress, startRegistry } from './roles.js';
 import { agentTls, installIdentityCheck, type AgentTls } from '../tls/index.js';
-import { reloadAgentTls, type ReloadOutcome } from './reload.js';
+import { reloadAgent } from './reload.js';
 
 /** How often the client removes images no task uses. */
 const IMAGE_GC_INTERVAL_MS = 10 * 60_000;
@@ -165,9 +165,9 @@ export class Agent {
   }
 
   /** SIGHUP: reload the tls block's certificates into every role's listener and outbound client; a bad file is logged and the old ones stay. */
-  reload(): ReloadOutcome {
+  reload(): ReturnType<typeof reloadAgent> {
     const apps = [this.server?.app, this.catalog?.app, this.registry?.app, this.ingress?.app, this.clientHttp];
-    return reloadAgentTls({ tls: this.tls, apps, ...(this.client ? { heartbeat: this.client } : {}), log: this.log('agent') });
+    return reloadAgent({ tls: this.tls, apps, ...(this.client ? { heartbeat: this.client } : {}), ...(this.ingress ? { ingress: this.ingress } : {}), log: this.log('agent') });
   }
 
   /** ACLs: the guard for every role's app, the /v1/acl routes, the exec audit log (docs/security.md). */

@@ -14,14 +14,34 @@ export interface ReloadTargets {
   apps: readonly (FastifyInstance | undefined)[];
   /** The client's heartbeat thread, which builds its own fetch. */
   heartbeat?: { reloadTls(tls: TlsFetchOptions): void };
+  /** The ingress's TLS entry points (certificates of routed services, not the cluster's). */
+  ingress?: { reloadTls(): { entryPoint: string; serials: string[] }[] };
   log: Logger;
 }
 
 export type ReloadOutcome = { reloaded: false; reason: string } | { reloaded: true; serial: string; validTo: string; listeners: number };
 
+/** The agent's certificates and the ingress's entry-point certificates, each reloaded (or refused) on its own. */
+export function reloadAgent(t: ReloadTargets): { agent: ReloadOutcome; ingress?: string } {
+  const agent = reloadAgentTls(t);
+  return { agent, ...(t.ingress ? { ingress: reloadIngress(t.ingress, t.log) } : {}) };
+}
+
+function reloadIngress(ingress: NonNullable<ReloadTargets['ingress']>, log: Logger): string {
+  try {
+    const reloaded = ingress.reloadTls();
+    for (const e of reloaded) log.info(`tls: ingress entry point ${e.entryPoint} reloaded its certificates: serial ${e.serials.join(', ')}`);
+    return reloaded.length > 0 ? 'reloaded' : 'no TLS entry point';
+  } catch (err) {
+    const reason = (err as Error).message;
+    log.error(`tls: ingress certificates not reloaded, the entry points keep the previous ones: ${reason}`);
+    return reason;
+  }
+}
+
 export function reloadAgentTls(t: ReloadTargets): ReloadOutcome {
   if (!t.tls) {
-    t.log.info('reload: no tls block, nothing to reload');
+    t.log.info('reload: no tls block, no agent certificates to reload');
     return { reloaded: false, reason: 'no tls block' };
   }
   const before = t.tls.loaded;

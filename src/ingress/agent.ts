@@ -50,6 +50,8 @@ interface DataPlane {
   setTable(table: RoutingTable): void;
   addresses(): Map<string, { host: string; port: number }>;
   settled?(): Promise<void>;
+  /** Read the TLS entry points' certificate files again; throws (changing nothing) on a bad file. */
+  reloadTls?(): { entryPoint: string; serials: string[] }[];
 }
 
 export const DEFAULT_TIMEOUTS: ProxyTimeouts = { headersTimeoutMs: 10_000, requestTimeoutMs: 300_000, keepAliveTimeoutMs: 60_000, backendTimeoutMs: 30_000, connectTimeoutMs: 1000, ejectMs: 10_000 };
@@ -133,6 +135,16 @@ export class IngressAgent {
   /** Resolves when the engine has applied the newest table (the haproxy engine applies asynchronously). */
   async settled(): Promise<void> {
     await this.engine.settled?.();
+  }
+
+  /**
+   * The agent's SIGHUP: TLS entry points read their certificate files
+   * again (built-in engine; the haproxy engine reads them at start).
+   */
+  reloadTls(): { entryPoint: string; serials: string[] }[] {
+    if (!this.o.entryPoints.some((e) => e.tls)) return [];
+    if (!this.engine.reloadTls) throw new KilnError('CONFIG_INVALID', `ingress: the ${this.o.engine} engine reads its entry-point certificates at start; restart the agent to use new ones`);
+    return this.engine.reloadTls();
   }
 
   /** HAProxy config reloads (0 for the built-in engine). */

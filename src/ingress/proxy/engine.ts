@@ -7,7 +7,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { terminationOptions, type CertificateFiles } from '../../tls/sni.js';
+import { TerminationCertificates, type CertificateFiles } from '../../tls/sni.js';
 import os from 'node:os';
 import { KilnError } from '../../structs/errors.js';
 import type { IngressMetrics, RouteStats } from '../metrics.js';
@@ -37,6 +37,8 @@ interface Listener {
   ep: EntryPointConfig;
   server: net.Server;
   ctx: EntryContext;
+  /** TLS entry points: their certificates, reloadable. */
+  certificates?: TerminationCertificates;
 }
 
 const clock = {
@@ -66,7 +68,8 @@ export class ProxyEngine {
       const { host, port } = splitAddress(ep.address);
       // Half-open: a client may end its side after the request and still read the answer.
       const ctx = this.context(ep);
-      const server = ep.tls ? this.tlsServer(ep.tls.certificates, ctx) : net.createServer({ allowHalfOpen: true, noDelay: true }).on('connection', (socket: net.Socket) => this.accept(ctx, socket));
+      const certificates = ep.tls ? new TerminationCertificates(ep.tls.certificates) : undefined;
+      const server = certificates ? this.tlsServer(certificates, ctx) : net.createServer({ allowHalfOpen: true, noDelay: true }).on('connection', (socket: net.Socket) => this.accept(ctx, socket));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
@@ -75,7 +78,7 @@ export class ProxyEngine {
         });
       });
       ctx.port = String((server.address() as net.AddressInfo).port);
-      this.listeners.push({ ep, server, ctx });
+      this.listeners.push({ ep, server, ctx, ...(certificates ? { certificates } : {}) });
     }
     const t = this.o.timeouts;
     const every = Math.max(20, Math.min(1000, Math.floor(Math.min(t.headersTimeoutMs, t.backendTimeoutMs, t.keepAliveTimeoutMs, t.connectTimeoutMs ?? 1000) / 4)));
@@ -91,9 +94,9 @@ export class ProxyEngine {
    * times out like a request head (tlsClientError, then destroyed), and stop() ends the sockets
    * still in their handshake, which are not connections yet.
    */
-  private tlsServer(certificates: CertificateFiles[], ctx: EntryContext): tls.Server {
+  private tlsServer(certificates: TerminationCertificates, ctx: EntryContext): tls.Server {
     return tls
-      .createServer({ ...terminationOptions(certificates), allowHalfOpen: true, handshakeTimeout: this.o.timeouts.headersTimeoutMs })
+      .createServer({ ...certificates.options, allowHalfOpen: true, handshakeTimeout: this.o.timeouts.headersTimeoutMs })
       .on('connection', (raw: net.Socket) => {
         this.rawTls.add(raw);
         raw.once('close', () => this.rawTls.delete(raw));
@@ -127,6 +130,18 @@ export class ProxyEngine {
       ctx.stats.open--;
       this.connections.delete(c);
     });
+  }
+
+  /**
+   * Read the TLS entry points' certificate files again (SIGHUP): new
+   * handshakes get them, open connections keep theirs. Every file is
+   * checked first; a bad one throws and nothing changes.
+   */
+  reloadTls(): { entryPoint: string; serials: string[] }[] {
+    const tlsListeners = this.listeners.filter((l) => l.certificates);
+    // Check every entry point's files before changing any (the servers' SNI callbacks read their own instance).
+    for (const l of tlsListeners) new TerminationCertificates(l.ep.tls!.certificates);
+    return tlsListeners.map((l) => ({ entryPoint: l.ep.name, serials: l.certificates!.reload(l.server as tls.Server).map((c) => c.serialNumber) }));
   }
 
   async stop(): Promise<void> {
