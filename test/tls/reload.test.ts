@@ -23,6 +23,9 @@ const ca1 = createCa();
 const ca2 = createCa();
 const cli = createCert({ ca: ca1, role: 'cli' });
 const agentCert = createCert({ ca: ca1, role: 'server' });
+/** The ingress's certificate for routed services (its own CA, as a public one would be). */
+const webCa = createCa();
+const web = { cert: join(tmp.dir, 'web.pem'), key: join(tmp.dir, 'web-key.pem') };
 
 interface RunningAgent {
   child: ChildProcess;
@@ -40,7 +43,9 @@ before(async () => {
   writeFileSync(join(tmp.dir, 'kiln-agent-ca.pem'), ca1.certPem);
   writeFileSync(join(tmp.dir, 'kiln-agent-ca-key.pem'), ca1.keyPem);
   const catalog = 'catalog {\n  enabled = true\n  http_port = 0\n  dns_port = 0\n}\n';
-  await startAgent('server', 'server', `server {\n  enabled = true\n}\n${catalog}`);
+  writePair(web, createCert({ ca: webCa, role: 'server', dnsNames: ['web.example'] }));
+  const ingress = `ingress {\n  enabled = true\n  http_port = 0\n  dashboard_port = 0\n  https_port = 0\n  tls {\n    cert_file = "${web.cert}"\n    key_file = "${web.key}"\n  }\n}\n`;
+  await startAgent('server', 'server', `server {\n  enabled = true\n}\n${catalog}${ingress}`);
   const jails = `  jail_network {\n    bridge = "${NET.bridge}"\n    subnet = "${NET.subnet}"\n    chain_prefix = "${NET.chains}"\n    cgroup_parent = "${NET.cgroup}"\n  }\n`;
   const servers = `servers = ["${agents.server!.banner('API + UI').replace('https://', '')}"]\n  catalog_address = "${agents.server!.banner('Catalog').replace(/ .*/, '')}"`;
   await startAgent('client', 'client', `client {\n  enabled = true\n  ${servers}\n${jails}}\n`);
@@ -89,7 +94,7 @@ test('SIGHUP: new connections to every listener get the new certificate; same pr
   await hangUp(server, /tls: reloaded/);
 
   assert.ok(lastLine(server, /tls: reloaded/).includes(`serial ${serialOf(fresh)}, expires ${new X509Certificate(fresh).validTo}`), lastLine(server, /tls: reloaded/));
-  for (const listener of ['API + UI', 'Catalog']) assert.equal(await servedSerial(server.banner(listener)), serialOf(fresh), `${listener} serves the new certificate`);
+  for (const listener of ['API + UI', 'Catalog', 'Dashboard']) assert.equal(await servedSerial(server.banner(listener)), serialOf(fresh), `${listener} serves the new certificate`);
   assert.notEqual(serialOf(fresh), before);
   assert.equal(server.child.exitCode, null, 'the agent kept running');
   assert.equal(spawnSync('kill', ['-0', String(server.child.pid)]).status, 0, 'same PID');
@@ -131,6 +136,22 @@ test('a broken file and SIGHUP: the agent logs what is wrong and keeps serving t
   assert.equal(server.child.exitCode, null);
   writeFileSync(server.files.cert, goodCert);
   writeFileSync(server.files.key, goodKey);
+});
+
+test('the ingress\'s TLS entry point reloads its certificate for routed services; a bad one is refused and the old one served', async () => {
+  const server = agents.server!;
+  const entry = server.banner('Ingress TLS');
+  const fresh = createCert({ ca: webCa, role: 'server', dnsNames: ['web.example'] });
+  writePair(web, fresh);
+  await hangUp(server, /ingress entry point https reloaded/);
+  assert.equal(await servedSerial(entry), serialOf(fresh.certPem), 'clients without SNI get the new certificate');
+  assert.equal(await servedSerial(entry, webCa, cli, 'web.example'), serialOf(fresh.certPem), 'SNI clients get the new certificate');
+  writeFileSync(web.key, createCert({ ca: webCa, role: 'server' }).keyPem);
+  await hangUp(server, /ingress certificates not reloaded/);
+  assert.match(lastLine(server, /ingress certificates not reloaded/), new RegExp(`ingress certificate ${web.cert} with key ${web.key} is unusable: .*key values mismatch`));
+  assert.equal(await servedSerial(entry), serialOf(fresh.certPem), 'the entry point still serves the last good certificate');
+  assert.match(lastLine(server, /tls: reload/), /tls: reloaded/, 'the agent\'s own certificates reloaded regardless');
+  writePair(web, fresh);
 });
 
 test('replacing the CA with SIGHUPs only: both CAs trusted, new certificates agent by agent, then the old CA dropped', async () => {
@@ -237,10 +258,10 @@ async function hangUp(a: RunningAgent, line: RegExp): Promise<void> {
 }
 
 /** The serial of the certificate a listener presents on a new connection (as a CLI would connect). */
-function servedSerial(url: string, ca = ca1, pair = cli): Promise<string> {
+function servedSerial(url: string, ca = ca1, pair = cli, servername?: string): Promise<string> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: hostname, port: Number(port), ca: ca.certPem, cert: pair.certPem, key: pair.keyPem, rejectUnauthorized: false }, () => {
+    const socket = connect({ host: hostname, port: Number(port), ca: ca.certPem, cert: pair.certPem, key: pair.keyPem, rejectUnauthorized: false, ...(servername ? { servername } : {}) }, () => {
       resolve(socket.getPeerCertificate().serialNumber);
       socket.end();
     });
