@@ -73,7 +73,7 @@ export const FLAGS = {
   port: flag('port', { value: 'port', description: 'Port to listen on', defaultText: '5000' }),
   i: flag('i', { description: 'Pass stdin to the command (-i=false to not read stdin)', defaultText: 'true', negatable: true }),
   t: flag('t', { description: 'Give the command a pseudo-terminal (-t=false to not)', defaultText: 'true when stdin is a terminal', negatable: true }),
-  task: flag('task', { value: 'task', description: 'The task (alloc exec: to run the command beside, needed when the allocation has several tasks; job logs: only this task\'s log)' }),
+  task: flag('task', { value: 'task', description: 'The task (alloc exec: to run the command beside, alloc logs: whose log, needed when the allocation has several tasks; job logs: only this task\'s log)' }),
   e: flag('e', { value: 'char', description: "Escape character for terminal sessions: <char>. at the start of a line ends the session; 'none' disables it", defaultText: '~' }),
   'ca-cert': flag('ca-cert', { value: 'file', description: 'CA certificate (PEM) to verify the server with; turns on HTTPS for the default address', env: ['KILN_CACERT', 'NOMAD_CACERT'] }),
   'client-cert': flag('client-cert', { value: 'file', description: 'Client certificate (PEM) for servers with verify_incoming (kiln tls cert create -cli)', env: ['KILN_CLIENT_CERT', 'NOMAD_CLIENT_CERT'] }),
