@@ -48,6 +48,16 @@ test('alloc logs -stderr -tail -n 2 asks for the end of stderr and keeps two lin
   assert.equal(seen[0]?.origin, 'end');
 });
 
+test('alloc logs -task www1 names the task with a flag, as Nomad does; a task that is not there is refused', async () => {
+  const seen: Record<string, unknown>[] = [];
+  const r = await run(logServer(seen), ['alloc', 'logs', '-task', 'www1', '636d3241']);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(seen[0]?.task, 'www1');
+  const wrong = await run(logServer([]), ['alloc', 'logs', '-task', 'nope', '636d3241']);
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.err, /has no task "nope"; its tasks: www1/);
+});
+
 test('-json prints the raw API JSON', async () => {
   const allocs = [nginxAlloc({ Job: undefined })];
   const r = await run((app) => {

@@ -12,12 +12,14 @@ export const allocLogs: CommandDef = {
   path: ['alloc', 'logs'],
   args: ['<alloc>', '[task]'],
   summary: "Print a task's stdout or stderr; -f follows until Ctrl-C",
-  details: 'The task may be left out when the allocation has a single task. With -f and neither -stdout nor -stderr, both streams are followed (stderr to stderr).',
-  flags: ['f', 'stderr', 'stdout', 'tail', 'n', 'c', 'verbose'],
+  details: 'The task (an argument or -task) may be left out when the allocation has a single task. With -f and neither -stdout nor -stderr, both streams are followed (stderr to stderr).',
+  flags: ['task', 'f', 'stderr', 'stdout', 'tail', 'n', 'c', 'verbose'],
   examples: ['kiln alloc logs 636d3241', 'kiln alloc logs -f 636d3241 www1', 'kiln alloc logs -tail -n 20 -stderr 636d3241'],
   async run(ctx, [allocArg, taskArg]) {
     const alloc = (await ctx.client().readAllocation(allocArg as string)).data;
-    const task = pickTask(alloc, taskArg);
+    const flagTask = ctx.flags.str('task');
+    if (taskArg !== undefined && flagTask !== undefined && taskArg !== flagTask) throw new KilnError('BAD_REQUEST', `two tasks named: "${taskArg}" and -task "${flagTask}"; give one`);
+    const task = pickTask(alloc, taskArg ?? flagTask);
     const follow = ctx.flags.bool('f');
     const types = streamTypes(ctx, follow);
     const tail = tailPlan(ctx);
