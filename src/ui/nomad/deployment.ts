@@ -10,8 +10,12 @@ import type { Deployment, DeploymentState } from './types.js';
 
 const LABELS: Record<DeploymentAction, string> = { promote: 'Promote canaries', pause: 'Pause', resume: 'Resume', fail: 'Fail' };
 
-/** Watches `<jobBase>/deployment`; the section stays hidden while the job has no deployment. Returns the element and its stop. */
-export function deploymentPanel(jobBase: string): { el: HTMLElement; stop: () => void } {
+/**
+ * Watches `<jobBase>/deployment` once start() is called; the section stays hidden while the job has no deployment.
+ * The job page starts it for service jobs only: a browser keeps 6 connections per host, and the page's other
+ * blocking queries already hold 4 or 5, so a watch that can never show anything would leave clicks queued.
+ */
+export function deploymentPanel(jobBase: string): { el: HTMLElement; start: () => void; stop: () => void } {
   const about = h('div', {});
   const toolbar = h('div', { class: 'toolbar', role: 'group', 'aria-label': 'Deployment actions' });
   const message = h('div', { role: 'status' });
@@ -20,7 +24,7 @@ export function deploymentPanel(jobBase: string): { el: HTMLElement; stop: () =>
 
   let shownId = '';
   let actionsKey = '';
-  const stop = watch<Deployment | null>(`${jobBase}/deployment`, (d) => {
+  const show = (d: Deployment | null) => {
     el.hidden = !d;
     if (!d) return;
     // A new deployment: what was said about the previous one no longer applies.
@@ -34,8 +38,20 @@ export function deploymentPanel(jobBase: string): { el: HTMLElement; stop: () =>
       actionsKey = `${d.ID}:${actions.join(',')}`;
       fill(toolbar, actions.length ? actions.map((a) => actionButton(d, a, toolbar, message)) : h('span', { class: 'muted' }, `No actions: this deployment is ${d.Status}.`));
     }
-  }, { onError: (e) => { if (!el.hidden) fill(message, errorBox(e)); } });
-  return { el, stop };
+  };
+  let stopWatch: (() => void) | undefined;
+  let stopped = false;
+  return {
+    el,
+    start: () => {
+      if (stopWatch || stopped) return;
+      stopWatch = watch<Deployment | null>(`${jobBase}/deployment`, show, { onError: (e) => { if (!el.hidden) fill(message, errorBox(e)); } });
+    },
+    stop: () => {
+      stopped = true;
+      stopWatch?.();
+    },
+  };
 }
 
 function deploymentFacts(d: Deployment): HTMLElement {

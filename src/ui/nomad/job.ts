@@ -33,6 +33,8 @@ export function jobPage(el: HTMLElement, ctx: PageContext): void {
   ctx.onDispose(
     watch<Job>(base, (job) => {
       fill(head, jobFacts(job), actions(job, base, status));
+      // Only service jobs have deployments (batch and system jobs ignore `update`).
+      if (job.Type === 'service') deployment.start();
       // The job's index moves with every child: rebuild the Dispatch form only when the job itself changes.
       if (`${job.Version}:${job.Stop}` !== parentKey) {
         parentKey = `${job.Version}:${job.Stop}`;
