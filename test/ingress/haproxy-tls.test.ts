@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import net from 'node:net';
+import os from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ConnectionOptions, PeerCertificate, TLSSocket } from 'node:tls';
 import { IngressAgent } from '../../src/ingress/index.js';
@@ -201,6 +202,33 @@ test('haproxy engine: a bad certificate or key is a CONFIG_INVALID naming the fi
     assert.deepEqual(haproxyChildren(), [], 'no haproxy was started');
     await ingress.stop();
   }
+  // HAProxy itself fails (the port is taken): the error says so, and the copy of the key is gone
+  // without stop(), as from an agent that exits when it cannot start.
+  const taken = net.createServer();
+  await new Promise<void>((r) => taken.listen(0, '127.0.0.1', () => r()));
+  t.after(() => taken.close());
+  const port = (taken.address() as net.AddressInfo).port;
+  const busy = await IngressAgent.create({ engine: 'haproxy', catalogAddress: 'http://127.0.0.1:1', initialSyncTimeoutMs: 0, dashboard: false, entryPoints: [{ name: 'https', address: `127.0.0.1:${port}`, tls: { certificates: [web] } }] });
+  await assert.rejects(busy.start(), (e: unknown) => e instanceof KilnError && e.code === 'UNAVAILABLE' && /haproxy exited/.test(e.message));
+  const key = readFileSync(web.keyFile, 'utf8');
+  const copies = readdirSync(os.tmpdir())
+    .filter((d) => d.startsWith('kiln-haproxy-'))
+    .flatMap((d) => {
+      try {
+        return readdirSync(join(os.tmpdir(), d, 'certs')).map((f) => join(os.tmpdir(), d, 'certs', f));
+      } catch {
+        return [];
+      }
+    })
+    .filter((f) => {
+      try {
+        return readFileSync(f, 'utf8').includes(key);
+      } catch {
+        return false; // another test's engine removed its directory meanwhile
+      }
+    });
+  assert.deepEqual(copies, [], 'no copy of the key is left behind');
+  await busy.stop();
 });
 
 test('writeEntryPointPems concatenates certificate and key into mode-0600 files, the first being the default', () => {

@@ -47,13 +47,19 @@ export class HaproxyEngine {
 
   async start(): Promise<void> {
     if (!SETPRIV) this.o.logger?.warn('ingress: setpriv (util-linux) not found: haproxy would outlive an agent killed with SIGKILL');
-    // Certificates are checked before HAProxy starts, so a bad file is named by a KilnError.
-    const pems = new Map(this.o.entryPoints.flatMap((ep) => (ep.tls ? [[ep.name, writeEntryPointPems(join(this.dir, 'certs'), ep.name, ep.tls.certificates)] as const] : [])));
-    for (const ep of this.o.entryPoints) {
-      const { host, port } = splitAddress(ep.address);
-      this.bound.push({ name: ep.name, host, port: port === 0 ? await freePort(host) : port, pems: pems.get(ep.name) });
+    try {
+      // Certificates are checked before HAProxy starts, so a bad file is named by a KilnError.
+      const pems = new Map(this.o.entryPoints.flatMap((ep) => (ep.tls ? [[ep.name, writeEntryPointPems(join(this.dir, 'certs'), ep.name, ep.tls.certificates)] as const] : [])));
+      for (const ep of this.o.entryPoints) {
+        const { host, port } = splitAddress(ep.address);
+        this.bound.push({ name: ep.name, host, port: port === 0 ? await freePort(host) : port, pems: pems.get(ep.name) });
+      }
+      await this.apply(this.latest);
+    } catch (err) {
+      // An agent that fails to start exits without stop(): the copied keys must not stay behind.
+      rmSync(this.dir, { recursive: true, force: true });
+      throw err;
     }
-    await this.apply(this.latest);
   }
 
   /** Applies the table in order; a burst of tables collapses into the newest. */
