@@ -252,6 +252,7 @@ export class Agent {
           }
         : {}),
       roles: (['server', 'client', 'catalog', 'ingress', 'registry'] as const).filter((r) => config[r].enabled),
+      ...(config.client.enabled ? { clientNodeId: () => this.client?.nodeId } : {}),
       computePlan: this.metrics.computePlan(),
     });
     this.metrics.serve(this.server.app, 'server');

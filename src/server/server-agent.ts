@@ -53,6 +53,8 @@ export interface ServerAgentOptions {
   version?: string;
   roles?: string[];
   dataDir?: string;
+  /** The node ID of a client role in the same process, for /v1/agent/self (stats.client.node_id). */
+  clientNodeId?: () => string | undefined;
   /** Nomad's heartbeat_grace (10s). */
   heartbeatGraceMs?: number;
   /** Nomad's min_heartbeat_ttl (10s). */
@@ -212,6 +214,7 @@ export class ServerAgent {
       roles: this.opts.roles ?? ['server'],
       dataDir: this.opts.dataDir,
       address: () => this.address,
+      ...(this.opts.clientNodeId ? { clientNodeId: this.opts.clientNodeId } : {}),
     };
   }
 }

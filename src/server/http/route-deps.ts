@@ -20,6 +20,8 @@ export interface AgentInfo {
   dataDir?: string;
   /** host:port this server listens on (known once listening). */
   address(): string;
+  /** The node ID of the client role in this agent process; absent when the agent runs no client (undefined while it registers). */
+  clientNodeId?: () => string | undefined;
 }
 
 export interface RouteDeps {

@@ -8,7 +8,8 @@ export function registerStatusRoutes(app: FastifyInstance, d: RouteDeps): void {
     return {
       config: { Datacenter: d.agent.datacenter, Region: d.agent.region, Version: d.agent.version, Roles: d.agent.roles, DataDir: d.agent.dataDir ?? '' },
       member: { Name: d.agent.name, Addr: address.slice(0, sep), Port: Number(address.slice(sep + 1)), Status: 'alive' },
-      stats: { raft: { last_index: d.view.index() } },
+      // Nomad's shape: `stats.client.node_id` only on an agent with a client role (what `node status -self` reads).
+      stats: { raft: { last_index: d.view.index() }, ...(d.agent.clientNodeId ? { client: { node_id: d.agent.clientNodeId() ?? '' } } : {}) },
     };
   });
   app.get('/v1/agent/health', async () => ({ server: { ok: true, message: 'ok' } }));
