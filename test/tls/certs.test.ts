@@ -74,7 +74,7 @@ test('role policy: node writes need a node identity, the client API refuses clie
   assert.equal(judgeRequest(undefined, 'GET', '/v1/jobs', 'kiln').ok, false);
 });
 
-test('loadTls: a certificate of another CA, a key of another certificate, a missing file are CONFIG_INVALID', () => {
+test('loadTls: a certificate of another CA, a key of another certificate, a missing file, a not-yet-valid certificate are CONFIG_INVALID; a ca_file with two CAs accepts either', () => {
   const { dir, cleanup } = tempDir('kiln-tls-');
   try {
     const w = (name: string, text: string) => (writeFileSync(join(dir, name), text), join(dir, name));
@@ -86,6 +86,13 @@ test('loadTls: a certificate of another CA, a key of another certificate, a miss
     assert.throws(() => loadTls({ ...base, certFile: w('x.pem', stranger.certPem), keyFile: w('x-key.pem', stranger.keyPem) }), invalid(/was not signed by the CA/));
     assert.throws(() => loadTls({ ...base, keyFile: join(dir, 'x-key.pem') }), invalid(/is not the private key of/));
     assert.throws(() => loadTls({ ...base, caFile: join(dir, 'nope.pem') }), invalid(/cannot read ca_file .*ENOENT/));
+    // While a CA is replaced, ca_file holds both: certificates of either are accepted.
+    const bundle = w('both.pem', `${otherCa.certPem}${ca.certPem}`);
+    assert.equal(loadTls({ ...base, caFile: bundle }).identity.name, 'server.dc1.kiln');
+    assert.equal(loadTls({ ...base, caFile: bundle, certFile: join(dir, 'x.pem'), keyFile: join(dir, 'x-key.pem') }).serial, new X509Certificate(stranger.certPem).serialNumber);
+    const early = createCert({ ca, role: 'server', now: new Date(Date.now() + 2 * 86_400_000) });
+    assert.throws(() => loadTls({ ...base, certFile: w('e.pem', early.certPem), keyFile: w('e-key.pem', early.keyPem) }), invalid(/is not valid before .*check this machine's clock/));
+    assert.throws(() => loadTls({ ...base, caFile: w('empty.pem', '-----BEGIN NOTHING-----\n') }), invalid(/holds no PEM certificate/));
   } finally {
     cleanup();
   }
