@@ -148,6 +148,12 @@ export const isTerminalClientStatus = (s: ClientStatus): boolean => TERMINAL_CLI
 export const isAllocLive = (a: Pick<Allocation, 'DesiredStatus' | 'ClientStatus'>): boolean =>
   a.DesiredStatus === 'run' && !isTerminalClientStatus(a.ClientStatus);
 
+/**
+ * The reason a client agent gives the tasks it kills when it stops with them (dev stack Ctrl-C), in their
+ * Killing event. The servers read it when the node registers again: such an allocation did not finish, it runs again.
+ */
+export const CLIENT_SHUTDOWN_REASON = 'Client agent shutting down';
+
 /** Index of an allocation within its group, parsed from `job.group[3]`. */
 export function allocIndex(name: string): number {
   const m = /\[(\d+)\]$/.exec(name);
