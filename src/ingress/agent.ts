@@ -139,7 +139,7 @@ export class IngressAgent {
 
   /**
    * The agent's SIGHUP: TLS entry points read their certificate files
-   * again (built-in engine; the haproxy engine reads them at start).
+   * again (both engines; HAProxy is reloaded to pick them up).
    */
   reloadTls(): { entryPoint: string; serials: string[] }[] {
     if (!this.o.entryPoints.some((e) => e.tls)) return [];

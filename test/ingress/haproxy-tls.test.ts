@@ -7,6 +7,7 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import net from 'node:net';
@@ -14,7 +15,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ConnectionOptions, PeerCertificate, TLSSocket } from 'node:tls';
 import { IngressAgent } from '../../src/ingress/index.js';
-import { writeEntryPointPems } from '../../src/ingress/haproxy/certificates.js';
+import { checkedEntryPoint, writeEntryPointPems } from '../../src/ingress/haproxy/certificates.js';
 import { KilnError } from '../../src/structs/index.js';
 import { createCa, createCert } from '../../src/tls/index.js';
 import { tempDir } from '../support/tmp.js';
@@ -183,6 +184,38 @@ for (const engine of ['builtin', 'haproxy'] as const) {
   });
 }
 
+test('haproxy engine: reloadTls (the agent SIGHUP) checks the files first, then serves the new certificate; a mismatched key changes nothing', async (t) => {
+  const tmp = tempDir('kiln-haproxy-tls-reload-');
+  const web = certFiles(tmp.dir, 'web', ['hello-web.minipot']);
+  const s = await startStack({ engine: 'haproxy', entryPoints: [{ name: 'http', address: '127.0.0.1:0' }, { name: 'https', address: '127.0.0.1:0', tls: { certificates: [web] } }] });
+  const backend = await startBackend('a');
+  t.after(async () => {
+    await s.close();
+    await backend.close();
+    tmp.cleanup();
+  });
+  const https = s.ingress.entryPointAddress('https')!;
+  await s.register({ Name: 'hello-web', ID: 'hello-web-a', Address: '127.0.0.1', Port: backend.port });
+  const before = await eventually(async () => {
+    const r = await httpsGet(https, 'hello-web.minipot').catch(() => undefined);
+    return r?.status === 200 && r;
+  });
+  const next = createCert({ ca, role: 'server', dnsNames: ['hello-web.minipot'] });
+  writeFileSync(web.certFile, next.certPem); // the key is not there yet
+  assert.throws(() => s.ingress.reloadTls(), (e: unknown) => e instanceof KilnError && e.code === 'CONFIG_INVALID' && e.message.includes(`key file ${web.keyFile} does not match`));
+  await s.ingress.settled();
+  assert.equal((await httpsGet(https, 'hello-web.minipot')).cert.serialNumber, before.cert.serialNumber, 'the refused reload changed nothing');
+  writeFileSync(web.keyFile, next.keyPem);
+  const serial = new X509Certificate(next.certPem).serialNumber;
+  assert.deepEqual(s.ingress.reloadTls(), [{ entryPoint: 'https', serials: [serial] }]);
+  const after = await eventually(async () => {
+    const r = await httpsGet(https, 'hello-web.minipot').catch(() => undefined);
+    return r?.cert.serialNumber.toUpperCase() === serial.toUpperCase() && r;
+  });
+  assert.equal(after.status, 200, 'the reloaded HAProxy has its servers again');
+  assert.notEqual(serial.toUpperCase(), before.cert.serialNumber.toUpperCase());
+});
+
 test('haproxy engine: a bad certificate or key is a CONFIG_INVALID naming the file, before haproxy starts', async (t) => {
   const tmp = tempDir('kiln-haproxy-tls-bad-');
   t.after(() => tmp.cleanup());
@@ -231,15 +264,15 @@ test('haproxy engine: a bad certificate or key is a CONFIG_INVALID naming the fi
   await busy.stop();
 });
 
-test('writeEntryPointPems concatenates certificate and key into mode-0600 files, the first being the default', () => {
+test('checked certificates are written as certificate + key into mode-0600 files, in order', () => {
   const tmp = tempDir('kiln-haproxy-pem-');
   try {
     const web = certFiles(tmp.dir, 'web', ['hello-web.minipot']);
-    const [pem] = writeEntryPointPems(join(tmp.dir, 'out'), 'web secure', [web]);
+    const [pem] = writeEntryPointPems(join(tmp.dir, 'out'), 'web secure', checkedEntryPoint('web secure', [web]));
     assert.equal(pem, join(tmp.dir, 'out', 'web_secure-0.pem'));
     assert.equal(statSync(pem!).mode & 0o777, 0o600);
     assert.equal(readFileSync(pem!, 'utf8'), readFileSync(web.certFile, 'utf8') + readFileSync(web.keyFile, 'utf8'));
-    assert.throws(() => writeEntryPointPems(tmp.dir, 'https', []), (e: unknown) => e instanceof KilnError && /needs at least one certificate/.test(e.message));
+    assert.throws(() => checkedEntryPoint('https', []), (e: unknown) => e instanceof KilnError && /needs at least one certificate/.test(e.message));
   } finally {
     tmp.cleanup();
   }

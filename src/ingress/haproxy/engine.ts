@@ -5,7 +5,7 @@
  * a change of routers, middlewares or slot counts rewrites the config and
  * starts a new HAProxy with -sf, which takes over the listeners gracefully.
  * TLS entry points get `ssl crt` binds over PEMs written into the engine's
- * own directory (certificate files are read once, at start).
+ * own directory (certificate files are read at start and on reloadTls()).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ import type { WatcherLogger } from '../catalog-watcher.js';
 import { splitAddress, type EntryPointConfig, type ProxyTimeouts } from '../proxy/engine.js';
 import type { RoutingTable } from '../routing-table.js';
 import type { DynamicConfig, ServerConfig } from '../types.js';
-import { writeEntryPointPems } from './certificates.js';
+import { checkedEntryPoint, writeEntryPointPems, type CheckedCertificate } from './certificates.js';
 import { renderHaproxyConfig } from './config.js';
 import { runtimeCommand } from './runtime.js';
 
@@ -32,6 +32,9 @@ export interface HaproxyEngineOptions {
 export class HaproxyEngine {
   private readonly dir = mkdtempSync(join(os.tmpdir(), 'kiln-haproxy-'));
   private readonly socketPath = join(this.dir, 'admin.sock');
+  private readonly certDir = join(this.dir, 'certs');
+  /** Certificate files were rewritten: the next apply starts a new HAProxy even with the same config. */
+  private certificatesChanged = false;
   private bound: { name: string; host: string; port: number; pems?: string[] }[] = [];
   private child: ChildProcess | undefined;
   private currentText = '';
@@ -49,7 +52,7 @@ export class HaproxyEngine {
     if (!SETPRIV) this.o.logger?.warn('ingress: setpriv (util-linux) not found: haproxy would outlive an agent killed with SIGKILL');
     try {
       // Certificates are checked before HAProxy starts, so a bad file is named by a KilnError.
-      const pems = new Map(this.o.entryPoints.flatMap((ep) => (ep.tls ? [[ep.name, writeEntryPointPems(join(this.dir, 'certs'), ep.name, ep.tls.certificates)] as const] : [])));
+      const pems = new Map(this.checkedCertificates().map((c) => [c.entryPoint, writeEntryPointPems(this.certDir, c.entryPoint, c.checked)]));
       for (const ep of this.o.entryPoints) {
         const { host, port } = splitAddress(ep.address);
         this.bound.push({ name: ep.name, host, port: port === 0 ? await freePort(host) : port, pems: pems.get(ep.name) });
@@ -62,11 +65,32 @@ export class HaproxyEngine {
     }
   }
 
+  /**
+   * The agent's SIGHUP: every TLS entry point's files are checked first (a bad one throws and
+   * nothing changes), then written over the PEMs HAProxy reads, and HAProxy is reloaded (-sf, the
+   * listeners handed over) so that new handshakes use them; open connections keep theirs.
+   */
+  reloadTls(): { entryPoint: string; serials: string[] }[] {
+    const all = this.checkedCertificates();
+    for (const c of all) writeEntryPointPems(this.certDir, c.entryPoint, c.checked);
+    this.certificatesChanged = all.length > 0;
+    if (this.certificatesChanged) this.enqueue(this.latest);
+    return all.map((c) => ({ entryPoint: c.entryPoint, serials: c.checked.map((x) => x.serial) }));
+  }
+
+  private checkedCertificates(): { entryPoint: string; checked: CheckedCertificate[] }[] {
+    return this.o.entryPoints.flatMap((ep) => (ep.tls ? [{ entryPoint: ep.name, checked: checkedEntryPoint(ep.name, ep.tls.certificates) }] : []));
+  }
+
   /** Applies the table in order; a burst of tables collapses into the newest. */
   setTable(table: RoutingTable): void {
+    this.enqueue(table.config);
+  }
+
+  private enqueue(config: DynamicConfig): void {
     const first = this.pending === undefined;
-    this.pending = table.config;
-    this.latest = table.config;
+    this.pending = config;
+    this.latest = config;
     if (!first) return;
     this.queue = this.queue
       .then(async () => {
@@ -98,7 +122,8 @@ export class HaproxyEngine {
     const slots = new Map(config.services.map((s) => [s.name, Math.max(4, 2 ** Math.ceil(Math.log2(Math.max(1, s.servers.length))))]));
     const rendered = renderHaproxyConfig({ config, entryPoints: this.bound, socketPath: this.socketPath, slots, timeouts: this.o.timeouts, notFoundHint: this.o.notFoundHint });
     for (const s of rendered.skipped) this.o.logger?.warn(`ingress: haproxy engine leaves out router ${s.router}: ${s.reason}`);
-    if (rendered.text !== this.currentText) {
+    if (rendered.text !== this.currentText || this.certificatesChanged) {
+      this.certificatesChanged = false;
       await this.reload(rendered.text);
       this.currentText = rendered.text;
       this.slotKeys.clear();
