@@ -45,6 +45,23 @@ export interface CommandDef {
   run(ctx: CommandContext, args: readonly string[]): Promise<number>;
 }
 
+/** Everything about a command but its code: what help, docs and the parser need. */
+export type CommandSpec = Omit<CommandDef, 'run'>;
+
+/** A command whose code is imported only when it runs (`load`). */
+export interface LazyCommandDef extends CommandDef {
+  load(): Promise<CommandDef>;
+}
+
+/**
+ * The command table holds specs only, so `kiln version` or `kiln --help`
+ * does not load every command's dependencies (fastify, node-forge, semver,
+ * ws, …): the implementation module is imported when the command runs.
+ */
+export function lazyCommand(spec: CommandSpec, load: () => Promise<CommandDef>): LazyCommandDef {
+  return { ...spec, load, run: async (ctx, args) => (await load()).run(ctx, args) };
+}
+
 /** Flag values as commander parsed them, with typed accessors. */
 export class FlagValues {
   constructor(private readonly values: Readonly<Record<string, unknown>>) {}

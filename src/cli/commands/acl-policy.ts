@@ -1,18 +1,12 @@
 /** `kiln acl policy apply|list|delete`. */
 import { readFileSync } from 'node:fs';
 import type { CommandDef } from '../command.js';
+import { aclPolicyApplySpec, aclPolicyListSpec, aclPolicyDeleteSpec } from './specs/acl.js';
 import { formatTable } from '../format/table.js';
 import { KilnError } from '../../structs/index.js';
 
 export const aclPolicyApply: CommandDef = {
-  path: ['acl', 'policy', 'apply'],
-  args: ['<name>', '<file>'],
-  summary: 'Create or replace an ACL policy from an HCL file ("-" reads stdin)',
-  details:
-    'Rules: namespace "<name or glob>" { policy = "read"|"write"|"deny", capabilities = ["read-logs", "alloc-exec", …] }, node, agent, operator and registry { policy = … }, ' +
-    'service_prefix "<prefix>" and key_prefix "<prefix>" { policy = … }. Errors name the line and column. A policy named "anonymous" applies to requests without a token. See docs/security.md.',
-  flags: ['description'],
-  examples: ['kiln acl policy apply readonly readonly.hcl', 'kiln acl policy apply -description "CI deploys" deploy deploy.hcl'],
+  ...aclPolicyApplySpec,
   async run(ctx, args) {
     const [name, file] = args as [string, string];
     let rules: string;
@@ -28,11 +22,7 @@ export const aclPolicyApply: CommandDef = {
 };
 
 export const aclPolicyList: CommandDef = {
-  path: ['acl', 'policy', 'list'],
-  args: [],
-  summary: 'List ACL policies',
-  flags: ['json'],
-  examples: ['kiln acl policy list'],
+  ...aclPolicyListSpec,
   async run(ctx) {
     const policies = await ctx.client().aclPolicies();
     if (ctx.flags.bool('json')) {
@@ -45,11 +35,7 @@ export const aclPolicyList: CommandDef = {
 };
 
 export const aclPolicyDelete: CommandDef = {
-  path: ['acl', 'policy', 'delete'],
-  args: ['<name>'],
-  summary: 'Delete an ACL policy; tokens naming it lose its rights at once',
-  flags: [],
-  examples: ['kiln acl policy delete readonly'],
+  ...aclPolicyDeleteSpec,
   async run(ctx, args) {
     await ctx.client().aclDeletePolicy(args[0]!);
     ctx.out(`Successfully deleted "${args[0]!}" ACL policy!`);

@@ -1,16 +1,12 @@
 /** `kiln acl token create|list|delete|self`. */
 import type { CommandDef } from '../command.js';
+import { aclTokenCreateSpec, aclTokenListSpec, aclTokenDeleteSpec, aclTokenSelfSpec } from './specs/acl.js';
 import { formatTable } from '../format/table.js';
 import { KilnError } from '../../structs/index.js';
 import { formatToken } from './acl-format.js';
 
 export const aclTokenCreate: CommandDef = {
-  path: ['acl', 'token', 'create'],
-  args: [],
-  summary: 'Create an ACL token with policies (or a management token)',
-  details: 'Needs a management token. The new token\'s Secret ID is printed once; kiln stores only its SHA-256.',
-  flags: ['name', 'type', 'policy', 'json'],
-  examples: ['kiln acl token create -name ci -policy readonly', 'kiln acl token create -name ops -policy submit -policy exec', 'kiln acl token create -name admin -type management'],
+  ...aclTokenCreateSpec,
   async run(ctx) {
     const type = ctx.flags.str('type') ?? 'client';
     if (type !== 'client' && type !== 'management') throw new KilnError('BAD_REQUEST', `-type must be client or management, got "${type}"`);
@@ -23,11 +19,7 @@ export const aclTokenCreate: CommandDef = {
 };
 
 export const aclTokenList: CommandDef = {
-  path: ['acl', 'token', 'list'],
-  args: [],
-  summary: 'List ACL tokens (accessors, never secrets)',
-  flags: ['json'],
-  examples: ['kiln acl token list'],
+  ...aclTokenListSpec,
   async run(ctx) {
     const tokens = await ctx.client().aclTokens();
     if (ctx.flags.bool('json')) {
@@ -41,11 +33,7 @@ export const aclTokenList: CommandDef = {
 };
 
 export const aclTokenDelete: CommandDef = {
-  path: ['acl', 'token', 'delete'],
-  args: ['<accessor>'],
-  summary: 'Delete an ACL token by accessor ID (or a unique prefix); it stops working at once',
-  flags: [],
-  examples: ['kiln acl token delete 3f2a'],
+  ...aclTokenDeleteSpec,
   async run(ctx, args) {
     const res = await ctx.client().aclDeleteToken(args[0]!);
     ctx.out(`Token ${res.AccessorID} successfully deleted`);
@@ -54,11 +42,7 @@ export const aclTokenDelete: CommandDef = {
 };
 
 export const aclTokenSelf: CommandDef = {
-  path: ['acl', 'token', 'self'],
-  args: [],
-  summary: 'Show the token in use (-token / KILN_TOKEN)',
-  flags: ['json'],
-  examples: ['KILN_TOKEN=… kiln acl token self'],
+  ...aclTokenSelfSpec,
   async run(ctx) {
     const token = await ctx.client().aclTokenSelf();
     if (ctx.flags.bool('json')) ctx.json(token);

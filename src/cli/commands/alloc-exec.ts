@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { cliTlsMaterial } from '../../tls/cli.js';
 import type { CommandContext, CommandDef } from '../command.js';
+import { allocExecSpec } from './specs/alloc.js';
 import { resolveToken } from '../address.js';
 import { KilnError, shortId } from '../../structs/index.js';
 import { pickTask } from './alloc-logs.js';
@@ -10,16 +11,7 @@ import { EscapeFilter } from './exec-escape.js';
 const HEARTBEAT_MS = 10_000;
 
 export const allocExec: CommandDef = {
-  path: ['alloc', 'exec'],
-  args: ['<alloc>', '<command...>'],
-  summary: 'Run a command beside a running task (an interactive shell with -t)',
-  details:
-    'Everything after the allocation is the command and its arguments, flags included. -t gives it a terminal (the default when stdin is one); ' +
-    'in a terminal session <escape>. at the start of a line ends the session. The exit code is the command\'s.',
-  flags: ['task', 'i', 't', 'e'],
-  passThroughArgs: true,
-  examples: ['kiln alloc exec -task web 636d3241 /bin/sh', 'kiln alloc exec 636d3241 ls -la /local', "echo hi | kiln alloc exec -t=false 636d3241 cat"],
-  exitCodes: { 0: 'the command exited 0 (or the session was ended with the escape)', 1: 'kiln could not run the command (unknown allocation or task, task not running), or the command exited 1; other codes are the command\'s' },
+  ...allocExecSpec,
   async run(ctx, [allocArg, ...command]) {
     const alloc = (await ctx.client().readAllocation(allocArg as string)).data;
     const task = chooseTask(alloc, ctx.flags.str('task'));

@@ -1,4 +1,5 @@
 import type { CommandContext, CommandDef, Writer } from '../command.js';
+import { allocLogsSpec } from './specs/alloc.js';
 import type { Allocation } from '../../structs/index.js';
 import { KilnError, shortId } from '../../structs/index.js';
 import { LineTail } from '../format/tail.js';
@@ -9,12 +10,7 @@ const BYTES_PER_LINE = 120;
 const TAIL_SETTLE_MS = 500;
 
 export const allocLogs: CommandDef = {
-  path: ['alloc', 'logs'],
-  args: ['<alloc>', '[task]'],
-  summary: "Print a task's stdout or stderr; -f follows until Ctrl-C",
-  details: 'The task (an argument or -task) may be left out when the allocation has a single task. With -f and neither -stdout nor -stderr, both streams are followed (stderr to stderr).',
-  flags: ['task', 'f', 'stderr', 'stdout', 'tail', 'n', 'c', 'verbose'],
-  examples: ['kiln alloc logs 636d3241', 'kiln alloc logs -f 636d3241 www1', 'kiln alloc logs -tail -n 20 -stderr 636d3241'],
+  ...allocLogsSpec,
   async run(ctx, [allocArg, taskArg]) {
     const alloc = (await ctx.client().readAllocation(allocArg as string)).data;
     const flagTask = ctx.flags.str('task');

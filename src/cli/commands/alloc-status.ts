@@ -1,16 +1,12 @@
 import type { KilnClient } from '../../api/index.js';
 import type { Allocation } from '../../structs/index.js';
 import type { CommandDef } from '../command.js';
+import { allocStatusSpec } from './specs/alloc.js';
 import { formatAllocStatus } from '../format/alloc-status.js';
 import { allocServicesSection } from './catalog-alloc.js';
 
 export const allocStatus: CommandDef = {
-  path: ['alloc', 'status'],
-  args: ['<alloc>'],
-  summary: 'Show an allocation: addresses, tasks, resources and recent task events',
-  details: 'The allocation ID may be a unique prefix (the 8-character short form printed by other commands).',
-  flags: ['json', 'verbose', 'catalog-address'],
-  examples: ['kiln alloc status 636d3241'],
+  ...allocStatusSpec,
   async run(ctx, [allocId]) {
     const { data } = await ctx.client().readAllocation(allocId as string);
     if (ctx.flags.bool('json')) {

@@ -1,14 +1,11 @@
 import type { CommandDef } from '../command.js';
+import { catalogNodesSpec } from './specs/catalog.js';
 import { formatTable } from '../format/table.js';
 import { catalogClient } from './catalog-address.js';
 import type { ConsulCheck } from '../../catalog/consul-client.js';
 
 export const catalogNodes: CommandDef = {
-  path: ['catalog', 'nodes'],
-  args: [],
-  summary: 'List the nodes known to the catalog with their address and health',
-  flags: ['json', 'catalog-address'],
-  examples: ['kiln catalog nodes'],
+  ...catalogNodesSpec,
   async run(ctx) {
     const client = catalogClient(ctx);
     const [{ data: nodes }, { data: checks }] = await Promise.all([client.catalogNodes(), client.get<ConsulCheck[]>('/v1/health/state/any')]);

@@ -1,15 +1,10 @@
 import type { CommandDef } from '../command.js';
+import { catalogServiceSpec } from './specs/catalog.js';
 import { formatTable } from '../format/table.js';
 import { catalogClient, instanceStatus } from './catalog-address.js';
 
 export const catalogService: CommandDef = {
-  path: ['catalog', 'service'],
-  args: ['<name>'],
-  summary: 'Show the instances of a service: address, port, status and checks',
-  details: 'With -verbose, the output of every check is printed under the table.',
-  flags: ['json', 'verbose', 'catalog-address'],
-  exitCodes: { 0: 'the service has instances', 1: 'error, or no instance of that service is registered' },
-  examples: ['kiln catalog service hello-web', 'kiln catalog service -verbose hello-web'],
+  ...catalogServiceSpec,
   async run(ctx, [name]) {
     const { data } = await catalogClient(ctx).healthService(name!);
     if (ctx.flags.bool('json')) {

@@ -1,14 +1,10 @@
 import type { CommandDef } from '../command.js';
+import { catalogServicesSpec } from './specs/catalog.js';
 import { formatTable } from '../format/table.js';
 import { catalogClient, instanceStatus } from './catalog-address.js';
 
 export const catalogServices: CommandDef = {
-  path: ['catalog', 'services'],
-  args: [],
-  summary: 'List the services in the catalog with their tags and instance health',
-  details: 'Reads the Consul-compatible catalog API at KILN_CATALOG_ADDR, else CONSUL_HTTP_ADDR, else http://127.0.0.1:8500.',
-  flags: ['json', 'catalog-address'],
-  examples: ['kiln catalog services'],
+  ...catalogServicesSpec,
   async run(ctx) {
     const client = catalogClient(ctx);
     const { data: services } = await client.catalogServices();

@@ -1,13 +1,10 @@
 import type { CommandDef } from '../command.js';
+import { deploymentListCommandSpec } from './specs/deployment.js';
 import { shortId } from '../../structs/index.js';
 import { deploymentList } from '../format/deployment.js';
 
 export const deploymentListCommand: CommandDef = {
-  path: ['deployment', 'list'],
-  args: [],
-  summary: 'List deployments, newest first',
-  flags: ['json', 'verbose'],
-  examples: ['kiln deployment list'],
+  ...deploymentListCommandSpec,
   async run(ctx) {
     const { data } = await ctx.client().listDeployments();
     if (ctx.flags.bool('json')) {

@@ -1,13 +1,10 @@
 import type { CommandDef } from '../command.js';
+import { deploymentStatusSpec } from './specs/deployment.js';
 import { shortId } from '../../structs/index.js';
 import { deployedTable, deploymentHeader } from '../format/deployment.js';
 
 export const deploymentStatus: CommandDef = {
-  path: ['deployment', 'status'],
-  args: ['<deployment>'],
-  summary: 'Show a deployment: status, and per task group desired, placed, healthy and unhealthy allocations',
-  flags: ['json', 'verbose'],
-  examples: ['kiln deployment status 62eb607c'],
+  ...deploymentStatusSpec,
   async run(ctx, [id]) {
     const { data: d } = await ctx.client().readDeployment(id as string);
     if (ctx.flags.bool('json')) {

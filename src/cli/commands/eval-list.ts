@@ -1,14 +1,11 @@
 import type { CommandDef } from '../command.js';
+import { evalListSpec } from './specs/eval.js';
 import { shortId } from '../../structs/index.js';
 import { formatTable } from '../format/table.js';
 import { hasPlacementFailures } from '../format/placement.js';
 
 export const evalList: CommandDef = {
-  path: ['eval', 'list'],
-  args: [],
-  summary: 'List evaluations, newest first',
-  flags: ['json', 'verbose', 'job', 'status'],
-  examples: ['kiln eval list', 'kiln eval list -job nginx-minipot -status blocked'],
+  ...evalListSpec,
   async run(ctx) {
     const { data } = await ctx.client().listEvaluations({ job: ctx.flags.str('job'), status: ctx.flags.str('status') });
     if (ctx.flags.bool('json')) {

@@ -1,15 +1,11 @@
 import type { CommandDef } from '../command.js';
+import { evalStatusSpec } from './specs/eval.js';
 import { shortId } from '../../structs/index.js';
 import { formatKV } from '../format/table.js';
 import { describeEvalFailures, hasPlacementFailures } from '../format/placement.js';
 
 export const evalStatus: CommandDef = {
-  path: ['eval', 'status'],
-  args: ['<eval>'],
-  summary: 'Show an evaluation, with the reasons of any placement failure',
-  flags: ['json', 'verbose'],
-  exitCodes: { 0: 'shown', 1: 'error' },
-  examples: ['kiln eval status 52dee78a'],
+  ...evalStatusSpec,
   async run(ctx, [evalId]) {
     const { data: ev } = await ctx.client().readEvaluation(evalId as string);
     if (ctx.flags.bool('json')) {

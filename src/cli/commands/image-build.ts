@@ -1,17 +1,11 @@
 import type { CommandDef } from '../command.js';
+import { imageBuildSpec } from './specs/image.js';
 import { buildImage } from '../../images/build/index.js';
 import { formatBytes } from '../../images/progress.js';
-import { availableFlags, flagOrEnv } from './image-flags.js';
+import { flagOrEnv } from './image-flags.js';
 
 export const imageBuild: CommandDef = {
-  path: ['image', 'build'],
-  args: ['<recipe>'],
-  summary: 'Build an image (<pot>_<tag>.xz with .sha256, .meta and optional .sig) from an HCL or JSON recipe',
-  details:
-    'The recipe names a base (empty or another image), host binaries copied with their shared libraries, files, and build ' +
-    'steps run inside the image in an isolated namespace jail without network (needs root). Output goes to -out (KILN_IMAGE_OUT, default .).',
-  flags: availableFlags(['out', 'sign-key', 'json']),
-  examples: ['kiln image build src/images/demo/hello.hcl -out ./images', 'kiln image build nginx.hcl -sign-key release.key'],
+  ...imageBuildSpec,
   async run(ctx, [recipe]) {
     const outDir = flagOrEnv(ctx, 'out', 'KILN_IMAGE_OUT') ?? '.';
     const signKeyFile = flagOrEnv(ctx, 'sign-key', 'KILN_IMAGE_SIGN_KEY');

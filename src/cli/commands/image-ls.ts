@@ -1,17 +1,13 @@
 import type { CommandDef } from '../command.js';
+import { imageLsSpec } from './specs/image.js';
 import { formatBytes } from '../../images/progress.js';
 import { RegistryClient } from '../../registry/client.js';
 import { formatTable } from '../format/table.js';
-import { availableFlags, registryAddress } from './image-flags.js';
+import { registryAddress } from './image-flags.js';
 import { agentFetchFor } from './tls-flags.js';
 
 export const imageLs: CommandDef = {
-  path: ['image', 'ls'],
-  args: [],
-  summary: 'List the images a kiln registry serves',
-  details: 'Registry from -registry or KILN_REGISTRY_ADDR (default http://127.0.0.1:5000).',
-  flags: availableFlags(['registry', 'json', 'verbose']),
-  examples: ['kiln image ls', 'KILN_REGISTRY_ADDR=http://127.0.0.1:5000 kiln image ls -json'],
+  ...imageLsSpec,
   async run(ctx) {
     const images = await new RegistryClient(registryAddress(ctx), undefined, agentFetchFor(ctx)).list();
     if (ctx.flags.bool('json')) {

@@ -1,18 +1,14 @@
 import type { CommandDef } from '../command.js';
+import { imagePushSpec } from './specs/image.js';
 import { parseImageFileName } from '../../images/naming.js';
 import { RegistryClient } from '../../registry/client.js';
 import { KilnError } from '../../structs/index.js';
-import { availableFlags, flagOrEnv, registryAddress, registryToken } from './image-flags.js';
+import { flagOrEnv, registryAddress, registryToken } from './image-flags.js';
 import { basename } from 'node:path';
 import { agentFetchFor } from './tls-flags.js';
 
 export const imagePush: CommandDef = {
-  path: ['image', 'push'],
-  args: ['<file>'],
-  summary: 'Upload an image (<pot>_<tag>.xz and the files beside it) to a kiln registry',
-  details: 'The image URL for jobs is then <registry>/<path>. Registry from -registry or KILN_REGISTRY_ADDR, path from -path or KILN_IMAGE_PATH (default the pot name), token from -token or KILN_REGISTRY_TOKEN.',
-  flags: availableFlags(['registry', 'path']),
-  examples: ['kiln image push nginx-nomad-amd64-13_1_1.1.13.xz -registry http://127.0.0.1:5000 -path nginx-nomad -token $TOKEN'],
+  ...imagePushSpec,
   async run(ctx, [file]) {
     const parsed = parseImageFileName(basename(file!));
     if (!parsed) throw new KilnError('BAD_REQUEST', `${file} is not named <pot>_<tag>.xz`);

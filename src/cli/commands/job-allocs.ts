@@ -1,12 +1,9 @@
 import type { CommandDef } from '../command.js';
+import { jobAllocsSpec } from './specs/job.js';
 import { formatAllocTable } from '../format/allocs.js';
 
 export const jobAllocs: CommandDef = {
-  path: ['job', 'allocs'],
-  args: ['<job>'],
-  summary: 'List the allocations of a job',
-  flags: ['json', 'verbose', 'all'],
-  examples: ['kiln job allocs nginx-minipot'],
+  ...jobAllocsSpec,
   async run(ctx, [jobId]) {
     const { data } = await ctx.client().jobAllocations(jobId as string, { all: ctx.flags.bool('all') });
     if (ctx.flags.bool('json')) {

@@ -1,21 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { CommandDef } from '../command.js';
+import { jobDispatchSpec } from './specs/job.js';
 import { KilnError } from '../../structs/index.js';
 import { formatKV } from '../format/table.js';
 import { monitorEval } from './monitoring.js';
 
 export const jobDispatch: CommandDef = {
-  path: ['job', 'dispatch'],
-  args: ['<job>', '[input]'],
-  summary: 'Create a child job of a parameterized job, with an optional payload and meta data',
-  details:
-    'As `nomad job dispatch`: the payload is the content of `[input]` (a file, or `-` for stdin; at most 16 KiB) and is written ' +
-    'into the task\'s `local/<dispatch_payload.file>`; each `-meta key=value` must be listed in the job\'s `meta_required` or ' +
-    '`meta_optional` and reaches the tasks as `NOMAD_META_<key>`. The child job is named `<job>/dispatch-<unix time>-<8 hex>`. ' +
-    'Without `-detach` its evaluation is followed.',
-  flags: ['meta', 'detach', 'verbose'],
-  exitCodes: { 0: 'dispatched (and, unless -detach, the evaluation placed everything)', 1: 'error: not a parameterized job, meta or payload refused', 2: 'the evaluation could not place every allocation' },
-  examples: ['kiln job dispatch -meta who=world greeter', 'kiln job dispatch -meta who=world greeter input.txt', 'echo hello | kiln job dispatch -detach greeter -'],
+  ...jobDispatchSpec,
   async run(ctx, [jobId, input]) {
     const meta = parseMeta(ctx.flags.list('meta'));
     const payload = input === undefined ? undefined : await readInput(input);

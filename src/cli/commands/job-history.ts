@@ -1,15 +1,11 @@
 import type { CommandDef } from '../command.js';
+import { jobHistorySpec } from './specs/job.js';
 import type { JobDiff, JobVersionsResponse } from '../../api/index.js';
 import { formatKV } from '../format/table.js';
 import { formatJobDiff } from '../format/job-diff.js';
 
 export const jobHistory: CommandDef = {
-  path: ['job', 'history'],
-  args: ['<job>'],
-  summary: 'List the versions of a job, newest first; -p shows what each version changed',
-  details: 'A version is stable once a deployment of it succeeded. `kiln job revert <job> <version>` registers an earlier version again.',
-  flags: ['p', 'json'],
-  examples: ['kiln job history nginx-minipot', 'kiln job history -p web'],
+  ...jobHistorySpec,
   async run(ctx, [jobId]) {
     const withDiffs = ctx.flags.bool('p');
     const { data } = await ctx.client().jobVersions(jobId as string, { diffs: withDiffs });

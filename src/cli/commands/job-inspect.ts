@@ -1,11 +1,8 @@
 import type { CommandDef } from '../command.js';
+import { jobInspectSpec } from './specs/job.js';
 
 export const jobInspect: CommandDef = {
-  path: ['job', 'inspect'],
-  args: ['<job>'],
-  summary: 'Print a registered job as JSON ({"Job": …}, resubmittable with `kiln job run file.json`)',
-  flags: [],
-  examples: ['kiln job inspect nginx-minipot > nginx.json'],
+  ...jobInspectSpec,
   async run(ctx, [jobId]) {
     const { data } = await ctx.client().readJob(jobId as string);
     ctx.json({ Job: data });

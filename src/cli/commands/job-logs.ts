@@ -1,4 +1,5 @@
 import type { CommandDef } from '../command.js';
+import { jobLogsSpec } from './specs/job.js';
 import type { Job } from '../../structs/index.js';
 import { KilnError } from '../../structs/index.js';
 import { sleep } from './confirm.js';
@@ -8,15 +9,7 @@ import { followTaskLog, type LogSource } from './job-logs-stream.js';
 const WATCH_MS = 1000;
 
 export const jobLogs: CommandDef = {
-  path: ['job', 'logs'],
-  args: ['<job>'],
-  summary: 'Print the logs of every allocation of a job, interleaved, each line prefixed with its allocation; -f follows new allocations too',
-  details:
-    'Lines from different allocations are interleaved as they arrive, each whole line prefixed with the short allocation ID ' +
-    '(and the task, when the group has several tasks and -task is not given). With -f the command keeps following every allocation ' +
-    'and picks up allocations placed later (scaling, rolling updates, rescheduling, drains) until Ctrl-C.',
-  flags: ['f', 'stderr', 'task'],
-  examples: ['kiln job logs web', 'kiln job logs -f -stderr web', 'kiln job logs -task server web'],
+  ...jobLogsSpec,
   async run(ctx, [jobArg]) {
     const client = ctx.client();
     const job = (await client.readJob(jobArg as string)).data;

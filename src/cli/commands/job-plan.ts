@@ -1,16 +1,11 @@
 import type { CommandDef } from '../command.js';
+import { jobPlanSpec } from './specs/job.js';
 import { loadJobFile } from '../jobfile.js';
 import { toWarnings } from '../../api/index.js';
 import { formatPlan, planChangesAllocations } from '../format/plan.js';
 
 export const jobPlan: CommandDef = {
-  path: ['job', 'plan'],
-  args: ['<file>'],
-  summary: 'Dry-run the scheduler: show what submitting the job file would change',
-  flags: ['json'],
-  errorExitCode: 255,
-  exitCodes: { 0: 'no allocation changes', 1: 'allocations would be created, destroyed or updated', 255: 'error' },
-  examples: ['kiln job plan nginx.job'],
+  ...jobPlanSpec,
   async run(ctx, [file]) {
     const job = await loadJobFile(ctx, file as string);
     const plan = await ctx.client().planJob(job);

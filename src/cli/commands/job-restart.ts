@@ -1,5 +1,6 @@
 import type { AllocListStub } from '../../api/index.js';
 import type { CommandContext, CommandDef } from '../command.js';
+import { jobRestartSpec } from './specs/job.js';
 import type { Job } from '../../structs/index.js';
 import { KilnError, shortId } from '../../structs/index.js';
 import { formatTimestamp } from '../format/time.js';
@@ -7,17 +8,7 @@ import { confirm } from './confirm.js';
 import { awaitRestarted } from './job-restart-health.js';
 
 export const jobRestart: CommandDef = {
-  path: ['job', 'restart'],
-  args: ['<job>'],
-  summary: 'Restart every running allocation of a job in place, a batch at a time, without a new version',
-  details:
-    'Each allocation\'s running tasks are restarted where they run (as kiln alloc restart would), outside their restart policy. ' +
-    'Batches are the group\'s update max_parallel (or -batch-size, default 1); the next batch starts once the restarted allocations ' +
-    'are running again and have stayed so for the group\'s update min_healthy_time (a restart that fails, or is not healthy within ' +
-    'healthy_deadline, stops the command). The job keeps its version; no deployment is created.',
-  flags: ['batch-size', 'yes', 'verbose'],
-  exitCodes: { 0: 'every allocation restarted and healthy', 1: 'error, or an allocation did not come back healthy' },
-  examples: ['kiln job restart -yes web', 'kiln job restart -batch-size 2 web'],
+  ...jobRestartSpec,
   async run(ctx, [jobArg]) {
     const client = ctx.client();
     const job = (await client.readJob(jobArg as string)).data;

@@ -1,4 +1,5 @@
 import type { CommandDef } from '../command.js';
+import { jobRunSpec } from './specs/job.js';
 import { loadJobFile } from '../jobfile.js';
 import { toWarnings } from '../../api/index.js';
 import { deploymentFollow } from './deployment-follow.js';
@@ -6,18 +7,7 @@ import { printTemplateRegistered } from './job-status-children.js';
 import { deadlineFrom, newMonitor, printDetached } from './monitoring.js';
 
 export const jobRun: CommandDef = {
-  path: ['job', 'run'],
-  args: ['<file>'],
-  summary: 'Submit a job file and follow its evaluation until the allocations run',
-  details:
-    'HCL files are parsed by the server (`POST /v1/jobs/parse`), so parse errors list every problem with file:line:column; ' +
-    '`.json` files are taken as Nomad JSON. Without `-detach` the evaluation is monitored like `nomad job run`, then the command ' +
-    'waits (up to `-timeout`) for every placed allocation to be running, printing task events such as image downloads. ' +
-    'When the new version starts a deployment (a group with an `update` block), the deployment is followed instead, with a ' +
-    'per-group table (Desired, Placed, Healthy, Unhealthy, Progress Deadline), until it succeeds or fails.',
-  flags: ['detach', 'timeout', 'verbose'],
-  exitCodes: { 0: 'job registered and every allocation placed (and running, or its deployment successful)', 1: 'error, an allocation failed or did not start in time, or the deployment failed', 2: 'placement failure (see the printed reasons)' },
-  examples: ['kiln job run nginx.job', 'kiln job run -detach nginx.job'],
+  ...jobRunSpec,
   async run(ctx, [file]) {
     const job = await loadJobFile(ctx, file as string);
     const res = await ctx.client().registerJob(job);

@@ -1,4 +1,5 @@
 import type { CommandContext, CommandDef } from '../command.js';
+import { jobStatusSpec } from './specs/job.js';
 import type { JobSummary } from '../../api/index.js';
 import type { Deployment, Evaluation, Job } from '../../structs/index.js';
 import { shortId } from '../../structs/index.js';
@@ -9,11 +10,7 @@ import { describeEvalFailures, hasPlacementFailures } from '../format/placement.
 import { childrenSections, templateHeader } from './job-status-children.js';
 
 export const jobStatus: CommandDef = {
-  path: ['job', 'status'],
-  args: ['[job]'],
-  summary: 'List jobs, or show one job with its summary, placement failures, latest deployment and allocations',
-  flags: ['json', 'verbose', 'all'],
-  examples: ['kiln job status', 'kiln job status nginx-minipot'],
+  ...jobStatusSpec,
   async run(ctx, [jobId]) {
     return jobId === undefined ? listJobs(ctx) : showJob(ctx, jobId);
   },

@@ -1,14 +1,11 @@
 import type { CommandDef } from '../command.js';
+import { jobValidateSpec } from './specs/job.js';
 import { loadJobFile } from '../jobfile.js';
 import { toWarnings } from '../../api/index.js';
 import { KilnError } from '../../structs/index.js';
 
 export const jobValidate: CommandDef = {
-  path: ['job', 'validate'],
-  args: ['<file>'],
-  summary: 'Check a job file without submitting it',
-  flags: ['json'],
-  examples: ['kiln job validate nginx.job'],
+  ...jobValidateSpec,
   async run(ctx, [file]) {
     const job = await loadJobFile(ctx, file as string);
     const res = await ctx.client().validateJob(job);

@@ -1,4 +1,5 @@
 import type { CommandContext, CommandDef } from '../command.js';
+import { nodeDrainSpec } from './specs/node.js';
 import { KilnError, msToNs } from '../../structs/index.js';
 import { parseDurationMs } from '../format/time.js';
 import { confirm } from './confirm.js';
@@ -7,17 +8,7 @@ import { monitorDrain } from './node-drain-monitor.js';
 const DEFAULT_DEADLINE = '1h';
 
 export const nodeDrain: CommandDef = {
-  path: ['node', 'drain'],
-  args: ['<node>'],
-  summary: 'Move every allocation off a node (-enable) or cancel a drain (-disable)',
-  details:
-    'A drain makes the node ineligible and migrates its allocations to other nodes, each group migrate.max_parallel at a time, ' +
-    'the next once the replacements are healthy; at the deadline whatever is left is stopped. Batch allocations may finish until the deadline; ' +
-    'system allocations leave last (or stay, with -ignore-system). Without -detach the command follows the drain until it completes; ' +
-    'Ctrl-C stops following, not the drain. The node stays ineligible afterwards: kiln node eligibility -enable makes it eligible again.',
-  flags: ['enable', 'disable', 'deadline', 'no-deadline', 'force', 'ignore-system', 'mark-eligible', 'yes', 'detach'],
-  exitCodes: { 0: 'drain set (and, when followed, complete)', 1: 'error, or the drain was cancelled while followed' },
-  examples: ['kiln node drain -enable -yes c375b833', 'kiln node drain -enable -deadline 10m -ignore-system -detach c375b833', 'kiln node drain -disable -mark-eligible c375b833'],
+  ...nodeDrainSpec,
   async run(ctx, [nodeArg]) {
     const enable = ctx.flags.bool('enable');
     if (enable === ctx.flags.bool('disable')) {

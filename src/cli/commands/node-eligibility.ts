@@ -1,12 +1,9 @@
 import type { CommandDef } from '../command.js';
+import { nodeEligibilitySpec } from './specs/node.js';
 import { KilnError } from '../../structs/index.js';
 
 export const nodeEligibility: CommandDef = {
-  path: ['node', 'eligibility'],
-  args: ['<node>'],
-  summary: 'Allow (-enable) or stop (-disable) new placements on a node',
-  flags: ['enable', 'disable'],
-  examples: ['kiln node eligibility -disable c375b833'],
+  ...nodeEligibilitySpec,
   async run(ctx, [nodeArg]) {
     const enable = ctx.flags.bool('enable');
     if (enable === ctx.flags.bool('disable')) {

@@ -1,4 +1,5 @@
 import type { CommandDef } from '../command.js';
+import { nodePortsSpec } from './specs/node.js';
 import { KilnError, shortId } from '../../structs/index.js';
 import { formatTable } from '../format/table.js';
 import { agentFetchFor } from './tls-flags.js';
@@ -14,12 +15,7 @@ interface PortRow {
 }
 
 export const nodePorts: CommandDef = {
-  path: ['node', 'ports'],
-  args: ['<node>'],
-  summary: "List a node's port redirections: host port → jail address (like `pot show`)",
-  details: 'Asks the node\'s client agent (its HTTP address from the node record) for the kernel port mappings of its pot jails.',
-  flags: ['json', 'verbose'],
-  examples: ['kiln node ports c375b833'],
+  ...nodePortsSpec,
   async run(ctx, [nodeArg]) {
     const node = (await ctx.client().readNode(nodeArg as string)).data;
     let rows: PortRow[];

@@ -1,15 +1,12 @@
 import type { CommandContext, CommandDef } from '../command.js';
+import { nodeStatusSpec } from './specs/node.js';
 import type { Allocation, Node } from '../../structs/index.js';
 import { isAllocLive, shortId } from '../../structs/index.js';
 import { formatKV, formatTable } from '../format/table.js';
 import { formatAllocTable } from '../format/allocs.js';
 
 export const nodeStatus: CommandDef = {
-  path: ['node', 'status'],
-  args: ['[node]'],
-  summary: 'List client nodes, or show one node with its drivers, resources, allocations and attributes',
-  flags: ['json', 'verbose'],
-  examples: ['kiln node status', 'kiln node status c375b833'],
+  ...nodeStatusSpec,
   async run(ctx, [nodeId]) {
     return nodeId === undefined ? listNodes(ctx) : showNode(ctx, nodeId);
   },

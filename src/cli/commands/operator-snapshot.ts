@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommandDef } from '../command.js';
+import { operatorSnapshotSpec } from './specs/misc.js';
 import type { Store } from '../../state/store.js';
 import { KilnError } from '../../structs/index.js';
 
@@ -22,13 +23,7 @@ async function openStore(env: Readonly<Record<string, string | undefined>>, data
 }
 
 export const operatorSnapshot: CommandDef = {
-  path: ['operator', 'snapshot'],
-  args: ['<action>', '<file>'],
-  summary: 'Save the server state to a file, or restore it into an empty store (save|restore)',
-  details:
-    'Works on both backends: the SQLite file under -data-dir (stop the agent before a restore) or etcd when KILN_ETCD_ENDPOINTS (comma-separated) and optionally KILN_ETCD_PREFIX are set. The file is JSON lines: a header with the revision, then one line per key. Moving a single node into etcd: save with -data-dir, restore with KILN_ETCD_ENDPOINTS.',
-  flags: ['data-dir'],
-  examples: ['kiln operator snapshot save -data-dir /var/lib/kiln backup.jsonl', 'KILN_ETCD_ENDPOINTS=http://10.0.0.1:2379 kiln operator snapshot restore backup.jsonl'],
+  ...operatorSnapshotSpec,
   async run(ctx, [action, file]) {
     if (action !== 'save' && action !== 'restore') throw new KilnError('BAD_REQUEST', `unknown action "${action}"; use kiln operator snapshot save <file> or restore <file>`);
     const { saveSnapshot, restoreSnapshot } = await import('../../state/etcd/snapshot.js');

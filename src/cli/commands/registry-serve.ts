@@ -1,21 +1,15 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandDef } from '../command.js';
+import { registryServeSpec } from './specs/image.js';
 import { streamLogger } from '../../agent/logger.js';
 import { ensureDemoImages } from '../../images/demo/index.js';
 import { RegistryAgent } from '../../registry/agent.js';
 import { KilnError } from '../../structs/index.js';
-import { availableFlags, flagBool, flagOrEnv, registryToken } from './image-flags.js';
+import { flagBool, flagOrEnv, registryToken } from './image-flags.js';
 
 export const registryServe: CommandDef = {
-  path: ['registry'],
-  args: [],
-  summary: 'Run an image registry: serves images over HTTP and accepts uploads with a push token',
-  details:
-    'Files live under <data-dir>/images. Push token from -token or KILN_REGISTRY_TOKEN (without one, uploads are open: only do that on loopback). ' +
-    'Port from -port or KILN_REGISTRY_PORT (default 5000); -demo-images or KILN_REGISTRY_DEMO=1 builds the demo images when missing.',
-  flags: availableFlags(['data-dir', 'bind', 'port', 'demo-images', 'log-level']),
-  examples: ['kiln registry -data-dir /var/lib/kiln/registry -token $TOKEN', 'kiln registry -demo-images'],
+  ...registryServeSpec,
   async run(ctx) {
     const dataDir = ctx.flags.str('data-dir') ?? join(homedir(), '.kiln', 'registry');
     const portText = flagOrEnv(ctx, 'port', 'KILN_REGISTRY_PORT') ?? '5000';

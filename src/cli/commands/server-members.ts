@@ -1,13 +1,9 @@
 import type { CommandDef } from '../command.js';
+import { serverMembersSpec } from './specs/misc.js';
 import { formatTable } from '../format/table.js';
 
 export const serverMembers: CommandDef = {
-  path: ['server', 'members'],
-  args: [],
-  summary: 'List the servers of the cluster and which one leads',
-  details: 'Asks any server (-address) for the live servers (/v1/status/peers) and the leader (/v1/status/leader). A single server with the embedded store always leads.',
-  flags: ['json'],
-  examples: ['kiln server members'],
+  ...serverMembersSpec,
   async run(ctx) {
     const client = ctx.client();
     const [peers, leader] = await Promise.all([client.peers(), client.leader()]);

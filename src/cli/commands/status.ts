@@ -1,13 +1,10 @@
 import type { CommandDef } from '../command.js';
+import { statusSpec } from './specs/misc.js';
 import { formatKV } from '../format/table.js';
 import { listJobs } from './job-status.js';
 
 export const status: CommandDef = {
-  path: ['status'],
-  args: [],
-  summary: 'Cluster summary (leader, servers, nodes, jobs) followed by the job list',
-  flags: ['json'],
-  examples: ['kiln status'],
+  ...statusSpec,
   async run(ctx) {
     const client = ctx.client();
     const [leader, peers, nodes, jobs] = await Promise.all([client.leader(), client.peers(), client.listNodes(), client.listJobs()]);

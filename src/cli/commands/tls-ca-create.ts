@@ -1,15 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import type { CommandDef } from '../command.js';
+import { tlsCaCreateSpec } from './specs/tls.js';
 import { KilnError } from '../../structs/index.js';
 import { caFileNames, createCa, DEFAULT_CA_DAYS, DEFAULT_DOMAIN } from '../../tls/certs.js';
 
 export const tlsCaCreate: CommandDef = {
-  path: ['tls', 'ca', 'create'],
-  args: [],
-  summary: 'Create the cluster CA: <domain>-agent-ca.pem and <domain>-agent-ca-key.pem in the current directory',
-  details: 'Keep the key file offline after creating the agents\' certificates; every agent and the CLI trust the .pem file (tls { ca_file }, -ca-cert).',
-  flags: ['domain', 'days'],
-  examples: ['kiln tls ca create', 'kiln tls ca create -domain kiln -days 3650'],
+  ...tlsCaCreateSpec,
   async run(ctx) {
     const domain = ctx.flags.str('domain') ?? DEFAULT_DOMAIN;
     const files = caFileNames(domain);

@@ -1,19 +1,14 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { CommandDef } from '../command.js';
+import { tlsCertCreateSpec } from './specs/tls.js';
 import { KilnError } from '../../structs/index.js';
 import type { CertRole } from '../../tls/certs.js';
 import { caFileNames, certFileNames, createCert, DEFAULT_CERT_DAYS, DEFAULT_DOMAIN, roleName } from '../../tls/certs.js';
 import { writeNew } from './tls-ca-create.js';
 
 export const tlsCertCreate: CommandDef = {
-  path: ['tls', 'cert', 'create'],
-  args: [],
-  summary: 'Create a certificate signed by the cluster CA: <dc>-<role>-<domain>.pem and -key.pem',
-  details:
-    'The role is a DNS name in the certificate (server.<dc>.<domain>, client.<dc>.<domain>, cli.<dc>.<domain>) beside localhost and 127.0.0.1; with verify_incoming agents check it per request (a client certificate cannot call a node\'s client API or act as a server). Existing files are kept: a second certificate of a role gets -1, -2 … in its name.',
-  flags: ['server', 'client', 'cli', 'dc', 'domain', 'days', 'ca', 'key', 'additional-dnsname', 'additional-ipaddress'],
-  examples: ['kiln tls cert create -server', 'kiln tls cert create -client -dc dc1', 'kiln tls cert create -server -additional-ipaddress 10.0.0.5 -additional-dnsname kiln.example.org', 'kiln tls cert create -cli'],
+  ...tlsCertCreateSpec,
   async run(ctx) {
     const role = chosenRole(ctx.flags.bool('server'), ctx.flags.bool('client'), ctx.flags.bool('cli'));
     const domain = ctx.flags.str('domain') ?? DEFAULT_DOMAIN;
