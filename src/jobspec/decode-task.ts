@@ -1,3 +1,4 @@
+import { checkDriverConfig } from '../drivers/config-schemas.js';
 import type { JobType, LogConfig, Resources, Task, UpdateStrategy } from '../structs/job.js';
 import { decodeConstraints } from './decode-constraint.js';
 import { dispatchPayloadField } from './decode-parameterized.js';
@@ -36,6 +37,7 @@ export function decodeTask(ref: LabeledBlockRef, ctx: GroupContext): Task {
   const config = r.mapValue('config');
   const env = r.stringMap('env');
   checkConfigPorts(r, driver, config, ctx);
+  checkConfigSchema(r, driver, config, ref.label, ctx);
   checkPortVariables(r.at('config'), config, ctx);
   checkPortVariables(r.at('env'), env, ctx);
   const defaultName = `${ctx.jobName}-${ctx.groupName}-${ref.label}`;
@@ -121,6 +123,17 @@ function checkConfigPorts(r: BodyReader, driver: string, config: Body, ctx: Grou
       }
     }
   }
+}
+
+/**
+ * A driver kiln ships checks its `config` with the driver's own schema, so a bad
+ * block is refused at submit time, not when the task starts. Other drivers are
+ * left to their nodes, as Nomad accepts any driver name at submit time.
+ */
+function checkConfigSchema(r: BodyReader, driver: string, config: Body, task: string, ctx: GroupContext): void {
+  const problems = checkDriverConfig(driver, config);
+  const where = `job "${ctx.jobName}" group "${ctx.groupName}" task "${task}"`;
+  for (const p of problems ?? []) ctx.problems.add([...r.at('config'), ...p.path], `${where}: ${p.message}`);
 }
 
 /** Finds `${NOMAD_PORT_<label>}`-style references in strings anywhere in a value. */
