@@ -158,7 +158,7 @@ test('KV ?recurse and ?keys are filtered per key; a prefix with nothing readable
 });
 
 test('Nomad lists with ?namespace=* answer with the namespaces the token reads', async () => {
-  const job = { ID: 'filtered-job', Name: 'filtered-job', Type: 'batch', Datacenters: ['*'], TaskGroups: [{ Name: 'g', Count: 1, Constraints: [{ LTarget: '${attr.kernel.name}', RTarget: 'no-such-kernel', Operand: '=' }], Tasks: [{ Name: 't', Driver: 'pot', Config: { image: 'x', tag: '1' } }] }] };
+  const job = { ID: 'filtered-job', Name: 'filtered-job', Type: 'batch', Datacenters: ['*'], TaskGroups: [{ Name: 'g', Count: 1, Constraints: [{ LTarget: '${attr.kernel.name}', RTarget: 'no-such-kernel', Operand: '=' }], Tasks: [{ Name: 't', Driver: 'pot', Config: { image: 'x', pot: 'p', tag: '1' } }] }] };
   const submitted = await call(`${server}/v1/jobs`, { method: 'POST', token: root, body: { Job: job } });
   assert.equal(submitted.status, 200, submitted.text);
   const prodOnly = await tokenWith('prod-reader', 'namespace "prod" {\n  policy = "read"\n}\n');

@@ -22,7 +22,7 @@ test('validateConfig reports every problem with a KilnError', () => {
   const d = new RawExecDriver();
   assert.throws(
     () => d.validateConfig({ args: 'x', image: 'y' }),
-    (e: unknown) => e instanceof KilnError && e.code === 'DRIVER_ERROR' && /"command" is required/.test(e.message) && /"args" must be a list/.test(e.message) && /"image"/.test(e.message),
+    (e: unknown) => e instanceof KilnError && e.code === 'DRIVER_ERROR' && /config\.command is required/.test(e.message) && /config\.args must be a list/.test(e.message) && /config\.image is not a raw_exec option/.test(e.message),
   );
   d.validateConfig({ command: '/bin/true', args: ['a'] });
 });

@@ -32,5 +32,5 @@ test('pot config: digest accepts sha256:<hex> or bare hex and refuses anything e
   assert.equal(parsePotConfig({ ...base, digest: `sha256:${hex.toUpperCase()}` }).digest, hex);
   assert.equal(parsePotConfig({ ...base, digest: hex }).digest, hex);
   assert.equal(parsePotConfig(base).digest, undefined);
-  assert.throws(() => parsePotConfig({ ...base, digest: 'sha256:1234' }), /"digest" must be "sha256:" followed by 64 hex characters/);
+  assert.throws(() => parsePotConfig({ ...base, digest: 'sha256:1234' }), /config\.digest must be "sha256:" followed by 64 hex characters/);
 });

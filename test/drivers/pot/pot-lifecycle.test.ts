@@ -71,9 +71,9 @@ test('validateConfig: unknown keys, bad types and unsupported modes are DRIVER_E
     (e: unknown) =>
       e instanceof KilnError &&
       e.code === 'DRIVER_ERROR' &&
-      /"command" can not be empty/.test(e.message) &&
+      /config\.command is required when "args" is given/.test(e.message) &&
       /network_mode "alias" is not supported/.test(e.message) &&
-      /unknown keys "volume"/.test(e.message) &&
+      /config\.volume is not a pot option/.test(e.message) &&
       /attribute "bogus"/.test(e.message),
   );
   driver.validateConfig({ image: 'u', pot: 'p', tag: 't', command: 'nginx', args: ['-g', "'daemon off;'"], port_map: { http: '80' } });

@@ -32,7 +32,7 @@ test('the article config parses; port_map accepts the map and the block (list of
   ]);
   assert.deepEqual(m.copies, [{ host: '/a/b', jail: '/c/d' }]);
   assert.deepEqual([m.extraHosts, m.attributes], [[{ name: 'db', ip: '10.0.0.5' }], { 'no-tmpfs': 'YES' }]);
-  assert.throws(() => parsePotConfig({ ...base, copy: ['/a:b:/c'] }), /copy entry "\/a:b:\/c"/, 'split on the first ":" only, as pot does');
+  assert.throws(() => parsePotConfig({ ...base, copy: ['/a:b:/c'] }), /config\.copy\[0\] must be "<absolute host path>:<absolute path in the jail>".*got "\/a:b:\/c"/, 'split on the first ":" only, as pot does');
 });
 
 test('config problems are all reported in one DRIVER_ERROR', () => {
@@ -42,7 +42,7 @@ test('config problems are all reported in one DRIVER_ERROR', () => {
       const msg = (e as KilnError).message;
       return (
         e instanceof KilnError &&
-        ['"image" is required', '"pot" is required', '"tag" is required', 'port_map "http"', 'mount entry "relative:/x"', 'extra_hosts entry "nohost"', 'private bridges are not supported', 'unknown keys "env"'].every((s) =>
+        ['config.image is required', 'config.pot must be a string', 'config.tag is required', 'config.port_map.http must be a port number', 'config.mount[0] must be "<absolute host path>', 'config.extra_hosts[0] must be "<hostname>:<IPv4 address>"', 'private bridges are not supported', 'config.env is not a pot option'].every((s) =>
           msg.includes(s),
         )
       );
