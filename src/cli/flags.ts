@@ -53,6 +53,7 @@ export const FLAGS = {
   'no-deadline': flag('no-deadline', { description: 'node drain: no deadline; wait as long as migrations take' }),
   force: flag('force', { description: 'node drain: stop every allocation at once, without migrating them one by one' }),
   'ignore-system': flag('ignore-system', { description: 'node drain: leave system jobs\' allocations on the node' }),
+  self: flag('self', { description: 'node status: show the node of the agent answering (-address), when it runs a client' }),
   'mark-eligible': flag('mark-eligible', { description: 'node drain -disable: make the node eligible for placements again' }),
   yes: flag('yes', { description: 'Do not ask for confirmation' }),
   'batch-size': flag('batch-size', { value: 'n', description: 'job restart: allocations restarted at a time', defaultText: 'the group\'s update max_parallel, or 1' }),

@@ -35,6 +35,7 @@ export const nodeStatusSpec: CommandSpec = {
   path: ['node', 'status'],
   args: ['[node]'],
   summary: 'List client nodes, or show one node with its drivers, resources, allocations and attributes',
-  flags: ['json', 'verbose'],
-  examples: ['kiln node status', 'kiln node status c375b833'],
+  details: "-self shows the node of the agent that answers (-address), read from its /v1/agent/self (stats.client.node_id); an agent without a client role has none.",
+  flags: ['json', 'verbose', 'self'],
+  examples: ['kiln node status', 'kiln node status c375b833', 'kiln node status -self'],
 };
