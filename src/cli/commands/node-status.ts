@@ -1,16 +1,29 @@
 import type { CommandContext, CommandDef } from '../command.js';
 import { nodeStatusSpec } from './specs/node.js';
 import type { Allocation, Node } from '../../structs/index.js';
-import { isAllocLive, shortId } from '../../structs/index.js';
+import { KilnError, isAllocLive, shortId } from '../../structs/index.js';
 import { formatKV, formatTable } from '../format/table.js';
 import { formatAllocTable } from '../format/allocs.js';
 
 export const nodeStatus: CommandDef = {
   ...nodeStatusSpec,
   async run(ctx, [nodeId]) {
+    if (ctx.flags.bool('self')) {
+      if (nodeId !== undefined) throw new KilnError('BAD_REQUEST', `node status takes either -self or a node ID, not both (got "${nodeId}")`);
+      return showNode(ctx, await localNodeId(ctx));
+    }
     return nodeId === undefined ? listNodes(ctx) : showNode(ctx, nodeId);
   },
 };
+
+/** As Nomad's getLocalNodeID: the answering agent's `stats.client.node_id` from /v1/agent/self. */
+async function localNodeId(ctx: CommandContext): Promise<string> {
+  const self = await ctx.client().agentSelf();
+  const client = self.stats['client'] as { node_id?: unknown } | undefined;
+  if (!client) throw new KilnError('BAD_REQUEST', 'this agent runs no client; give a node ID (kiln node status lists the nodes), or -address of an agent with a client role');
+  if (typeof client.node_id !== 'string' || client.node_id === '') throw new KilnError('UNAVAILABLE', "this agent's client has not registered its node yet; retry in a moment");
+  return client.node_id;
+}
 
 async function listNodes(ctx: CommandContext): Promise<number> {
   const { data } = await ctx.client().listNodes();
