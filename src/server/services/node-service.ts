@@ -1,11 +1,12 @@
 import type { StateReader } from '../../state/reader.js';
 import type { Store, TxnOp } from '../../state/store.js';
 import { keys } from '../../state/store.js';
-import type { Clock, Evaluation, Nanos, Node, NodeStatus, SchedulingEligibility } from '../../structs/index.js';
+import type { Allocation, Clock, Evaluation, Nanos, Node, NodeStatus, SchedulingEligibility } from '../../structs/index.js';
 import { NotFoundError, isSystemJobType, launchesChildren, msToNs } from '../../structs/index.js';
 import type { StateWriter } from '../state-writer.js';
 import { encode } from '../state-writer.js';
 import { newEvaluation } from './evaluations.js';
+import { ALLOC_STOPPED_BY_AGENT, allocsToRetire, killedByAgentShutdown } from './node-restart.js';
 import { readObject } from './store-read.js';
 import type { DrainSpec } from './node-drain.js';
 import { cancelDrain, startDrain, validateDrainSpec } from './node-drain.js';
@@ -57,11 +58,13 @@ export class NodeService {
         ModifyIndex: nextIndex,
       };
       const ops: TxnOp[] = [{ type: 'put', key: keys.node(node.ID), value: encode(node) }];
+      const retired = await this.retireAgentStopped(node.ID, nextIndex);
+      ops.push(...retired.ops);
       // A node that joins, comes back, or re-registers with other drivers, attributes or resources is
       // evaluated for the jobs on it and for every system job (which may now fit it, or no longer).
       if (!prev || prev.Status !== 'ready' || placementKey(prev) !== placementKey(node)) ops.push(...this.nodeUpdateEvals(node.ID, nextIndex, true));
-      else ops.push(...this.stoppedServiceEvals(node.ID, nextIndex).map(evalPut));
-      return { txn: { compares: [{ key: keys.node(node.ID), modRevision: stored?.modRevision ?? 0 }], ops }, result: undefined };
+      else ops.push(...this.stoppedServiceEvals(node.ID, nextIndex, retired.jobs).map(evalPut));
+      return { txn: { compares: [{ key: keys.node(node.ID), modRevision: stored?.modRevision ?? 0 }, ...retired.compares], ops }, result: undefined };
     });
     return { HeartbeatTTL: msToNs(ttlMs), Index: outcome?.index ?? this.deps.view.index() };
   }
@@ -160,17 +163,37 @@ export class NodeService {
   }
 
   /**
-   * A restarting agent may have stopped service allocations the servers still want running (the dev
-   * stack kills its tasks on Ctrl-C and reports them complete): evaluate those jobs so they are
-   * replaced, instead of staying `pending` with nothing running.
+   * Mark stopped what the node's agent killed at shutdown (see node-restart.ts), in the registration's
+   * transaction; returns the jobs to evaluate so the work runs again.
    */
-  private stoppedServiceEvals(nodeId: string, index: number): Evaluation[] {
+  private async retireAgentStopped(nodeId: string, index: number): Promise<{ ops: TxnOp[]; compares: { key: string; modRevision: number }[]; jobs: Allocation[] }> {
+    const { view, store, clock } = this.deps;
+    const out = { ops: [] as TxnOp[], compares: [] as { key: string; modRevision: number }[], jobs: [] as Allocation[] };
+    for (const candidate of allocsToRetire(view.allocsByNode(nodeId), (a) => view.job(a.Namespace, a.JobID))) {
+      const stored = await readObject<Allocation>(store, keys.alloc(candidate.ID));
+      if (!stored || !killedByAgentShutdown(stored.value)) continue;
+      const alloc: Allocation = { ...stored.value, DesiredStatus: 'stop', DesiredDescription: ALLOC_STOPPED_BY_AGENT, ModifyIndex: index, AllocModifyIndex: index, ModifyTime: msToNs(clock.now()) };
+      out.ops.push({ type: 'put', key: keys.alloc(alloc.ID), value: encode(alloc) });
+      out.compares.push({ key: keys.alloc(alloc.ID), modRevision: stored.modRevision });
+      out.jobs.push(alloc);
+    }
+    return out;
+  }
+
+  /**
+   * A restarting agent may have stopped allocations the servers still want running (the dev stack kills
+   * its tasks on Ctrl-C and reports them complete): evaluate those jobs (service allocations still
+   * complete, and the jobs of `retired` ones) so the work runs again, instead of the job staying
+   * `pending` with nothing running.
+   */
+  private stoppedServiceEvals(nodeId: string, index: number, retired: readonly Allocation[]): Evaluation[] {
     const evals: Evaluation[] = [];
     const seen = new Set<string>();
-    for (const a of this.deps.view.allocsByNode(nodeId)) {
+    for (const a of [...retired, ...this.deps.view.allocsByNode(nodeId)]) {
       const job = this.deps.view.job(a.Namespace, a.JobID);
       const jobKey = `${a.Namespace}\u0000${a.JobID}`;
-      if (a.DesiredStatus !== 'run' || a.ClientStatus !== 'complete' || !job || job.Stop || job.Type !== 'service' || seen.has(jobKey)) continue;
+      const wanted = retired.includes(a) || (a.DesiredStatus === 'run' && a.ClientStatus === 'complete' && job?.Type === 'service');
+      if (!wanted || !job || job.Stop || seen.has(jobKey)) continue;
       seen.add(jobKey);
       evals.push(newEvaluation(job, 'node-update', index, this.deps.clock.now(), { NodeID: nodeId }));
     }
