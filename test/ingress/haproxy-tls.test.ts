@@ -2,73 +2,24 @@
  * TLS termination on the HAProxy engine, against the real haproxy binary:
  * HTTPS for routed services with SNI, the forwarded headers the built-in
  * engine sets (the same scenario runs on both engines), redirectscheme
- * without a loop, certificate checks before HAProxy starts, and no haproxy
- * process left behind.
+ * without a loop, certificate checks before HAProxy starts, the SIGHUP
+ * reload, and no haproxy process left behind (handshake abuse:
+ * tls-handshake.test.ts).
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { request as httpsRequest, type RequestOptions } from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
-import type { ConnectionOptions, PeerCertificate, TLSSocket } from 'node:tls';
 import { IngressAgent } from '../../src/ingress/index.js';
 import { checkedEntryPoint, writeEntryPointPems } from '../../src/ingress/haproxy/certificates.js';
 import { KilnError } from '../../src/structs/index.js';
-import { createCa, createCert } from '../../src/tls/index.js';
+import { createCert } from '../../src/tls/index.js';
 import { tempDir } from '../support/tmp.js';
 import { eventually, request, startBackend, startStack } from './harness.js';
-
-const ca = createCa();
-
-function certFiles(dir: string, name: string, dnsNames: string[]): { certFile: string; keyFile: string } {
-  const pair = createCert({ ca, role: 'server', dnsNames });
-  const f = { certFile: join(dir, `${name}.pem`), keyFile: join(dir, `${name}-key.pem`) };
-  writeFileSync(f.certFile, pair.certPem);
-  writeFileSync(f.keyFile, pair.keyPem);
-  return f;
-}
-
-interface HttpsReply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-  cert: PeerCertificate;
-  alpn: string | false | null;
-}
-
-/** One request on a fresh connection (no keep-alive, so a reloaded HAProxy is not held open), trusting the test CA. */
-function httpsGet(address: string, servername: string, path = '/', host = servername): Promise<HttpsReply> {
-  const [hostname, port] = address.split(':');
-  return new Promise((resolve, reject) => {
-    // Without an agent the options reach tls.connect, ALPN list included.
-    const options: RequestOptions & Pick<ConnectionOptions, 'ALPNProtocols'> = { hostname, port: Number(port), path, servername, headers: { host }, ca: ca.certPem, agent: false, ALPNProtocols: ['h2', 'http/1.1'] };
-    const req = httpsRequest(options, (res) => {
-      let body = '';
-      const socket = res.socket as TLSSocket;
-      const cert = socket.getPeerCertificate();
-      const alpn = socket.alpnProtocol;
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, cert, alpn }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** haproxy processes this test process started (setpriv execs haproxy in place). */
-function haproxyChildren(): number[] {
-  const children = readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  return children.filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'haproxy';
-    } catch {
-      return false;
-    }
-  });
-}
+import { ca, certFiles, haproxyChildren, httpsGet } from './tls-support.js';
 
 /** The same scenario on both engines: the HAProxy engine must behave as the built-in one. */
 async function tlsScenario(engine: 'builtin' | 'haproxy', t: TestContext): Promise<void> {
@@ -142,47 +93,6 @@ async function tlsScenario(engine: 'builtin' | 'haproxy', t: TestContext): Promi
 test('haproxy engine: an https entry point terminates TLS with SNI, forwards proto https and its port, and redirectscheme does not loop', (t) => tlsScenario('haproxy', t));
 
 test('built-in engine: the same TLS scenario gives the same answers', (t) => tlsScenario('builtin', t));
-
-/** A TCP client that starts a ClientHello, ends its side and waits: resolves when the ingress closes it. */
-function halfHandshake(address: string): Promise<void> {
-  const [host, port] = address.split(':');
-  return new Promise((resolve) => {
-    const s = net.connect(Number(port), host!, () => s.end(Buffer.from([22, 3, 1, 0, 200, 1, 0, 0, 196])));
-    s.on('error', () => undefined);
-    s.on('close', () => resolve());
-    s.resume();
-  });
-}
-
-async function within<T>(ms: number, p: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)));
-  try {
-    return await Promise.race([p, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-for (const engine of ['builtin', 'haproxy'] as const) {
-  test(`${engine} engine: clients that leave during the TLS handshake are closed by the timeouts and do not hold stop()`, async (t) => {
-    const tmp = tempDir('kiln-tls-handshake-');
-    t.after(() => tmp.cleanup());
-    const web = certFiles(tmp.dir, 'web', ['hello-web.minipot']);
-    const s = await startStack({ engine, timeouts: { headersTimeoutMs: 300, keepAliveTimeoutMs: 1000 }, entryPoints: [{ name: 'http', address: '127.0.0.1:0' }, { name: 'https', address: '127.0.0.1:0', tls: { certificates: [web] } }] });
-    let closed = false;
-    t.after(async () => {
-      if (!closed) await s.close();
-    });
-    const https = s.ingress.entryPointAddress('https')!;
-    await within(5000, Promise.all([1, 2, 3].map(() => halfHandshake(https))), 'half-open handshakes closed by the ingress');
-    const waiting = [1, 2, 3].map(() => halfHandshake(https));
-    await new Promise((r) => setTimeout(r, 50));
-    closed = true;
-    await within(5000, s.close(), 'stop() with clients in their handshake');
-    await within(5000, Promise.all(waiting), 'handshaking clients closed by stop()');
-  });
-}
 
 test('haproxy engine: reloadTls (the agent SIGHUP) checks the files first, then serves the new certificate; a mismatched key changes nothing', async (t) => {
   const tmp = tempDir('kiln-haproxy-tls-reload-');

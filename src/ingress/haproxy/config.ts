@@ -6,7 +6,7 @@
  */
 import type { ProxyTimeouts } from '../proxy/engine.js';
 import { parseRule } from '../rules/index.js';
-import type { DynamicConfig, MiddlewareConfig, MiddlewareSpec, RouterConfig } from '../types.js';
+import type { DynamicConfig, MiddlewareConfig, MiddlewareSpec, RouterConfig, ServerConfig } from '../types.js';
 import { conditions, quote } from './conditions.js';
 
 export interface HaproxyConfigInput {
@@ -18,6 +18,8 @@ export interface HaproxyConfigInput {
   slots: Map<string, number>;
   timeouts: ProxyTimeouts;
   notFoundHint: string;
+  /** Servers already in their slots (service name → slot → server), for a process that starts with them. */
+  servers?: Map<string, (ServerConfig | undefined)[]>;
 }
 
 export interface RenderedConfig {
@@ -103,7 +105,12 @@ export function renderHaproxyConfig(i: HaproxyConfigInput): RenderedConfig {
     lines.push(`backend ${name}`, '  balance roundrobin');
     lines.push(`  http-error status 503 content-type "text/plain; charset=utf-8" string ${quote(`503 Service Unavailable: service ${s.name} has no healthy server`)}`);
     const n = i.slots.get(s.name) ?? 4;
-    for (let k = 0; k < n; k++) lines.push(`  server s${k} 127.0.0.1:1 disabled`);
+    const initial = i.servers?.get(s.name);
+    for (let k = 0; k < n; k++) {
+      const v = initial?.[k];
+      const addr = v && (v.address.includes(':') ? `[${v.address}]` : v.address);
+      lines.push(v ? `  server s${k} ${addr}:${v.port} weight ${serverWeight(v)}` : `  server s${k} 127.0.0.1:1 disabled`);
+    }
   }
   return { text: lines.join('\n') + '\n', backends, skipped };
 }
@@ -125,6 +132,11 @@ function forwardedLines(proto: 'http' | 'https'): string[] {
     '  http-request set-header X-Forwarded-Port %[dst_port]',
     '  http-request set-header X-Forwarded-Port %[req.hdr(host),regsub(^.*:,)] if { req.hdr(host) -m reg :[0-9]+$ }',
   ];
+}
+
+/** HAProxy weights run 0–256; the catalog's may be larger. */
+export function serverWeight(v: ServerConfig): number {
+  return Math.min(256, Math.max(0, v.weight));
 }
 
 function middlewareLines(m: MiddlewareConfig | undefined, when: string): string[] {

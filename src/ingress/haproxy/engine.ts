@@ -18,7 +18,7 @@ import { splitAddress, type EntryPointConfig, type ProxyTimeouts } from '../prox
 import type { RoutingTable } from '../routing-table.js';
 import type { DynamicConfig, ServerConfig } from '../types.js';
 import { checkedEntryPoint, writeEntryPointPems, type CheckedCertificate } from './certificates.js';
-import { renderHaproxyConfig } from './config.js';
+import { renderHaproxyConfig, serverWeight } from './config.js';
 import { runtimeCommand } from './runtime.js';
 
 export interface HaproxyEngineOptions {
@@ -122,16 +122,16 @@ export class HaproxyEngine {
     const slots = new Map(config.services.map((s) => [s.name, Math.max(4, 2 ** Math.ceil(Math.log2(Math.max(1, s.servers.length))))]));
     const rendered = renderHaproxyConfig({ config, entryPoints: this.bound, socketPath: this.socketPath, slots, timeouts: this.o.timeouts, notFoundHint: this.o.notFoundHint });
     for (const s of rendered.skipped) this.o.logger?.warn(`ingress: haproxy engine leaves out router ${s.router}: ${s.reason}`);
-    if (rendered.text !== this.currentText || this.certificatesChanged) {
-      this.certificatesChanged = false;
-      await this.reload(rendered.text);
+    const reloading = rendered.text !== this.currentText || this.certificatesChanged;
+    if (reloading) this.slotKeys.clear();
+    const passing = new Map(config.services.map((s) => [s.name, s.servers.filter((v) => v.status === 'passing')]));
+    const commands = config.services.flatMap((s) => this.slotCommands(rendered.backends.get(s.name)!, slots.get(s.name)!, passing.get(s.name)!));
+    if (reloading) {
+      // The new process starts with the servers already in their slots: no 503 until the commands below.
+      const servers = new Map(config.services.map((s) => [s.name, this.slotServers(rendered.backends.get(s.name)!, passing.get(s.name)!)]));
+      await this.reload(renderHaproxyConfig({ config, entryPoints: this.bound, socketPath: this.socketPath, slots, timeouts: this.o.timeouts, notFoundHint: this.o.notFoundHint, servers }).text);
       this.currentText = rendered.text;
-      this.slotKeys.clear();
-    }
-    const commands: string[] = [];
-    for (const s of config.services) {
-      const be = rendered.backends.get(s.name)!;
-      commands.push(...this.slotCommands(be, slots.get(s.name)!, s.servers.filter((v) => v.status === 'passing')));
+      this.certificatesChanged = false;
     }
     // The runtime API takes several commands per connection separated by ';'.
     for (let i = 0; i < commands.length; i += 64) {
@@ -145,19 +145,23 @@ export class HaproxyEngine {
    * reused last: new servers take never-used slots first, then the one freed longest ago, whose
    * sessions are shut before its address changes so no pooled connection reaches the old server.
    */
+  private slotServers(be: string, passing: readonly ServerConfig[]): (ServerConfig | undefined)[] {
+    const byKey = new Map(passing.map((v) => [`${v.address}:${v.port}`, v]));
+    return (this.slotKeys.get(be)?.keys ?? []).map((k) => (k === undefined ? undefined : byKey.get(k)));
+  }
+
   private slotCommands(be: string, count: number, passing: readonly ServerConfig[]): string[] {
     let st = this.slotKeys.get(be);
     if (!st) this.slotKeys.set(be, (st = { keys: new Array<string | undefined>(count).fill(undefined), freed: [] }));
     const { keys, freed } = st;
     const wanted = new Map(passing.map((v) => [`${v.address}:${v.port}`, v]));
     const out: string[] = [];
-    const weight = (v: ServerConfig) => Math.min(256, Math.max(0, v.weight));
     for (let k = 0; k < count; k++) {
       const key = keys[k];
       if (key === undefined) continue;
       const v = wanted.get(key);
       if (v) {
-        out.push(`set server ${be}/s${k} weight ${weight(v)}`);
+        out.push(`set server ${be}/s${k} weight ${serverWeight(v)}`);
         wanted.delete(key);
       } else {
         out.push(`set server ${be}/s${k} state maint`);
@@ -173,7 +177,7 @@ export class HaproxyEngine {
       }
       if (k < 0) break; // cannot happen: slot counts follow server counts and are part of the config
       keys[k] = key;
-      out.push(`set server ${be}/s${k} addr ${v.address} port ${v.port}`, `set server ${be}/s${k} weight ${weight(v)}`, `set server ${be}/s${k} state ready`);
+      out.push(`set server ${be}/s${k} addr ${v.address} port ${v.port}`, `set server ${be}/s${k} weight ${serverWeight(v)}`, `set server ${be}/s${k} state ready`);
     }
     return out;
   }
