@@ -4,10 +4,11 @@ import type { NodeServerApi } from '../api/types.js';
 import type { ExecOptions } from '../drivers/driver.js';
 import type { DriverRegistry } from '../drivers/index.js';
 import type { Allocation, Node } from '../structs/index.js';
-import { AmbiguousPrefixError, NotFoundError } from '../structs/index.js';
+import { AmbiguousPrefixError, CLIENT_SHUTDOWN_REASON, NotFoundError } from '../structs/index.js';
 import { AllocDir } from './alloc-dir.js';
 import { ServiceSync, type ServiceRegistry } from './service-sync.js';
 import { shutdownDelayMs } from './shutdown-delay.js';
+import { isFinishedEntry, restoreSummary } from './restore-summary.js';
 import { AllocRunner } from './alloc-runner.js';
 import type { AllocDiffTarget } from './alloc-watcher.js';
 import { AllocWatcher } from './alloc-watcher.js';
@@ -117,7 +118,7 @@ export class ClientAgent implements AllocDiffTarget, ClientLogSource {
     this.services?.stop();
     await this.watcher.stop();
     const runners = [...this.runners.values()];
-    if (opts.stopTasks) await Promise.all(runners.map((r) => r.stop('Client agent shutting down')));
+    if (opts.stopTasks) await Promise.all(runners.map((r) => r.stop(CLIENT_SHUTDOWN_REASON)));
     else await Promise.all(runners.map((r) => r.detach()));
     for (const d of this.opts.drivers.all()) await d.close?.();
     await this.reporter.flush().catch((err: unknown) => this.logger.warn(`final status report failed: ${errorMessage(err)}`));
@@ -220,9 +221,12 @@ export class ClientAgent implements AllocDiffTarget, ClientLogSource {
   private restore(): void {
     const entries = this.stateDb.loadAll((file, err) => this.logger.error(`client state ${file} unreadable, skipped: ${errorMessage(err)}`));
     for (const entry of entries) {
-      this.logger.info(`alloc ${entry.alloc.ID}: restoring from local state`);
+      // Finished allocations are only counted in the summary: one line each drowned the start-up log.
+      if (!isFinishedEntry(entry)) this.logger.info(`alloc ${entry.alloc.ID}: restoring from local state`);
       this.launch(entry.alloc, entry);
     }
+    const summary = restoreSummary(entries);
+    if (summary) this.logger.info(summary);
   }
 
   /** Take the allocation out of the catalog first, then give routers its shutdown_delay to notice. */
