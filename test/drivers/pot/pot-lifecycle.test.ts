@@ -166,10 +166,13 @@ test('exec runs inside the jail (its hostname, the task env), with pipes and wit
   });
   clearTimeout(nudge);
   keys.write('echo started; sleep 100\n');
-  await eventually(() => ctrlc.text().includes('started\r\n'), 20_000); // the output, not the echoed line
+  const shown = (what: string) => (err: unknown) => {
+    throw new Error(`${what}; the exec terminal showed ${JSON.stringify(ctrlc.text())}`, { cause: err });
+  };
+  await eventually(() => ctrlc.text().includes('started\r\n'), 20_000).catch(shown('no "started" after typing a command')); // the output, not the echoed line
   keys.write('\x03');
   keys.write('echo "status $?"\n');
-  await eventually(() => /status 130/.test(ctrlc.text()), 20_000);
+  await eventually(() => /status 130/.test(ctrlc.text()), 20_000).catch(shown('Ctrl-C did not end the foreground sleep with status 130'));
   keys.write('exit 6\n');
   assert.equal((await session).exitCode, 6);
 
