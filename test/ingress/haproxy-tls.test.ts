@@ -48,8 +48,14 @@ async function tlsScenario(engine: 'builtin' | 'haproxy', t: TestContext): Promi
   assert.equal(seen.headers['x-forwarded-host'], 'hello-web.minipot');
   assert.match(first.cert.subjectaltname ?? '', /DNS:hello-web\.minipot/);
   assert.notEqual(first.alpn, 'h2', 'HTTP/1.1 only, even to a client asking for h2');
-  const withPort = JSON.parse((await httpsGet(https, 'hello-web.minipot', '/', 'hello-web.minipot:8443')).body) as { headers: Record<string, string> };
+  const forged = { 'x-forwarded-for': '6.6.6.6', 'x-forwarded-proto': 'http', 'x-forwarded-prefix': '/admin', 'x-real-ip': '6.6.6.6', 'x-forwarded-port': '1' };
+  const withPort = JSON.parse((await httpsGet(https, 'hello-web.minipot', '/', 'hello-web.minipot:8443', forged)).body) as { headers: Record<string, string> };
   assert.equal(withPort.headers['x-forwarded-port'], '8443', 'the Host header port wins, as on the built-in engine');
+  assert.equal(withPort.headers['x-forwarded-for'], '127.0.0.1', 'a client-sent X-Forwarded-For is replaced, not appended to');
+  assert.equal(withPort.headers['x-real-ip'], '127.0.0.1');
+  assert.equal(withPort.headers['x-forwarded-proto'], 'https');
+  assert.equal(withPort.headers['x-forwarded-prefix'], undefined);
+  assert.equal(withPort.headers['x-forwarded-server'], os.hostname());
   const bySni = await httpsGet(https, 'api.example.org');
   assert.match(bySni.cert.subjectaltname ?? '', /DNS:\*\.example\.org/, 'SNI picks the wildcard certificate');
   assert.equal(bySni.status, 404, 'no router for that host');

@@ -24,11 +24,11 @@ export interface HttpsReply {
 }
 
 /** One request on a fresh connection (no keep-alive, so a reloaded HAProxy is not held open), trusting the test CA. */
-export function httpsGet(address: string, servername: string, path = '/', host = servername): Promise<HttpsReply> {
+export function httpsGet(address: string, servername: string, path = '/', host = servername, headers: Record<string, string> = {}): Promise<HttpsReply> {
   const [hostname, port] = address.split(':');
   return new Promise((resolve, reject) => {
     // Without an agent the options reach tls.connect, ALPN list included.
-    const options: RequestOptions & Pick<ConnectionOptions, 'ALPNProtocols'> = { hostname, port: Number(port), path, servername, headers: { host }, ca: ca.certPem, agent: false, ALPNProtocols: ['h2', 'http/1.1'] };
+    const options: RequestOptions & Pick<ConnectionOptions, 'ALPNProtocols'> = { hostname, port: Number(port), path, servername, headers: { ...headers, host }, ca: ca.certPem, agent: false, ALPNProtocols: ['h2', 'http/1.1'] };
     const req = httpsRequest(options, (res) => {
       let body = '';
       const socket = res.socket as TLSSocket;

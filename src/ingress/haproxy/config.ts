@@ -122,11 +122,16 @@ function bindLine(ep: HaproxyConfigInput['entryPoints'][number]): string {
 }
 
 /**
- * As the built-in engine: client-sent values are replaced; X-Forwarded-Port is the Host header's
+ * As the built-in engine: client-sent values are replaced (clients are not trusted; `option
+ * forwardfor` would append to a client's X-Forwarded-For); X-Forwarded-Port is the Host header's
  * port, or the entry point's own when the Host has none (an IPv6 literal's brackets end before it).
  */
 function forwardedLines(proto: 'http' | 'https'): string[] {
   return [
+    '  http-request del-header X-Forwarded-For',
+    '  http-request del-header X-Forwarded-Prefix',
+    '  http-request set-header X-Real-Ip %[src]',
+    '  http-request set-header X-Forwarded-Server %[hostname]',
     `  http-request set-header X-Forwarded-Proto ${proto}`,
     '  http-request set-header X-Forwarded-Host %[req.hdr(host)]',
     '  http-request set-header X-Forwarded-Port %[dst_port]',
