@@ -92,6 +92,9 @@ test('the driver parses with the same schema: the same messages at run time, as 
   const fromSchema = checkDriverConfig('pot', bad)!.map((p) => p.message);
   assert.equal(fromSchema.length, 2);
   assert.equal(err.message, `pot config is invalid: ${fromSchema.join('; ')}`);
+  const late = { image: 'u', pot: 'p', tag: 't', port_map: { http: '${NOMAD_META_port}' } };
+  assert.deepEqual(checkDriverConfig('pot', late), [], 'a ${…} port is checked once interpolated');
+  assert.match(rejected(() => parsePotConfig(late)).message, /config\.port_map\.http must be a port number 1-65535 inside the jail; got "\$\{NOMAD_META_port\}"/);
   assert.match(rejected(() => parseRawExecConfig({ command: '' })).message, /raw_exec config is invalid: config\.command must not be empty/);
   assert.deepEqual(parseRawExecConfig({ command: '/bin/sleep', args: ['1'] }), { command: '/bin/sleep', args: ['1'] });
   assert.deepEqual(checkDriverConfig('pot', 'nginx')!.map((p) => p.message), ['config must be a map of pot options (e.g. config { image = "…" pot = "…" tag = "…" }); got "nginx"']);

@@ -78,7 +78,7 @@ const attributes = strings('["no-tmpfs:YES"]').superRefine((list, ctx) => {
     const name = at > 0 ? v.slice(0, at) : v;
     if (at <= 0) ctx.addIssue({ code: 'custom', path: [i], message: `must be "<attribute>:<value>", e.g. "no-tmpfs:YES"; got ${describeValue(v)}` });
     else if (!KNOWN_ATTRIBUTES.includes(name)) {
-      ctx.addIssue({ code: 'custom', path: [i], message: `attribute "${name}" has no meaning on a Linux jail (known: ${KNOWN_ATTRIBUTES.join(', ')}); remove it` });
+      ctx.addIssue({ code: 'custom', path: [i], message: `names attribute "${name}", which has no meaning on a Linux jail (known: ${KNOWN_ATTRIBUTES.join(', ')}); remove it` });
     }
   });
 });

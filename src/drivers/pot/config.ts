@@ -43,7 +43,12 @@ export function parsePotConfig(config: Record<string, unknown>): PotConfig {
   const c = potConfigSchema.parse(config);
   const binds = (list: string[] | undefined, readOnly: boolean): BindSpec[] => (list ?? []).map((m) => ({ ...splitBind(m)!, readOnly }));
   const portMap: Record<string, number> = {};
-  for (const [label, port] of Object.entries(c.port_map ?? {})) portMap[label] = jailPort(port) ?? Number.NaN;
+  for (const [label, port] of Object.entries(c.port_map ?? {})) {
+    const n = jailPort(port);
+    // Submit time lets `${…}` through; here it has been interpolated and must be a port.
+    if (n === undefined) throw new KilnError('DRIVER_ERROR', `pot config is invalid: config.port_map.${label} must be a port number 1-65535 inside the jail; got ${JSON.stringify(port)}`);
+    portMap[label] = n;
+  }
   const attributes: Record<string, string> = {};
   for (const a of c.attributes ?? []) attributes[a.slice(0, a.indexOf(':'))] = a.slice(a.indexOf(':') + 1);
   return {
