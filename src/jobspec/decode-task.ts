@@ -1,4 +1,4 @@
-import { checkDriverConfig } from '../drivers/config-schemas.js';
+import { checkDriverConfig, driverConfigSchema } from '../drivers/config-schemas.js';
 import type { JobType, LogConfig, Resources, Task, UpdateStrategy } from '../structs/job.js';
 import { decodeConstraints } from './decode-constraint.js';
 import { dispatchPayloadField } from './decode-parameterized.js';
@@ -105,6 +105,7 @@ function checkConfigPorts(r: BodyReader, driver: string, config: Body, ctx: Grou
     const maps = Array.isArray(portMap) ? portMap : [portMap];
     for (const map of maps) {
       if (typeof map !== 'object' || map === null) {
+        if (driverConfigSchema(driver)) continue; // the driver's schema reports it, with its own example
         ctx.problems.add([...configPath, 'port_map'], 'port_map must be a map of port label to port inside the task; write port_map = { http = "80" }');
         continue;
       }

@@ -75,6 +75,14 @@ test('the article job file and every job file in examples/ and the fixtures stil
   ]);
 });
 
+test('a port_map that is not a map is reported once, by the driver schema', async () => {
+  const text = readFixture('nginx-minipot.job').replace(/port_map = \{[^}]*\}/, 'port_map = "80"');
+  const problems = (await problemsOf(text)).filter((p) => p.message.includes('port_map'));
+  assert.deepEqual(problems.map((p) => p.message), [
+    'job "nginx-minipot" group "group1" task "www1": config.port_map must be a map of port label to port inside the jail (e.g. port_map = { http = "80" }); got "80"',
+  ]);
+});
+
 test('JSON jobs (the API, job register) get the same check, naming the API field', () => {
   const apiJob = {
     ID: 'j', Datacenters: ['dc1'],
