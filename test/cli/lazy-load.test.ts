@@ -14,16 +14,16 @@ const TABLE = /commands[\\/](index|legacy-aliases|image-flags)\.js$|commands[\\/
 const heavyLoaded = (files: string[]) => HEAVY.filter((pkg) => files.some((f) => f.includes(`${sep}node_modules${sep}${pkg}${sep}`)));
 const commandModules = (files: string[]) => files.filter((f) => f.includes(COMMAND_DIR) && !TABLE.test(f)).map((f) => f.slice(f.indexOf(COMMAND_DIR) + COMMAND_DIR.length));
 
-test('kiln version loads its own command module and no other command or heavy package', () => {
-  const r = loadedModules([KILN_BIN, 'version']);
+test('kiln version loads its own command module and no other command or heavy package', async () => {
+  const r = await loadedModules([KILN_BIN, 'version']);
   assert.equal(r.status, 0);
   assert.match(r.stdout, /^kiln v\d+\.\d+\.\d+/);
   assert.deepEqual(commandModules(r.files), ['version.js']);
   assert.deepEqual(heavyLoaded(r.files), []);
 });
 
-test('kiln --help lists the commands without loading any command module', () => {
-  const r = loadedModules([KILN_BIN, '--help']);
+test('kiln --help lists the commands without loading any command module', async () => {
+  const r = await loadedModules([KILN_BIN, '--help']);
   assert.equal(r.status, 0);
   assert.match(r.stdout, /job\s+Submit, inspect and stop jobs/);
   assert.ok(r.files.some((f) => f.endsWith(`commands${sep}specs${sep}job.js`)), 'the hook saw the command table load');

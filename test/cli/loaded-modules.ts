@@ -5,7 +5,7 @@
  * those entries required in turn). Used by the lazy-loading test and
  * bench/cli-startup.bench.ts.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -32,22 +32,25 @@ export interface LoadedModules {
   stdout: string;
 }
 
-/** Runs `node <args>` and lists the files it loaded. */
-export function loadedModules(args: readonly string[], env: NodeJS.ProcessEnv = process.env): LoadedModules {
+/** Runs `node <args>` and lists the files it loaded (async: the caller may serve the agent the child calls). */
+export async function loadedModules(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<LoadedModules> {
   const tmp = tempDir('kiln-loads-');
   try {
     const log = join(tmp.dir, 'loads.log');
     writeFileSync(log, '');
     writeFileSync(join(tmp.dir, 'hooks.mjs'), HOOKS);
     writeFileSync(join(tmp.dir, 'register.mjs'), REGISTER);
-    const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(tmp.dir, 'register.mjs')).href, ...args], {
+    const child = spawn(process.execPath, ['--import', pathToFileURL(join(tmp.dir, 'register.mjs')).href, ...args], {
       env: { ...env, KILN_LOAD_LOG: log },
-      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
       timeout: 60_000,
     });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => void (stdout += chunk));
+    const status = await new Promise<number | null>((resolve, reject) => child.once('close', resolve).once('error', reject));
     const lines = readFileSync(log, 'utf8').split('\n').filter((l) => l !== '');
     const paths = lines.map((l) => (l.startsWith('file:') ? fileURLToPath(l) : l)).filter((p) => !p.startsWith(tmp.dir));
-    return { files: [...new Set(paths)].sort(), status: r.status, stdout: r.stdout };
+    return { files: [...new Set(paths)].sort(), status, stdout };
   } finally {
     tmp.cleanup();
   }
