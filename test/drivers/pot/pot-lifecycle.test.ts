@@ -170,6 +170,9 @@ test('exec runs inside the jail (its hostname, the task env), with pipes and wit
     throw new Error(`${what}; the exec terminal showed ${JSON.stringify(ctrlc.text())}`, { cause: err });
   };
   await eventually(() => ctrlc.text().includes('started\r\n'), 20_000).catch(shown('no "started" after typing a command')); // the output, not the echoed line
+  // Ctrl-C reaches the foreground process group: wait until the shell has made `sleep 100` that group
+  // (it does so before exec), or a Ctrl-C typed in between only interrupts the shell's wait.
+  await eventually(() => jailRuns(cfg.id, 'sleep 100'), 20_000).catch(shown('sleep 100 never ran in the jail'));
   keys.write('\x03');
   keys.write('echo "status $?"\n');
   await eventually(() => /status 130/.test(ctrlc.text()), 20_000).catch(shown('Ctrl-C did not end the foreground sleep with status 130'));
@@ -221,3 +224,11 @@ test('after every test destroyed its jails nothing is left: containers, mounts, 
   assert.deepEqual(driver.network.leases(), {});
   assert.deepEqual(box.images.holders(), []);
 });
+
+/** Whether a process with exactly this command line runs in the jail (read from its /proc, through a piped exec). */
+async function jailRuns(id: string, commandLine: string): Promise<boolean> {
+  const out = collect();
+  const script = 'for p in /proc/[0-9]*; do tr "\\0" " " < $p/cmdline 2>/dev/null; echo; done';
+  await driver.execTask(id, { command: ['sh', '-c', script], tty: false, stdout: out.stream, stderr: collect().stream });
+  return out.text().split('\n').some((l) => l.trim() === commandLine);
+}
