@@ -42,6 +42,8 @@ export interface CommandDef {
    * at the first argument: argv.ts inserts `--` there.
    */
   passThroughArgs?: boolean;
+  /** Never talks to a kiln server (`kiln version`): the API client is not loaded. */
+  offline?: boolean;
   run(ctx: CommandContext, args: readonly string[]): Promise<number>;
 }
 

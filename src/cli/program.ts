@@ -3,15 +3,14 @@
  * returning the exit code instead of exiting (so it can be tested in-process).
  */
 import { Command, CommanderError } from 'commander';
-import { KilnClient } from '../api/index.js';
-import { cliAddresses, cliFetch } from '../tls/cli.js';
+import type { KilnClient } from '../api/index.js';
+import type * as ClientModule from './client.js';
 import { KilnError } from '../structs/index.js';
 import type { CliIo, CommandContext, CommandDef } from './command.js';
 import { FlagValues } from './command.js';
 import { COMMANDS, NOUNS } from './commands/index.js';
 import { GLOBAL_FLAGS, addFlags, allFlagSpecs } from './flags.js';
 import { normalizeArgv } from './argv.js';
-import { resolveAddresses, resolveNamespace, resolveToken } from './address.js';
 import { formatRelative, formatTimeNs } from './format/time.js';
 import { cliErrorText } from './error-text.js';
 import { kilnVersion } from './version.js';
@@ -100,9 +99,9 @@ export function firstCommandWord(args: readonly string[]): string | undefined {
 }
 
 async function runDef(def: CommandDef, io: CliIo, cmd: Command, args: string[], signal: AbortSignal): Promise<number> {
-  const ctx = makeContext(io, cmd, signal);
   try {
-    return await def.run(ctx, args);
+    const clients = def.offline ? undefined : await import('./client.js');
+    return await def.run(makeContext(io, cmd, signal, clients), args);
   } catch (err) {
     return reportError(io, err, def.errorExitCode ?? 1, signal);
   }
@@ -116,25 +115,18 @@ function reportError(io: CliIo, err: unknown, code: number, signal: AbortSignal)
   return code;
 }
 
-/** Addresses and, with -ca-cert / -client-cert (or their env), a fetch that speaks TLS. */
-function cliTransport(flags: FlagValues, env: CliIo['env']): { addresses: string[]; fetch?: typeof fetch } {
-  const fetch = cliFetch({ caCert: flags.str('ca-cert'), clientCert: flags.str('client-cert'), clientKey: flags.str('client-key') }, env);
-  return { addresses: cliAddresses(resolveAddresses(flags.str('address'), env), fetch !== undefined), ...(fetch ? { fetch } : {}) };
-}
-
-export function makeContext(io: CliIo, cmd: Command, signal: AbortSignal): CommandContext {
+/** `clients` is absent for an offline command (it never calls `client()`). */
+export function makeContext(io: CliIo, cmd: Command, signal: AbortSignal, clients?: typeof ClientModule): CommandContext {
   const flags = new FlagValues(cmd.optsWithGlobals());
   let client: KilnClient | undefined;
   return {
     io,
     flags,
     signal,
-    client: () =>
-      (client ??= new KilnClient({
-        ...cliTransport(flags, io.env),
-        token: resolveToken(flags.str('token'), io.env),
-        namespace: resolveNamespace(flags.str('namespace'), io.env),
-      })),
+    client: () => {
+      if (!clients) throw new Error(`kiln ${cmd.name()} is marked offline (CommandDef.offline) but asked for an API client`);
+      return (client ??= clients.cliClient(flags, io.env));
+    },
     out: (text = '') => void io.stdout.write(`${text}\n`),
     err: (text) => void io.stderr.write(`${text}\n`),
     json: (value) => void io.stdout.write(`${JSON.stringify(value, null, 4)}\n`),

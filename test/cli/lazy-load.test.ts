@@ -11,15 +11,18 @@ const COMMAND_DIR = `${sep}dist${sep}src${sep}cli${sep}commands${sep}`;
 // The command table itself: specs, their flag helper and the table.
 const TABLE = /commands[\\/](index|legacy-aliases|image-flags)\.js$|commands[\\/]specs[\\/]/;
 
+const API_DIR = `${sep}dist${sep}src${sep}api${sep}`;
+
 const heavyLoaded = (files: string[]) => HEAVY.filter((pkg) => files.some((f) => f.includes(`${sep}node_modules${sep}${pkg}${sep}`)));
 const commandModules = (files: string[]) => files.filter((f) => f.includes(COMMAND_DIR) && !TABLE.test(f)).map((f) => f.slice(f.indexOf(COMMAND_DIR) + COMMAND_DIR.length));
 
-test('kiln version loads its own command module and no other command or heavy package', async () => {
+test('kiln version loads its own command module and no other command, API client or heavy package', async () => {
   const r = await loadedModules([KILN_BIN, 'version']);
   assert.equal(r.status, 0);
   assert.match(r.stdout, /^kiln v\d+\.\d+\.\d+/);
   assert.deepEqual(commandModules(r.files), ['version.js']);
   assert.deepEqual(heavyLoaded(r.files), []);
+  assert.deepEqual(r.files.filter((f) => f.includes(API_DIR)), [], 'version is offline: no API client');
 });
 
 test('kiln --help lists the commands without loading any command module', async () => {
@@ -29,6 +32,14 @@ test('kiln --help lists the commands without loading any command module', async 
   assert.ok(r.files.some((f) => f.endsWith(`commands${sep}specs${sep}job.js`)), 'the hook saw the command table load');
   assert.deepEqual(commandModules(r.files), []);
   assert.deepEqual(heavyLoaded(r.files), []);
+  assert.deepEqual(r.files.filter((f) => f.includes(API_DIR)), []);
+});
+
+test('kiln job status loads the API client (the check above would notice a moved directory)', async () => {
+  const r = await loadedModules([KILN_BIN, 'job', 'status', '-address', 'http://127.0.0.1:9']);
+  assert.equal(r.status, 1);
+  assert.ok(r.files.some((f) => f.includes(API_DIR)), 'job status loads src/api');
+  assert.ok(commandModules(r.files).includes('job-status.js'));
 });
 
 test('the module behind each table entry is the command the entry describes', async () => {

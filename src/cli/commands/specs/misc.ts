@@ -4,6 +4,7 @@ export const docsCliSpec: CommandSpec = {
   path: ['docs', 'cli'],
   args: [],
   summary: 'Print docs/cli.md, generated from the command and flag tables',
+  offline: true,
   flags: [],
   hidden: true,
   examples: ['node bin/kiln.js docs cli > docs/cli.md'],
@@ -41,5 +42,6 @@ export const versionSpec: CommandSpec = {
   args: [],
   summary: 'Print the kiln version',
   flags: ['json'],
+  offline: true,
   examples: ['kiln version'],
 };
