@@ -2,6 +2,9 @@
  * Every command of the CLI, in the order help and docs list them. The table
  * holds each command's spec (path, flags, help text) and a loader: the
  * command's module, and what it imports, load only when the command runs.
+ * A new command: its spec in specs/<noun>.ts, its module exporting
+ * `{ ...spec, run }` (a complete CommandDef, which tests can run directly),
+ * and one lazyCommand line here (test/cli/lazy-load.test.ts checks the pair).
  */
 import type { LazyCommandDef } from '../command.js';
 import { lazyCommand } from '../command.js';
