@@ -3,7 +3,7 @@ import { FailoverConsulClient } from '../api/failover-catalog.js';
 import { CatalogAgent, localExec, ServiceRegistrar } from '../catalog/index.js';
 import { createDefaultDrivers, PotDriver, type DriverRegistry } from '../drivers/index.js';
 import { ImageStore } from '../images/index.js';
-import { ensureDemoImages } from '../images/demo/index.js';
+import { defaultDemoCacheDir, ensureDemoImages } from '../images/demo/index.js';
 import { IngressAgent } from '../ingress/index.js';
 import { RegistryAgent } from '../registry/index.js';
 import type { Store } from '../state/index.js';
@@ -39,7 +39,7 @@ export async function startCatalog(config: AgentConfig, store: Store, log: Logge
 export async function startRegistry(config: AgentConfig, log: Logger, acl?: AgentAcl, tls?: AgentTls, beforeListen?: (app: FastifyInstance) => void): Promise<RegistryAgent> {
   const dataDir = join(config.dataDir, 'registry');
   if (config.registry.demoImages) {
-    for (const r of await ensureDemoImages(dataDir, { logger: log })) {
+    for (const r of await ensureDemoImages(dataDir, { logger: log, cacheDir: defaultDemoCacheDir() })) {
       if (r.status === 'failed') log.warn(`demo image ${r.name} not available: ${r.error ?? 'unknown error'}`);
       else log.info(`demo image ${r.name} ${r.status}: ${r.urlPath}`);
     }

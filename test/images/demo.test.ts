@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, lstatSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { registryFilesDir } from '../../src/registry/index.js';
 import { join } from 'node:path';
 import { ImageStore } from '../../src/images/index.js';
-import { ensureDemoImages } from '../../src/images/demo/index.js';
+import { defaultDemoCacheDir, ensureDemoImages } from '../../src/images/demo/index.js';
 import { startRegistry, tempDir } from './helpers.js';
 
 test('the demo images are built once, published under the article names, and hold what they need', async () => {
@@ -41,4 +41,39 @@ test('the demo images are built once, published under the article names, and hol
     await reg.close();
     cache.cleanup();
   }
+});
+
+test('a second registry copies the demo images from the machine cache: same digests, served and unpacked as built ones; an incomplete entry is rebuilt', async () => {
+  const cacheDir = tempDir();
+  const first = await startRegistry();
+  const second = await startRegistry();
+  const third = await startRegistry();
+  const unpack = tempDir();
+  try {
+    const built = await ensureDemoImages(first.dataDir, { only: ['hello'], cacheDir: cacheDir.path });
+    assert.deepEqual(built.map((r) => [r.status, r.error]), [['built', undefined]]);
+    const copied = await ensureDemoImages(second.dataDir, { only: ['hello'], cacheDir: cacheDir.path });
+    assert.deepEqual(copied.map((r) => [r.status, r.digest]), [['cached', built[0]!.digest]]);
+    const file = (dataDir: string) => readFileSync(join(registryFilesDir(dataDir), 'hello', 'hello_1.0.xz'));
+    assert.ok(file(first.dataDir).equals(file(second.dataDir)), 'the copied image is byte for byte the built one');
+    assert.deepEqual((await ensureDemoImages(second.dataDir, { only: ['hello'], cacheDir: cacheDir.path })).map((r) => r.status), ['reused'], 'then reused from its own registry');
+    const store = await ImageStore.create({ cacheDir: unpack.path });
+    const hello = await store.ensure({ url: `${second.url}/hello`, pot: 'hello', tag: '1.0' });
+    assert.ok(lstatSync(join(hello.rootfs, 'bin/busybox')).isFile(), 'the copied image unpacks');
+
+    const [entry] = readdirSync(cacheDir.path);
+    rmSync(join(cacheDir.path, entry!, 'hello', 'hello_1.0.xz.sha256'));
+    const rebuilt = await ensureDemoImages(third.dataDir, { only: ['hello'], cacheDir: cacheDir.path });
+    assert.deepEqual(rebuilt.map((r) => [r.status, r.digest]), [['built', built[0]!.digest]], 'an entry without its digest is not used');
+  } finally {
+    for (const r of [first, second, third]) await r.close();
+    cacheDir.cleanup();
+    unpack.cleanup();
+  }
+});
+
+test('the demo image cache lives under $KILN_DEMO_IMAGE_CACHE, else the XDG cache dir', () => {
+  assert.equal(defaultDemoCacheDir({ KILN_DEMO_IMAGE_CACHE: '/srv/cache' }), '/srv/cache');
+  assert.equal(defaultDemoCacheDir({ XDG_CACHE_HOME: '/home/u/.cache' }), '/home/u/.cache/kiln/demo-images');
+  assert.match(defaultDemoCacheDir({}), /\/\.cache\/kiln\/demo-images$/);
 });

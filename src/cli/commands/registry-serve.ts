@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { CommandDef } from '../command.js';
 import { registryServeSpec } from './specs/image.js';
 import { streamLogger } from '../../agent/logger.js';
-import { ensureDemoImages } from '../../images/demo/index.js';
+import { defaultDemoCacheDir, ensureDemoImages } from '../../images/demo/index.js';
 import { RegistryAgent } from '../../registry/agent.js';
 import { KilnError } from '../../structs/index.js';
 import { flagBool, flagOrEnv, registryToken } from './image-flags.js';
@@ -17,7 +17,7 @@ export const registryServe: CommandDef = {
     const level = (ctx.flags.str('log-level') ?? 'info') as 'debug' | 'info' | 'warn' | 'error';
     const logger = streamLogger('registry', level, { write: (s: string) => ctx.io.stderr.write(s) } as NodeJS.WritableStream);
     const demo = flagBool(ctx, 'demo-images') || ctx.io.env.KILN_REGISTRY_DEMO === '1';
-    if (demo) for (const r of await ensureDemoImages(dataDir, { logger })) ctx.out(`    demo image ${r.name}: ${r.status} ${r.urlPath}${r.error ? ` (${r.error})` : ''}`);
+    if (demo) for (const r of await ensureDemoImages(dataDir, { logger, cacheDir: defaultDemoCacheDir() })) ctx.out(`    demo image ${r.name}: ${r.status} ${r.urlPath}${r.error ? ` (${r.error})` : ''}`);
     const agent = await RegistryAgent.create({ dataDir, bindAddr: ctx.flags.str('bind') ?? '127.0.0.1', port: Number(portText), pushToken: registryToken(ctx), logger });
     await agent.start();
     ctx.out(`==> Registry serving ${join(dataDir, 'images')} on ${agent.url}`);

@@ -11,6 +11,9 @@ import type { Logger } from '../../agent/logger.js';
 import { registryFilesDir } from '../../registry/agent.js';
 import { imageFileName } from '../naming.js';
 import { buildImage } from '../build/index.js';
+import { builderFingerprint, restoreFromCache, saveToCache } from './cache.js';
+
+export { defaultDemoCacheDir } from './cache.js';
 import { parseDigestFile } from '../digest.js';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
@@ -34,7 +37,8 @@ export interface DemoResult {
   name: string;
   /** URL path of the `.xz` in the registry. */
   urlPath: string;
-  status: 'built' | 'reused' | 'failed';
+  /** built here; reused from this registry; copied from the machine's demo image cache; or failed. */
+  status: 'built' | 'reused' | 'cached' | 'failed';
   digest?: string;
   error?: string;
 }
@@ -68,6 +72,13 @@ export interface EnsureDemoOptions {
   level?: number;
   /** Only these demo names. */
   only?: readonly string[];
+  /** A machine-wide cache of built demo images (demo/cache.ts); none when unset. */
+  cacheDir?: string;
+}
+
+/** The cache entry key: the recipes and the builder that turns them into bytes. */
+async function cacheKeyFor(recipes: string): Promise<string> {
+  return createHash('sha256').update(recipes).update(await builderFingerprint()).digest('hex').slice(0, 32);
 }
 
 /** Build the demo images that are not yet published in `registryDataDir`; failures are reported, not thrown. */
@@ -84,10 +95,18 @@ export async function ensureDemoImages(registryDataDir: string, opts: EnsureDemo
       results.push({ name: demo.name, urlPath, status: 'reused', digest: parseDigestFile(published, urlPath).digest });
       continue;
     }
+    const cacheKey = opts.cacheDir ? await cacheKeyFor(fingerprint) : '';
     try {
+      if (opts.cacheDir && (await restoreFromCache(opts.cacheDir, cacheKey, demo.path, file, outDir).catch(() => false))) {
+        await writeFile(join(outDir, FINGERPRINT_FILE), fingerprint);
+        const digest = parseDigestFile(await readFile(join(outDir, `${file}.sha256`), 'utf8'), urlPath).digest;
+        results.push({ name: demo.name, urlPath, status: 'cached', digest });
+        continue;
+      }
       opts.logger?.info(`building demo image ${demo.name}`, { urlPath });
       const built = await buildImage(join(demoRecipeDir(), demo.recipe), { outDir, level: opts.level ?? 0, log: (l) => opts.logger?.debug(l) });
       await writeFile(join(outDir, FINGERPRINT_FILE), fingerprint);
+      if (opts.cacheDir) await saveToCache(opts.cacheDir, cacheKey, demo.path, file, outDir);
       results.push({ name: demo.name, urlPath, status: 'built', digest: built.digest });
     } catch (e) {
       opts.logger?.warn(`demo image ${demo.name} could not be built`, { error: (e as Error).message });
