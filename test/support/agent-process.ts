@@ -47,6 +47,22 @@ function jailNetworkArgs(dataDir: string, extraArgs: readonly string[]): string[
   return ['-config', file];
 }
 
+/** Dev agents build or copy the demo images first; on two loaded cores that has taken over 30 s. */
+const START_TIMEOUT_MS = 60_000;
+
+/** SIGINT, then SIGKILL after 10 s; resolves once the process is gone. */
+function stopOrKill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const hard = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(hard);
+      resolve();
+    });
+    child.kill('SIGINT');
+  });
+}
+
 /**
  * Start `kiln agent -dev` on an ephemeral port with its own data dir, resolving once it serves HTTP.
  * Without a `-config` in `extraArgs` the agent gets a private jail network (privateJailNetwork).
@@ -60,7 +76,12 @@ export async function startDevAgent(dataDir: string, extraArgs: string[] = []): 
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const address = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`agent did not start within 30s:\n${out}`)), 30_000);
+    // An agent that does not come up is interrupted (it removes its jail network) before the test fails, so no stack outlives it.
+    const timer = setTimeout(() => {
+      const failed = new Error(`agent did not start within ${START_TIMEOUT_MS / 1000}s:\n${out}`);
+      child.removeAllListeners('exit');
+      void stopOrKill(child).then(() => reject(failed));
+    }, START_TIMEOUT_MS);
     const check = () => {
       const m = /kiln agent started on (http:\/\/[\d.]+:\d+)/.exec(out);
       if (m) {
