@@ -12,7 +12,7 @@ export const jobRun: CommandDef = {
     const job = await loadJobFile(ctx, file as string);
     const res = await ctx.client().registerJob(job);
     for (const w of toWarnings(res.Warnings)) ctx.err(`Warning: ${w}`);
-    if (printTemplateRegistered(ctx, job)) return 0;
+    if (await printTemplateRegistered(ctx, job)) return 0;
     if (ctx.flags.bool('detach')) return printDetached(ctx, res.EvalID);
     if (!res.EvalID) {
       ctx.out('Job registration successful (no evaluation created)');

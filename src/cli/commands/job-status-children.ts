@@ -1,6 +1,5 @@
 /** The parts of `job status` that only periodic and parameterized jobs have (Nomad's layout). */
 import type { JobListStub } from '../../api/index.js';
-import { nextLaunch } from '../../jobspec/periodic-next.js';
 import type { Job } from '../../structs/index.js';
 import { msToNs } from '../../structs/index.js';
 import type { CommandContext } from '../command.js';
@@ -8,15 +7,21 @@ import { formatKV, formatTable } from '../format/table.js';
 
 const isParameterizedParent = (job: Job): boolean => job.ParameterizedJob !== undefined && job.Dispatched !== true;
 
+/** Unix ms of a periodic job's next launch; cron-parser and luxon (~20 ms to load) load only for periodic jobs. */
+async function nextLaunchOf(periodic: NonNullable<Job['Periodic']>, nowMs: number): Promise<number | undefined> {
+  const { nextLaunch } = await import('../../jobspec/periodic-next.js');
+  return nextLaunch(periodic, nowMs);
+}
+
 /** Header lines: Periodic, Parameterized and, for a periodic job, its next launch. */
-export function templateHeader(ctx: CommandContext, job: Job): [string, string][] {
+export async function templateHeader(ctx: CommandContext, job: Job): Promise<[string, string][]> {
   const rows: [string, string][] = [
     ['Periodic', String(job.Periodic !== undefined)],
     ['Parameterized', String(isParameterizedParent(job))],
   ];
   if (job.ParentID) rows.push(['Parent ID', job.ParentID]);
   if (job.Periodic && !job.Stop) {
-    const next = nextLaunch(job.Periodic, ctx.io.now());
+    const next = await nextLaunchOf(job.Periodic, ctx.io.now());
     rows.push(['Next Periodic Launch', next === undefined ? 'none (disabled or no future time)' : `${ctx.time(msToNs(next))} (in ${Math.max(0, Math.round((next - ctx.io.now()) / 1000))}s)`]);
   }
   return rows;
@@ -54,11 +59,11 @@ function launchTable(children: readonly JobListStub[]): string {
  * `job run` of a periodic or parameterized job: nothing is placed, so print
  * what Nomad prints (the next launch) instead of following an evaluation.
  */
-export function printTemplateRegistered(ctx: CommandContext, job: Job): boolean {
+export async function printTemplateRegistered(ctx: CommandContext, job: Job): Promise<boolean> {
   if (job.Periodic === undefined && !isParameterizedParent(job)) return false;
   ctx.out('Job registration successful');
   if (job.Periodic) {
-    const next = nextLaunch(job.Periodic, ctx.io.now());
+    const next = await nextLaunchOf(job.Periodic, ctx.io.now());
     if (next !== undefined) ctx.out(`Approximate next launch time: ${ctx.time(msToNs(next))} (in ${Math.max(0, Math.round((next - ctx.io.now()) / 1000))}s)`);
   } else {
     ctx.out(`Dispatch children with: kiln job dispatch ${job.ID} [input]`);

@@ -47,7 +47,7 @@ async function showJob(ctx: CommandContext, jobId: string): Promise<number> {
     // A server without deployments (older kiln) answers 404: show the rest.
     client.latestJobDeployment(job.ID).then((r) => r.data, () => null),
   ]);
-  const sections = [jobHeader(ctx, job), summarySection(summary.data), ...(await childrenSections(ctx, job))];
+  const sections = [await jobHeader(ctx, job), summarySection(summary.data), ...(await childrenSections(ctx, job))];
   if (deployment) sections.push(latestDeploymentSection(ctx, deployment));
   const failures = latestFailures(evals.data, job);
   if (failures.length > 0) sections.push(['Placement Failure', ...failures].join('\n'));
@@ -57,7 +57,7 @@ async function showJob(ctx: CommandContext, jobId: string): Promise<number> {
   return 0;
 }
 
-function jobHeader(ctx: CommandContext, job: Job): string {
+async function jobHeader(ctx: CommandContext, job: Job): Promise<string> {
   return formatKV([
     ['ID', job.ID],
     ['Name', job.Name],
@@ -68,7 +68,7 @@ function jobHeader(ctx: CommandContext, job: Job): string {
     ['Namespace', job.Namespace],
     ['Status', job.Stop ? 'dead (stopped)' : job.Status],
     ['Version', String(job.Version)],
-    ...templateHeader(ctx, job),
+    ...(await templateHeader(ctx, job)),
   ]);
 }
 
