@@ -4,6 +4,7 @@ import { aclEnabled } from '../agent/config.js';
 import { KilnError } from '../structs/index.js';
 import { addFlags, type FlagName } from './flags.js';
 import { registerAgentInstall } from './commands/agent-install.js';
+import { listenForAgentSignals } from './agent-signals.js';
 
 interface AgentFlags {
   dev?: boolean;
@@ -63,8 +64,23 @@ async function runAgent(config: AgentConfig): Promise<void> {
     ['ACLs', aclEnabled(config) ? 'enabled (kiln acl bootstrap once, then -token / KILN_TOKEN)' : 'disabled'],
   ];
   for (const [k, v] of rows) out.write(`${k.padStart(16)}: ${v}\n`);
+  const signals = listenForAgentSignals(out);
   const agent = await Agent.create(config);
+  // As `nomad agent`: SIGHUP reloads the TLS certificates; the agent keeps running either way.
+  signals.onHangup(() => {
+    out.write('==> caught SIGHUP, reloading TLS certificates\n');
+    agent.reload();
+  });
   await agent.start();
+  if (!signals.stopping) printStarted(out, agent);
+  const signal = await signals.stopRequested;
+  out.write(`==> caught ${signal}, stopping the agent${config.dev ? ' and its dev tasks' : ''}…\n`);
+  await agent.stop().catch((err: unknown) => process.stderr.write(`error while stopping: ${(err as Error).message}\n`));
+  signals.dispose();
+  out.write('==> kiln agent stopped\n');
+}
+
+function printStarted(out: NodeJS.WritableStream, agent: Agent): void {
   const a = agent.addresses;
   const listeners: [string, string | undefined][] = [
     ['API + UI', a.http && `${agent.scheme}://${a.http}`],
@@ -77,28 +93,4 @@ async function runAgent(config: AgentConfig): Promise<void> {
   out.write('\n');
   for (const [k, v] of listeners) if (v) out.write(`${k.padStart(16)}: ${v}\n`);
   out.write(`\n==> kiln agent started on ${agent.scheme}://${agent.address}! Log data will stream in below:\n\n`);
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) {
-        out.write(`==> second ${signal}: exiting now\n`);
-        process.exit(1);
-      }
-      stopping = true;
-      out.write(`==> caught ${signal}, stopping the agent${config.dev ? ' and its dev tasks' : ''}…\n`);
-      agent.stop().then(resolve, (err: unknown) => {
-        process.stderr.write(`error while stopping: ${(err as Error).message}\n`);
-        resolve();
-      });
-    };
-    process.on('SIGINT', () => stop('SIGINT'));
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    // As `nomad agent`: SIGHUP reloads the TLS certificates; the agent keeps running either way.
-    process.on('SIGHUP', () => {
-      if (stopping) return;
-      out.write('==> caught SIGHUP, reloading TLS certificates\n');
-      agent.reload();
-    });
-  });
-  out.write('==> kiln agent stopped\n');
 }
