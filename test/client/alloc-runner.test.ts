@@ -78,7 +78,7 @@ test('bad driver config and an unknown driver fail at once, without restarts', a
   const log = new UpdateLog();
   await runner(bad, log).run();
   assert.equal(log.latest?.ClientStatus, 'failed');
-  assert.match(log.latest!.TaskStates.bad!.Events.at(-1)!.Message, /"command" is required/);
+  assert.match(log.latest!.TaskStates.bad!.Events.at(-1)!.Message, /config\.command must not be empty/);
   assert.match(log.latest!.TaskStates.nodriver!.Events.find((e) => e.Type === 'Driver Failure')!.Message, /driver "pot" is not available/);
   assert.equal(log.latest!.TaskStates.bad!.Restarts, 0);
 });
