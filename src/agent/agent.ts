@@ -31,6 +31,8 @@ import { collectImagesEvery, createDrivers, serviceRegistrar, startCatalog, star
 import { agentTls, installIdentityCheck, type AgentTls } from '../tls/index.js';
 import { reloadAgent } from './reload.js';
 
+/** Longest wait at start for the local client to be ready (server and client in one process). */
+const LOCAL_NODE_READY_TIMEOUT_MS = 15_000;
 /** How often the client removes images no task uses. */
 const IMAGE_GC_INTERVAL_MS = 10 * 60_000;
 
@@ -142,7 +144,23 @@ export class Agent {
     if (config.registry.enabled) this.registry = await startRegistry(config, this.log('registry'), this.acl, this.tls, (app) => this.metrics.serve(app, 'registry'));
     if (config.ingress.enabled) this.ingress = await startIngress(config, this.catalogUrl(), this.log('ingress'), (app) => this.acl?.protect(app, 'dashboard'), this.tls, this.acl);
     if (config.client.enabled) await this.startClient();
+    if (config.server.enabled && config.client.enabled) await this.untilLocalNodeReady(LOCAL_NODE_READY_TIMEOUT_MS);
     this.state = 'running';
+  }
+
+  /**
+   * With a server and a client in one process (the single-node stack), "started" means a job run now is
+   * placed: wait, bounded, until this server sees the local node ready instead of answering the first
+   * `job run` with "no nodes are available".
+   */
+  private async untilLocalNodeReady(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const id = this.client?.nodeId;
+      if (id && this.view?.node(id)?.Status === 'ready') return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    this.log('agent').warn(`the local client is not registered as ready after ${timeoutMs / 1000} s; jobs submitted now wait for capacity until it is`);
   }
 
   /** Stop every role, in reverse order; in dev mode the client also stops its tasks and the jail network. */

@@ -33,3 +33,12 @@ test('startDevAgent gives the agent a private jail network, kept across a restar
   assert.deepEqual(await podNetwork(), [bridge, subnet]);
   assert.equal(await agent.interrupt(), 0);
 });
+
+test('a dev agent says "started" only once the server sees its own client node ready, so a job run right away is placed', async () => {
+  const node = startDevAgent(join(tmp.dir, 'ready'));
+  agent = await node;
+  // No waiting here: the banner is the promise.
+  const nodes = (await (await fetch(`${agent.address}/v1/nodes`)).json()) as { Status: string }[];
+  assert.deepEqual(nodes.map((n) => n.Status), ['ready']);
+  assert.equal(await agent.interrupt(), 0);
+});
