@@ -7,6 +7,7 @@ import type { ExecOptions } from '../driver.js';
 import type { JailState } from './jail.js';
 import { potPaths } from './jail.js';
 import type { Runc } from './runc.js';
+import type { IPty } from 'node-pty';
 
 /** A running exec session, handed to `onStart` so a websocket can resize the terminal. */
 export interface ExecSession {
@@ -93,6 +94,7 @@ async function execTty(runc: Runc, containerId: string, env: Record<string, stri
       else held.push(chunk);
     };
     opts.stdin?.on('data', onInput);
+    dropQueuedInputOnClose(term);
     term.onData((d) => {
       opts.stdout.write(d);
       flush();
@@ -105,6 +107,22 @@ async function execTty(runc: Runc, containerId: string, env: Record<string, stri
       opts.stdin?.off('data', onInput);
       resolve({ exitCode: signal ? 128 + signal : exitCode });
     });
+  });
+}
+
+/**
+ * node-pty (1.1) writes input through libuv's thread pool from a queue that it keeps draining
+ * after the pty's fd was closed (the session ended). On a loaded agent the pool lags, so
+ * keystrokes are still queued then, and the fd number is soon reused: by the next exec
+ * session's terminal, whose shell then ran the old session's input (an `exit`) instead of its
+ * own — input "lost" in one session, injected into another. Empty the queue the moment the pty
+ * closes; a write already handed to the pool still lands, so at most one chunk can stray.
+ */
+function dropQueuedInputOnClose(term: IPty): void {
+  const internals = term as unknown as { on?(event: 'close', listener: () => void): void; _writeStream?: { _writeQueue?: unknown[] } };
+  internals.on?.('close', () => {
+    const queue = internals._writeStream?._writeQueue;
+    if (Array.isArray(queue)) queue.length = 0;
   });
 }
 
