@@ -7,7 +7,7 @@ import type { ExecOptions } from '../driver.js';
 import type { JailState } from './jail.js';
 import { potPaths } from './jail.js';
 import type { Runc } from './runc.js';
-import type { IPty } from 'node-pty';
+import { PtyInput } from './pty-input.js';
 
 /** A running exec session, handed to `onStart` so a websocket can resize the terminal. */
 export interface ExecSession {
@@ -79,22 +79,21 @@ async function execTty(runc: Runc, containerId: string, env: Record<string, stri
     opts.signal?.addEventListener('abort', kill, { once: true });
     // runc puts its terminal in raw mode once the exec has started, which can drop input typed
     // before then: hold input until the jail's side has spoken (or a short settle time passed).
-    const held: string[] = [];
+    const input = new PtyInput(term); // not term.write(): see pty-input.ts
+    const held: (string | Buffer)[] = [];
     let ready = false;
     const flush = (): void => {
       if (ready) return;
       ready = true;
       clearTimeout(settle);
-      for (const chunk of held.splice(0)) term.write(chunk);
+      for (const chunk of held.splice(0)) input.write(chunk);
     };
     const settle = setTimeout(flush, TTY_SETTLE_MS);
-    const onInput = (d: Buffer | string): void => {
-      const chunk = typeof d === 'string' ? d : d.toString('binary');
-      if (ready) term.write(chunk);
+    const onInput = (chunk: Buffer | string): void => {
+      if (ready) input.write(chunk);
       else held.push(chunk);
     };
     opts.stdin?.on('data', onInput);
-    dropQueuedInputOnClose(term);
     term.onData((d) => {
       opts.stdout.write(d);
       flush();
@@ -105,24 +104,9 @@ async function execTty(runc: Runc, containerId: string, env: Record<string, stri
       clearTimeout(settle);
       opts.signal?.removeEventListener('abort', kill);
       opts.stdin?.off('data', onInput);
+      input.close();
       resolve({ exitCode: signal ? 128 + signal : exitCode });
     });
-  });
-}
-
-/**
- * node-pty (1.1) writes input through libuv's thread pool from a queue that it keeps draining
- * after the pty's fd was closed (the session ended). On a loaded agent the pool lags, so
- * keystrokes are still queued then, and the fd number is soon reused: by the next exec
- * session's terminal, whose shell then ran the old session's input (an `exit`) instead of its
- * own — input "lost" in one session, injected into another. Empty the queue the moment the pty
- * closes; a write already handed to the pool still lands, so at most one chunk can stray.
- */
-function dropQueuedInputOnClose(term: IPty): void {
-  const internals = term as unknown as { on?(event: 'close', listener: () => void): void; _writeStream?: { _writeQueue?: unknown[] } };
-  internals.on?.('close', () => {
-    const queue = internals._writeStream?._writeQueue;
-    if (Array.isArray(queue)) queue.length = 0;
   });
 }
 

@@ -8,11 +8,11 @@ import type { TaskConfig } from '../../../src/drivers/driver.js';
 import type { PotDriver } from '../../../src/drivers/pot/index.js';
 import { eventually, PotSandbox } from './helpers.js';
 
-// Input typed into a TTY exec session that ends must never reach the next session. node-pty
-// writes through libuv's thread pool; when the pool is busy (a loaded agent) keystrokes are
-// still queued when the session's pty closes, and its file descriptor number is reused by the
-// next session's pty. This test holds the pool deterministically (blocking FIFO opens) across
-// that moment.
+// Input typed into a TTY exec session that ends must never reach the next session. node-pty's
+// own write() goes through libuv's thread pool; when the pool is busy (a loaded agent) keystrokes
+// are still queued when the session's pty closes, and its file descriptor number is reused by
+// the next session's pty (src/drivers/pot/pty-input.ts). This test holds the pool
+// deterministically (blocking FIFO opens) across that moment.
 
 let box: PotSandbox;
 let driver: PotDriver;
@@ -56,8 +56,8 @@ test("keystrokes still queued when a TTY session ends are dropped, not typed int
   const first = session(abort.signal);
   await eventually(() => first.text().includes('# '), 30_000);
   const release = await holdThreadPool();
-  first.stdin.write(' '); // taken by the (held) pool: harmless wherever it lands
-  first.stdin.write('echo leaked-from-first\r'); // queued behind it in node-pty
+  first.stdin.write(' '); // with a pool writer: the write in flight, harmless wherever it lands
+  first.stdin.write('echo leaked-from-first\r'); // with a pool writer: queued behind it
   await new Promise((r) => setTimeout(r, 100));
   abort.abort(); // the session ends (its pty closes) while the input is still queued
   await first.done;
