@@ -122,10 +122,14 @@ export async function nginxProxy(dir: string, backendPort: number): Promise<Proc
   return run('nginx', ['-c', conf, '-p', dir], port, 'nginx proxy');
 }
 
-/** HAProxy by hand: host ACL, one server, keep-alive and connection reuse; one thread like Node. */
-export async function haproxyHand(dir: string, backendPort: number): Promise<Proc> {
+/**
+ * HAProxy by hand: host ACL, one server, keep-alive and connection reuse; one thread like Node.
+ * `frontendRules` go into the frontend (the HAProxy engine's forwarded-header rules, for a
+ * baseline doing the same work per request).
+ */
+export async function haproxyHand(dir: string, backendPort: number, frontendRules: string[] = []): Promise<Proc> {
   const port = await freePort();
-  const conf = join(dir, 'haproxy.cfg');
+  const conf = join(dir, frontendRules.length ? 'haproxy-rules.cfg' : 'haproxy.cfg');
   writeFileSync(
     conf,
     `global
@@ -141,6 +145,7 @@ defaults
   http-reuse always
 frontend fe
   bind 127.0.0.1:${port}
+${frontendRules.join('\n')}
   acl host_hw hdr(host) -i hello-web.minipot
   use_backend be_hw if host_hw
 backend be_hw

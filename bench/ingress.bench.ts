@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { backendName, eventually, request, startBackend, startStack, type Stack } from '../test/ingress/harness.js';
+import { forwardedLines } from '../src/ingress/haproxy/config.js';
 import { childPid, cpuSeconds, have, haproxyHand, nginxBackend, nginxProxy, plainNodeProxy, wrk, type Proc, type WrkResult } from './ingress-targets.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' }, samples: { type: 'string', default: '40' }, out: { type: 'string', default: 'bench/results' } } });
@@ -96,6 +97,10 @@ async function main(): Promise<void> {
       const h = await haproxyHand(dir, backend.port);
       procs.push(h);
       targets.push({ name: 'HAProxy by hand', url: `http://127.0.0.1:${h.port}/`, pid: h.pid });
+      // The same baseline plus the engine's forwarded-header rules: what the engine costs beyond the work it is asked to do.
+      const hr = await haproxyHand(dir, backend.port, forwardedLines('http'));
+      procs.push(hr);
+      targets.push({ name: 'HAProxy by hand + forwarded-header rules', url: `http://127.0.0.1:${hr.port}/`, pid: hr.pid });
     } else console.log('haproxy not installed: HAProxy targets skipped (apt-get install -y haproxy)');
     const np = await nginxProxy(dir, backend.port);
     procs.push(np);

@@ -126,7 +126,7 @@ function bindLine(ep: HaproxyConfigInput['entryPoints'][number]): string {
  * forwardfor` would append to a client's X-Forwarded-For); X-Forwarded-Port is the Host header's
  * port, or the entry point's own when the Host has none (an IPv6 literal's brackets end before it).
  */
-function forwardedLines(proto: 'http' | 'https'): string[] {
+export function forwardedLines(proto: 'http' | 'https'): string[] {
   return [
     '  http-request del-header X-Forwarded-For',
     '  http-request del-header X-Forwarded-Prefix',
